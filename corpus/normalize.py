@@ -1,0 +1,130 @@
+"""Unicode and typography normalization shared by every loader.
+
+The rules, applied in this order by :func:`normalize_text`:
+
+1. line ends ``\\r\\n`` and ``\\r`` become ``\\n``;
+2. Unicode NFC;
+3. zero-width characters, byte-order marks and soft hyphens are removed;
+4. non-breaking and other typographic spaces become a plain space;
+5. curly, low and angle quotes (``‘ ’ ‚ “ ” „ « » ‹ ›``) become ``'`` and ``"``;
+6. hyphens, en and em dashes, the horizontal bar and the minus sign become ``-``;
+7. the ellipsis character becomes ``...``;
+8. runs of spaces and tabs become one space, every line is stripped, and runs of blank lines become
+   one blank line (the paragraph separator of :class:`~secnews.corpus.record.Article`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["normalize_inline", "normalize_text", "paragraphs", "join_paragraphs"]
+
+_LINE_ENDS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_TRANSLATION = str.maketrans(
+    {
+        # removed
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
+        "\u00ad": None,
+        # spaces
+        "\u00a0": " ",
+        "\u1680": " ",
+        "\u2000": " ",
+        "\u2001": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2004": " ",
+        "\u2005": " ",
+        "\u2006": " ",
+        "\u2007": " ",
+        "\u2008": " ",
+        "\u2009": " ",
+        "\u200a": " ",
+        "\u202f": " ",
+        "\u205f": " ",
+        "\u3000": " ",
+        "\t": " ",
+        # quotes
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u2039": '"',
+        "\u203a": '"',
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        # dashes
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\ufe58": "-",
+        "\ufe63": "-",
+        "\uff0d": "-",
+        # ellipsis
+        "\u2026": "...",
+    }
+)
+_SPACES = re.compile(r" {2,}")
+_BLANKS = re.compile(r"\n{3,}")
+_PARAGRAPH_SPLIT = re.compile(r"\n\s*\n")
+
+
+def normalize_inline(text: str) -> str:
+    """Normalize one line or field: the rules of :func:`normalize_text`, with every line break
+    folded into a space.
+
+    Parameters
+    ----------
+    text
+        A title, a byline, a cell.
+
+    Returns
+    -------
+    str
+        The normalized single-line string (possibly empty).
+    """
+    text = unicodedata.normalize("NFC", text).translate(_TRANSLATION)
+    return " ".join(text.split())
+
+
+def normalize_text(text: str) -> str:
+    """Normalize a document body (see the module docstring for the rules).
+
+    Parameters
+    ----------
+    text
+        Raw decoded text, with any line-end convention.
+
+    Returns
+    -------
+    str
+        Text with ``\\n`` line ends, stripped lines and at most one blank line in a row.
+    """
+    text = _LINE_ENDS.sub("\n", text)
+    text = unicodedata.normalize("NFC", text).translate(_TRANSLATION)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split a normalized body into its paragraphs (separated by blank lines)."""
+    return [p.strip() for p in _PARAGRAPH_SPLIT.split(text) if p.strip()]
+
+
+def join_paragraphs(parts: list[str] | tuple[str, ...]) -> str:
+    """Join paragraphs with one blank line, dropping empty ones."""
+    return "\n\n".join(p.strip() for p in parts if p and p.strip())
