@@ -77,7 +77,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             try:
                 return data[len(bom) :].decode(encoding.replace("-sig", "")), encoding
             except UnicodeDecodeError as exc:
-                raise DecodeError(f"undecodable: {encoding} byte-order mark but {exc.reason}") from exc
+                raise DecodeError(
+                    f"undecodable: {encoding} byte-order mark but {exc.reason}"
+                ) from exc
     for signature, kind in _BINARY_SIGNATURES:
         if data.startswith(signature):
             raise DecodeError(f"binary file ({kind})")

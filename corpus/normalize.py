@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize_inline", "normalize_text", "paragraphs", "join_paragraphs"]
+__all__ = ["join_paragraphs", "normalize_inline", "normalize_text", "paragraphs"]
 
 _LINE_ENDS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _TRANSLATION = str.maketrans(

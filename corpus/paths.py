@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["DATA_ENV", "CACHE_ENV", "cache_dir", "data_dir"]
+__all__ = ["CACHE_ENV", "DATA_ENV", "cache_dir", "data_dir"]
 
 #: Environment variable naming the folder of named corpora (default ``../shared/corpora``).
 DATA_ENV = "SECNEWS_DATA"
@@ -24,7 +24,10 @@ def data_dir() -> Path:
     env = os.environ.get(DATA_ENV)
     if env:
         return Path(env).expanduser().resolve()
-    candidates = [Path.cwd() / _DEFAULT_RELATIVE, Path(__file__).resolve().parents[1] / _DEFAULT_RELATIVE]
+    candidates = [
+        Path.cwd() / _DEFAULT_RELATIVE,
+        Path(__file__).resolve().parents[1] / _DEFAULT_RELATIVE,
+    ]
     for candidate in candidates:
         if candidate.is_dir():
             return candidate.resolve()

@@ -60,6 +60,9 @@ def _press_frame(corpora_dir: Path) -> pd.DataFrame:
     out.insert(
         0,
         "doc_id",
-        [make_doc_id(outlet=o, url=u, text=t) for o, u, t in zip(out["outlet"], out["url"], out["text"], strict=True)],
+        [
+            make_doc_id(outlet=o, url=u, text=t)
+            for o, u, t in zip(out["outlet"], out["url"], out["text"], strict=True)
+        ],
     )
     return out

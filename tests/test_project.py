@@ -29,11 +29,12 @@ def _pyproject_requirements() -> set[tuple[str, str]]:
 
 def _environment_requirements() -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
-    for line in (ROOT / "environment.yml").read_text().splitlines():
+    text = (ROOT / "environment.yml").read_text()
+    for line in text.split("\ndependencies:", 1)[1].splitlines():
         item = re.match(r"^\s*-\s+([^#:]+?)\s*(#.*)?$", line)
         if not item:
             continue
-        name, spec = _canonical(item.group(1).replace("=", "=", 1))
+        name, spec = _canonical(item.group(1))
         if name in {"python", "pip"}:
             continue
         found.add((name, spec))
