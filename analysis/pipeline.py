@@ -87,7 +87,7 @@ def _run_atomic(out_dir: Path, key: str, step: str, work: Callable[[Path], None]
 
 def build_key(study: Study) -> str:
     """Return the build step's key: sources, build settings and the inputs' content hashes."""
-    from secnews.corpus.build import source_fingerprints
+    from secnews.corpus.config import source_fingerprints
 
     sources = [dict(source) for source in study.sources]
     return stable_hash(
@@ -102,9 +102,9 @@ def build_key(study: Study) -> str:
 
 
 def _build(study: Study, out_dir: Path) -> None:
-    from secnews.corpus.build import build_study_corpus
+    from secnews.corpus.config import build_from_config
 
-    build_study_corpus([dict(s) for s in study.sources], out_dir, study.settings("build"))
+    build_from_config([dict(s) for s in study.sources], out_dir, study.settings("build"))
 
 
 def _analysis_work(

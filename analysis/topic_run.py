@@ -1,0 +1,287 @@
+"""One topic-model run from a preprocessed corpus to its stored results.
+
+Writes into ``out_dir``: ``selection.csv``, ``topic_stability.csv`` and ``selection.png`` (when a
+grid is run), ``model/`` (the engine's own format), ``topics.csv`` (``topic, rank, term,
+weight``), ``labels.csv``, ``representative_docs.csv``, ``doc_topics.parquet``,
+``prevalence_outlet.csv``, ``prevalence_period.csv``, ``prevalence_shift.csv``,
+``prevalence_time.png``, ``outlet_heatmap.png``, ``topic_map.html`` and ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .coherence import CoherenceScorer, TokenStream, encode_texts, encode_token_lists
+from .topic_labels import representative_documents, top_terms, topic_labels
+from .topic_output import package_versions, write_csv, write_manifest, write_parquet
+from .topic_prevalence import assign_period, doc_topic_frame, prevalence, prevalence_shift
+from .topic_selection import SelectionSettings, run_selection
+from .topics import TopicModel, TopicSettings
+
+__all__ = [
+    "TopicInputs",
+    "TopicRunSettings",
+    "inputs_from_preprocessed",
+    "inputs_from_texts",
+    "run_topics",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TopicInputs:
+    """What the topic code needs from preprocessing.
+
+    ``texts`` returns a fresh iterator over the token lists (for window-based coherence), in
+    the order of ``doc_ids``.
+    """
+
+    doc_ids: list[str]
+    vocabulary: list[str]
+    bow: sp.csr_matrix
+    texts: Callable[[], Iterable[Sequence[str]]]
+    key: str
+    token2id: Mapping[str, int] = field(default_factory=dict)
+    stream: Callable[[], TokenStream] | None = None
+
+
+def inputs_from_preprocessed(pre: Any) -> TopicInputs:
+    """Adapt a :class:`secnews.analysis.preprocess.Preprocessed` result."""
+    vocabulary = [str(t) for t in pre.terms]
+
+    def stream() -> TokenStream:
+        import pyarrow.parquet as pq
+
+        tokens = pq.read_table(Path(pre.folder) / "tokens.parquet", columns=["tokens"]).column(
+            "tokens"
+        )
+        return encode_token_lists(tokens, vocabulary)
+
+    return TopicInputs(
+        doc_ids=[str(d) for d in pre.doc_ids],
+        vocabulary=vocabulary,
+        bow=sp.csr_matrix(pre.bow_matrix()),
+        texts=pre.iter_tokens,
+        key=str(pre.key),
+        token2id={t: i for i, t in enumerate(vocabulary)},
+        stream=stream,
+    )
+
+
+def inputs_from_texts(
+    doc_ids: Sequence[str],
+    texts: Sequence[Sequence[str]],
+    *,
+    no_below: int = 3,
+    no_above: float = 0.5,
+    key: str = "texts",
+) -> TopicInputs:
+    """Build inputs from token lists with a gensim ``Dictionary`` (tests and small corpora)."""
+    from gensim.corpora import Dictionary
+    from gensim.matutils import corpus2csc
+
+    dictionary = Dictionary(texts)
+    dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=None)
+    bow = [dictionary.doc2bow(t) for t in texts]
+    matrix = sp.csr_matrix(
+        corpus2csc(bow, num_terms=len(dictionary), num_docs=len(bow), dtype=np.int64).T
+    )
+    token_lists = [list(t) for t in texts]
+    return TopicInputs(
+        doc_ids=list(doc_ids),
+        vocabulary=[dictionary[i] for i in range(len(dictionary))],
+        bow=matrix,
+        texts=lambda: iter(token_lists),
+        key=key,
+        token2id=dict(dictionary.token2id),
+    )
+
+
+@dataclass(frozen=True)
+class TopicRunSettings:
+    """Settings of a topic run beyond the model's own (all written into the manifest)."""
+
+    model: TopicSettings = field(default_factory=TopicSettings)
+    selection: SelectionSettings | None = None
+    n_boot: int = 1000
+    period: str = "M"
+    event_date: str = "2022-02-24"
+    label_topn: int = 10
+    lam: float = 0.6
+    frex_weight: float = 0.5
+    n_representative: int = 5
+    map_title: str = "Topic map"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for a JSON manifest."""
+        return asdict(self)
+
+
+def _scorer(inputs: TopicInputs) -> CoherenceScorer:
+    if inputs.stream is not None:
+        return CoherenceScorer(stream=inputs.stream(), doc_term=inputs.bow)
+    token2id = inputs.token2id or {t: i for i, t in enumerate(inputs.vocabulary)}
+    return CoherenceScorer(stream=encode_texts(inputs.texts(), token2id), doc_term=inputs.bow)
+
+
+def _figures(out_dir: Path, figures: Mapping[str, Any]) -> None:
+    from secnews.corpus.atomic import atomic_write
+
+    for name, fig in figures.items():
+        atomic_write(
+            out_dir / name,
+            lambda temp, f=fig: f.savefig(temp, format="png", dpi=130, metadata={"Software": None}),
+        )
+
+
+def run_topics(
+    inputs: TopicInputs,
+    documents: pd.DataFrame,
+    out_dir: str | Path,
+    *,
+    settings: TopicRunSettings,
+    provenance: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Select K (optional), fit the final model on all documents and write every result.
+
+    Parameters
+    ----------
+    inputs : TopicInputs
+        Bag-of-words, vocabulary, texts and preprocessing key.
+    documents : pandas.DataFrame
+        ``doc_id, outlet, published, title`` (``meta`` optional) of the documents.
+    out_dir : path
+        Output folder (created).
+    settings : TopicRunSettings
+        Settings; ``settings.selection`` runs the K x seed grid and fits the recommended K.
+    provenance : mapping, optional
+        Extra manifest entries (corpus path and hash, ...).
+
+    Returns
+    -------
+    dict
+        The manifest written.
+    """
+    from secnews.corpus.atomic import atomic_write_text
+
+    from .plots_topics import plot_outlet_heatmap, plot_prevalence_over_time, plot_selection
+    from .topic_map import render_topic_map, topic_map_data
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    scorer = _scorer(inputs)
+    model_settings = settings.model
+    manifest: dict[str, Any] = {
+        "step": "topics",
+        "preprocess_key": inputs.key,
+        "settings": settings.to_dict(),
+    }
+    figures: dict[str, Any] = {}
+    if settings.selection is not None:
+        result = run_selection(
+            inputs.bow,
+            inputs.vocabulary,
+            scorer=scorer,
+            settings=settings.selection,
+            model_settings=model_settings,
+        )
+        write_csv(result.table, out / "selection.csv")
+        write_csv(result.topic_stability, out / "topic_stability.csv")
+        figures["selection.png"] = plot_selection(result.table, recommended_k=result.recommended_k)
+        model_settings = model_settings.replace(
+            k=result.recommended_k, random_state=settings.selection.seeds[0]
+        )
+        manifest["recommended_k"] = result.recommended_k
+        manifest["recommendation_rule"] = result.reason
+    model = TopicModel(model_settings).fit(inputs.bow, inputs.vocabulary)
+    model.save_native(out / "model")
+    tops = model.top_word_ids()
+    coherence = {m: scorer.score(tops, measure=m) for m in ("c_npmi", "c_v", "u_mass")}
+    labels = topic_labels(
+        model.topic_word_,
+        inputs.vocabulary,
+        model.term_frequency_,
+        topn=settings.label_topn,
+        lam=settings.lam,
+        frex_weight=settings.frex_weight,
+    )
+    theta = doc_topic_frame(model.doc_topic_, inputs.doc_ids)
+    labels["share"] = theta.drop(columns="doc_id").mean().to_numpy()
+    for m, values in coherence.items():
+        labels[m] = values
+    write_csv(
+        top_terms(model.topic_word_, inputs.vocabulary, topn=model_settings.topn),
+        out / "topics.csv",
+    )
+    write_csv(labels, out / "labels.csv")
+    write_parquet(theta, out / "doc_topics.parquet")
+    docs = documents.copy()
+    docs["period"] = assign_period(docs, freq=settings.period)
+    write_csv(
+        representative_documents(theta, docs, n=settings.n_representative),
+        out / "representative_docs.csv",
+    )
+    by_outlet = prevalence(
+        theta,
+        docs,
+        by=("outlet",),
+        n_boot=settings.n_boot,
+        random_state=model_settings.random_state,
+    )
+    by_period = prevalence(
+        theta,
+        docs,
+        by=("outlet", "period"),
+        n_boot=settings.n_boot,
+        random_state=model_settings.random_state,
+    )
+    shift = prevalence_shift(
+        theta,
+        docs,
+        date=settings.event_date,
+        n_boot=settings.n_boot,
+        random_state=model_settings.random_state,
+    )
+    write_csv(by_outlet, out / "prevalence_outlet.csv")
+    write_csv(
+        by_period.assign(period=by_period["period"].dt.strftime("%Y-%m-%d")),
+        out / "prevalence_period.csv",
+    )
+    write_csv(shift, out / "prevalence_shift.csv")
+    label_map = dict(zip(labels["topic"], labels["label"], strict=True))
+    figures["prevalence_time.png"] = plot_prevalence_over_time(
+        by_period, labels=label_map, events={settings.event_date: "event"}
+    )
+    figures["outlet_heatmap.png"] = plot_outlet_heatmap(by_outlet, labels=label_map)
+    _figures(out, figures)
+    map_data = topic_map_data(
+        model.topic_word_,
+        model.doc_topic_,
+        model.doc_lengths_,
+        model.term_frequency_,
+        inputs.vocabulary,
+        labels=[label_map[t] for t in range(model_settings.k)],
+        lam=settings.lam,
+    )
+    atomic_write_text(out / "topic_map.html", render_topic_map(map_data, title=settings.map_title))
+    manifest.update(
+        {
+            "final_model": model_settings.to_dict(),
+            "n_documents": len(inputs.doc_ids),
+            "n_terms": len(inputs.vocabulary),
+            "coherence": {m: float(np.mean(v)) for m, v in coherence.items()},
+            "versions": package_versions(),
+            **dict(provenance or {}),
+        }
+    )
+    write_manifest(out / "manifest.json", manifest)
+    return manifest

@@ -1,0 +1,311 @@
+"""Topic models behind one scikit-learn style interface; gensim ``LdaModel`` is the default engine.
+
+The core of the topic code works on plain arrays (a docs x terms count matrix, a vocabulary list
+and document ids), as pyLDAvis does; each engine is a thin adapter that turns those into its own
+input and returns a topic-word matrix (rows sum to 1) and a document-topic matrix (rows sum
+to 1). Engines: ``gensim`` (``LdaModel``, single process, bit-reproducible for a seed),
+``gensim-multicore`` (``LdaMulticore``: faster on several cores but not bit-reproducible),
+``sklearn-lda``, ``sklearn-nmf`` and ``tomotopy`` (see :mod:`secnews.analysis.topics_engines`).
+
+Example
+-------
+>>> model = TopicModel(TopicSettings(k=20, random_state=1)).fit(bow, vocabulary)  # doctest: +SKIP
+>>> model.topic_word_.shape, model.doc_topic_.shape  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "GensimEngine",
+    "TopicModel",
+    "TopicSettings",
+    "as_csr",
+    "get_engine",
+]
+
+logger = logging.getLogger(__name__)
+
+ENGINES = ("gensim", "gensim-multicore", "sklearn-lda", "sklearn-nmf", "tomotopy")
+
+
+@dataclass(frozen=True)
+class TopicSettings:
+    """Settings of one topic model fit (written into the manifest of every result).
+
+    Attributes
+    ----------
+    k : int
+        Number of topics.
+    engine : str
+        One of :data:`ENGINES`.
+    alpha : str or float
+        Document-topic prior: ``"auto"`` (learned asymmetric prior, gensim), ``"symmetric"``,
+        ``"asymmetric"`` or a number. sklearn/tomotopy take a number (``"auto"``/``"symmetric"``
+        become ``1/k``; tomotopy learns alpha itself when ``optimize_interval > 0``).
+    eta : str or float or None
+        Topic-word prior: ``None``/``"symmetric"`` (``1/k``), ``"auto"`` or a number.
+    passes : int
+        Passes over the corpus (gensim, sklearn max_iter); tomotopy: Gibbs iterations = 10 x passes.
+    iterations : int
+        Maximum E-step iterations per document (gensim).
+    chunksize : int
+        Documents per online update (gensim, sklearn online batch size).
+    update_every : int
+        gensim: chunks between M-steps.
+    decay, offset : float
+        gensim online learning-rate schedule (Hoffman et al. 2010 kappa, tau0).
+    gamma_threshold : float
+        gensim E-step convergence threshold.
+    random_state : int
+        Seed of every random step.
+    workers : int
+        Worker processes/threads (``gensim-multicore``, ``tomotopy``); 1 for reproducible runs.
+    topn : int
+        Number of top words kept per topic in tables and coherence.
+    """
+
+    k: int = 20
+    engine: str = "gensim"
+    alpha: str | float = "auto"
+    eta: str | float | None = None
+    passes: int = 10
+    iterations: int = 100
+    chunksize: int = 2000
+    update_every: int = 1
+    decay: float = 0.5
+    offset: float = 1.0
+    gamma_threshold: float = 0.001
+    random_state: int = 0
+    workers: int = 1
+    topn: int = 20
+
+    def __post_init__(self) -> None:
+        if self.k < 1:
+            raise ValueError(f"k must be >= 1, got {self.k}")
+        if self.engine not in ENGINES:
+            raise ValueError(f"unknown engine {self.engine!r}; choose from {ENGINES}")
+        if self.passes < 1 or self.iterations < 1 or self.chunksize < 1:
+            raise ValueError("passes, iterations and chunksize must be >= 1")
+
+    def replace(self, **changes: Any) -> TopicSettings:
+        """Return a copy with some settings changed."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for a JSON manifest."""
+        return dataclasses.asdict(self)
+
+
+class Engine(Protocol):
+    """What an engine adapter provides (all methods are pure functions of their inputs)."""
+
+    name: str
+
+    def fit(
+        self, bow: sp.csr_matrix, vocabulary: Sequence[str], settings: TopicSettings
+    ) -> tuple[Any, np.ndarray, np.ndarray]:
+        """Return ``(native_model, topic_word, doc_topic)``."""
+        ...
+
+    def transform(self, native: Any, bow: sp.csr_matrix, settings: TopicSettings) -> np.ndarray:
+        """Document-topic proportions of new documents."""
+        ...
+
+    def save(self, native: Any, folder: Path) -> list[Path]:
+        """Write the model in the engine's own format; return the files written."""
+        ...
+
+
+def as_csr(bow: Any, n_terms: int | None = None) -> sp.csr_matrix:
+    """Return a docs x terms ``csr_matrix`` from a sparse matrix or a gensim bag-of-words corpus."""
+    if sp.issparse(bow):
+        return sp.csr_matrix(bow)
+    if isinstance(bow, np.ndarray):
+        return sp.csr_matrix(bow)
+    from gensim.matutils import corpus2csc
+
+    docs = list(bow)
+    return sp.csr_matrix(corpus2csc(docs, num_terms=n_terms, num_docs=len(docs)).T)
+
+
+def _normalize_rows(matrix: np.ndarray) -> np.ndarray:
+    out = np.asarray(matrix, dtype=np.float64)
+    sums = out.sum(axis=1, keepdims=True)
+    k = out.shape[1] if out.ndim == 2 else 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(sums > 0, out / np.where(sums > 0, sums, 1.0), 1.0 / max(k, 1))
+    return out
+
+
+def _gensim_corpus(bow: sp.csr_matrix) -> Iterable[list[tuple[int, float]]]:
+    from gensim.matutils import Sparse2Corpus
+
+    return Sparse2Corpus(bow, documents_columns=False)
+
+
+def _gensim_prior(value: str | float | None, k: int) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    return float(value)
+
+
+class GensimEngine:
+    """Adapter for gensim ``LdaModel`` (or ``LdaMulticore`` with ``multicore=True``)."""
+
+    def __init__(self, *, multicore: bool = False) -> None:
+        self.multicore = multicore
+        self.name = "gensim-multicore" if multicore else "gensim"
+
+    def fit(
+        self, bow: sp.csr_matrix, vocabulary: Sequence[str], settings: TopicSettings
+    ) -> tuple[Any, np.ndarray, np.ndarray]:
+        """Train gensim LDA; see :class:`TopicSettings` for the mapping of settings."""
+        from gensim.models import LdaModel, LdaMulticore
+
+        id2word = dict(enumerate(vocabulary))
+        common = dict(
+            corpus=_gensim_corpus(bow),
+            num_topics=settings.k,
+            id2word=id2word,
+            chunksize=settings.chunksize,
+            passes=settings.passes,
+            iterations=settings.iterations,
+            eta=_gensim_prior(settings.eta, settings.k),
+            decay=settings.decay,
+            offset=settings.offset,
+            gamma_threshold=settings.gamma_threshold,
+            random_state=settings.random_state,
+            eval_every=None,
+            minimum_probability=0.0,
+        )
+        alpha = _gensim_prior(settings.alpha, settings.k)
+        if self.multicore:
+            if alpha == "auto":
+                logger.warning("LdaMulticore cannot learn alpha ('auto'); using 'symmetric'")
+                alpha = "symmetric"
+            logger.warning(
+                "LdaMulticore (%d workers) is not bit-reproducible: topics vary between runs "
+                "with the same seed",
+                settings.workers,
+            )
+            native = LdaMulticore(alpha=alpha, workers=max(settings.workers, 1), **common)
+        else:
+            native = LdaModel(alpha=alpha, update_every=settings.update_every, **common)
+        topic_word = _normalize_rows(native.get_topics())
+        doc_topic = self.transform(native, bow, settings)
+        return native, topic_word, doc_topic
+
+    def transform(self, native: Any, bow: sp.csr_matrix, settings: TopicSettings) -> np.ndarray:
+        """Variational E-step per document; the same input gives the same output on every call."""
+        saved = native.random_state
+        native.random_state = np.random.RandomState(settings.random_state)
+        try:
+            parts = []
+            for start in range(0, bow.shape[0], settings.chunksize):
+                chunk = list(_gensim_corpus(bow[start : start + settings.chunksize]))
+                gamma, _ = native.inference(chunk)
+                parts.append(gamma)
+        finally:
+            native.random_state = saved
+        if not parts:
+            return np.zeros((0, settings.k))
+        return _normalize_rows(np.vstack(parts))
+
+    def save(self, native: Any, folder: Path) -> list[Path]:
+        """gensim's own format (``model.gensim`` plus its ``.state``/``.expElogbeta.npy``...)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / "model.gensim"
+        native.save(str(target))
+        return sorted(p for p in folder.iterdir() if p.name.startswith("model.gensim"))
+
+
+def get_engine(name: str) -> Engine:
+    """Return the adapter for an engine name (see :data:`ENGINES`)."""
+    if name == "gensim":
+        return GensimEngine()
+    if name == "gensim-multicore":
+        return GensimEngine(multicore=True)
+    from . import topics_engines
+
+    if name == "sklearn-lda":
+        return topics_engines.SklearnLdaEngine()
+    if name == "sklearn-nmf":
+        return topics_engines.SklearnNmfEngine()
+    if name == "tomotopy":
+        return topics_engines.TomotopyEngine()
+    raise ValueError(f"unknown engine {name!r}; choose from {ENGINES}")
+
+
+class TopicModel:
+    """A topic model with a scikit-learn contract.
+
+    Parameters
+    ----------
+    settings : TopicSettings
+        All settings; the constructor stores them and does nothing else.
+
+    Attributes
+    ----------
+    topic_word_ : numpy.ndarray
+        ``k x n_terms`` topic-word probabilities (rows sum to 1).
+    doc_topic_ : numpy.ndarray
+        ``n_docs x k`` document-topic proportions of the training documents.
+    vocabulary_ : list of str
+        Term of each column.
+    term_frequency_ : numpy.ndarray
+        Corpus frequency of each term in the training matrix.
+    doc_lengths_ : numpy.ndarray
+        Tokens per training document.
+    native_ : object
+        The engine's own model object.
+    """
+
+    def __init__(self, settings: TopicSettings | None = None) -> None:
+        self.settings = settings if settings is not None else TopicSettings()
+
+    def fit(self, bow: Any, vocabulary: Sequence[str]) -> TopicModel:
+        """Fit on a docs x terms count matrix (or gensim corpus) with its vocabulary."""
+        matrix = as_csr(bow, n_terms=len(vocabulary))
+        if matrix.shape[1] != len(vocabulary):
+            raise ValueError(
+                f"bow has {matrix.shape[1]} columns but the vocabulary {len(vocabulary)} terms"
+            )
+        if matrix.shape[0] == 0 or matrix.nnz == 0:
+            raise ValueError("cannot fit a topic model on an empty corpus")
+        engine = get_engine(self.settings.engine)
+        native, topic_word, doc_topic = engine.fit(matrix, list(vocabulary), self.settings)
+        self.engine_ = engine
+        self.native_ = native
+        self.topic_word_ = topic_word
+        self.doc_topic_ = doc_topic
+        self.vocabulary_ = list(vocabulary)
+        self.term_frequency_ = np.asarray(matrix.sum(axis=0)).ravel().astype(np.float64)
+        self.doc_lengths_ = np.asarray(matrix.sum(axis=1)).ravel().astype(np.float64)
+        return self
+
+    def transform(self, bow: Any) -> np.ndarray:
+        """Document-topic proportions of (new) documents."""
+        matrix = as_csr(bow, n_terms=len(self.vocabulary_))
+        return self.engine_.transform(self.native_, matrix, self.settings)
+
+    def top_word_ids(self, topn: int | None = None) -> list[np.ndarray]:
+        """Ids of each topic's most probable terms (ties: lower id first)."""
+        n = self.settings.topn if topn is None else topn
+        order = np.argsort(-self.topic_word_, axis=1, kind="stable")[:, :n]
+        return [row.astype(np.int64) for row in order]
+
+    def save_native(self, folder: Path) -> list[Path]:
+        """Write the engine's own model files into ``folder``."""
+        return self.engine_.save(self.native_, Path(folder))

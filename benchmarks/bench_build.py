@@ -1,0 +1,80 @@
+"""Benchmark: build the UN General Debate Corpus (10,952 speeches, ~200 MB) by name.
+
+Reports the input size, wall time, throughput in MB/s (input bytes of the files read / wall time of
+``build_corpus``), the seconds spent in each build step, and the peak resident memory of this
+process and its children (``resource.getrusage`` ``ru_maxrss``). Targets: >= 20 MB/s, < 2 GB.
+
+Run: ``python -m benchmarks.bench_build`` (or through ``python -m benchmarks``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_MB_S = 20.0
+TARGET_PEAK_MB = 2048.0
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    factor = 1 / 1024 if sys.platform != "darwin" else 1 / (1024 * 1024)  # KB on Linux
+    return (own + children) * factor
+
+
+def run(dataset: str = "ungdc") -> dict[str, object]:
+    """Build ``dataset`` into a temporary folder and return the measured figures."""
+    from secnews.corpus.build import BuildSettings, build_corpus
+    from secnews.corpus.registry import dataset_sources
+
+    sources = dataset_sources(dataset)
+    with tempfile.TemporaryDirectory(prefix="secnews-bench-") as tmp:
+        start = time.perf_counter()
+        summary = build_corpus(
+            sources, Path(tmp) / "corpus", settings=BuildSettings(), progress=False
+        )
+        seconds = time.perf_counter() - start
+        size = sum(p.stat().st_size for p in (Path(tmp) / "corpus").iterdir())
+    megabytes = summary.input_bytes / 1e6
+    counts = summary.rows(total=True)[-1]
+    return {
+        "dataset": dataset,
+        "input_mb": round(megabytes, 1),
+        "seconds": round(seconds, 2),
+        "mb_per_s": round(megabytes / seconds, 1),
+        "peak_rss_mb": round(_peak_mb(), 0),
+        "corpus_mb": round(size / 1e6, 1),
+        "counts": counts,
+        "duplicates": len(summary.duplicates),
+        "steps_s": {k: round(v, 2) for k, v in sorted(summary.timings.items())},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its figures (JSON with ``--json``)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", default="ungdc")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args([] if argv is None else argv)
+    result = run(args.dataset)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"build {result['dataset']}: {result['input_mb']} MB in {result['seconds']} s")
+        print(f"  throughput {result['mb_per_s']} MB/s (target >= {TARGET_MB_S})")
+        print(f"  peak memory {result['peak_rss_mb']} MB (target < {TARGET_PEAK_MB:.0f})")
+        print(f"  corpus folder {result['corpus_mb']} MB; counts {result['counts']}")
+        print(f"  duplicates {result['duplicates']}; seconds per step {result['steps_s']}")
+    ok = result["mb_per_s"] >= TARGET_MB_S and result["peak_rss_mb"] < TARGET_PEAK_MB  # type: ignore[operator]
+    print("OK" if ok else "BELOW TARGET")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,351 @@
+"""Benchmark of the topic models on the UN General Debate corpus (10,952 speeches) at K=50.
+
+Side by side, each in its own child process (so peak memory is per engine): the default engine
+(:class:`secnews.analysis.topics.TopicSettings` defaults), plain gensim ``LdaModel`` defaults
+(one pass, symmetric alpha) and tomotopy (collapsed Gibbs, 2 workers, if installed). For each:
+wall time of the fit, peak resident memory of the process, and c_npmi of the top-20 words
+(window 10, computed by :mod:`secnews.analysis.coherence`). The default engine and tomotopy also
+report c_npmi at intermediate passes/iterations (time-to-quality curves; the evaluation time is
+excluded from their clocks).
+
+Coherence: the fast implementation against gensim ``CoherenceModel`` on the same topics (value
+difference and time). Grid: the selection grid K in 10..50 x 3 seeds (``--grid``).
+
+The shared preprocessing of the corpus is cached in ``--cache`` (default
+``/tmp/secnews-bench-topics``). Run ``python -m benchmarks.bench_topics [--grid] [--gensim-coherence]``.
+Timings on a shared machine are pessimistic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+DEFAULT_CACHE = Path("/tmp/secnews-bench-topics")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _preprocessed(cache: Path) -> Any:
+    from benchmarks.bench_preprocess import TxtFolderCorpus, un_files
+    from secnews.analysis.preprocess import PreprocessSettings, preprocess
+
+    corpus = TxtFolderCorpus(un_files(), Path("."))
+    return preprocess(corpus, settings=PreprocessSettings(n_jobs=2), cache_dir=cache)
+
+
+def _inputs(cache: Path) -> tuple[Any, Any, Any]:
+    from secnews.analysis.coherence import CoherenceScorer, encode_texts
+    from secnews.analysis.topic_run import inputs_from_preprocessed
+
+    pre = _preprocessed(cache)
+    inputs = inputs_from_preprocessed(pre)
+    start = time.perf_counter()
+    stream = encode_texts(inputs.texts(), inputs.token2id)
+    encode_s = time.perf_counter() - start
+    scorer = CoherenceScorer(stream=stream, doc_term=inputs.bow)
+    return inputs, scorer, encode_s
+
+
+def _npmi(scorer: Any, topic_word: np.ndarray) -> float:
+    from secnews.analysis.coherence import top_word_ids
+
+    return float(np.mean(scorer.score(top_word_ids(topic_word, 20), measure="c_npmi")))
+
+
+def task_fit(
+    engine: str, cache: Path, k: int, tomotopy_iters: int, overrides: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Fit one engine at K and measure it (run in a child process)."""
+    inputs, scorer, _ = _inputs(cache)
+    base_mb = _peak_mb()
+    curve: list[tuple[float, float]] = []
+    start = time.perf_counter()
+    cpu_start = time.process_time()
+    if engine == "default":
+        from gensim.models.callbacks import Callback, Metric
+
+        from secnews.analysis.topics import TopicModel, TopicSettings
+
+        settings = TopicSettings(k=k).replace(**(overrides or {}))
+        clock = {"eval": 0.0, "eval_cpu": 0.0}
+
+        class Npmi(Metric):
+            def __init__(self) -> None:
+                self.logger = "shell"
+                self.title = "c_npmi"
+                self.viz_env = None
+
+            def get_value(self, **kwargs: Any) -> float:
+                t0, c0 = time.perf_counter(), time.process_time()
+                value = _npmi(scorer, kwargs["model"].get_topics())
+                clock["eval"] += time.perf_counter() - t0
+                clock["eval_cpu"] += time.process_time() - c0
+                curve.append((time.perf_counter() - start - clock["eval"], value))
+                return value
+
+        import secnews.analysis.topics as topics_module
+
+        original = topics_module.GensimEngine.fit
+
+        def fit_with_callback(self: Any, bow: Any, vocabulary: Any, s: Any) -> Any:
+            from gensim.models import LdaModel
+
+            real = LdaModel.__init__
+
+            def init(model: Any, *args: Any, **kw: Any) -> None:
+                kw["callbacks"] = [Npmi()]
+                real(model, *args, **kw)
+
+            LdaModel.__init__ = init
+            try:
+                return original(self, bow, vocabulary, s)
+            finally:
+                LdaModel.__init__ = real
+
+        topics_module.GensimEngine.fit = fit_with_callback
+        _ = Callback
+        model = TopicModel(settings).fit(inputs.bow, inputs.vocabulary)
+        wall = time.perf_counter() - start - clock["eval"]
+        cpu = time.process_time() - cpu_start - clock["eval_cpu"]
+        topic_word = model.topic_word_
+        detail = settings.to_dict()
+    elif engine == "gensim-plain":
+        from gensim.matutils import Sparse2Corpus
+        from gensim.models import LdaModel
+
+        lda = LdaModel(
+            Sparse2Corpus(inputs.bow, documents_columns=False),
+            num_topics=k,
+            id2word=dict(enumerate(inputs.vocabulary)),
+            random_state=0,
+        )
+        wall = time.perf_counter() - start
+        cpu = time.process_time() - cpu_start
+        topic_word = lda.get_topics()
+        detail = {"passes": 1, "alpha": "symmetric", "chunksize": 2000, "iterations": 50}
+    elif engine == "tomotopy":
+        import tomotopy as tp
+
+        from secnews.analysis.topics_engines import _tomotopy_words
+
+        mdl = tp.LDAModel(k=k, alpha=0.1, eta=0.01, seed=0)
+        for i in range(inputs.bow.shape[0]):
+            words = _tomotopy_words(inputs.bow[i], inputs.vocabulary)
+            if words:
+                mdl.add_doc(words)
+        add_s = time.perf_counter() - start
+        train_s = 0.0
+        cpu = time.process_time() - cpu_start
+        step = 100
+        for _done in range(step, tomotopy_iters + 1, step):
+            t0, c0 = time.perf_counter(), time.process_time()
+            mdl.train(step, workers=2)
+            train_s += time.perf_counter() - t0
+            cpu += time.process_time() - c0
+            tw = np.zeros((k, len(inputs.vocabulary)))
+            index = {w: j for j, w in enumerate(inputs.vocabulary)}
+            cols = np.array([index[w] for w in mdl.used_vocabs])
+            for t in range(k):
+                tw[t, cols] = mdl.get_topic_word_dist(t)
+            curve.append((add_s + train_s, _npmi(scorer, tw)))
+        wall = add_s + train_s
+        topic_word = tw
+        detail = {
+            "iterations": tomotopy_iters,
+            "workers": 2,
+            "alpha": 0.1,
+            "eta": 0.01,
+            "optimize_interval": 10,
+        }
+    else:
+        raise ValueError(engine)
+    start_c = time.perf_counter()
+    value = _npmi(scorer, topic_word)
+    return {
+        "engine": engine,
+        "k": k,
+        "fit_s": round(wall, 1),
+        "fit_cpu_s": round(cpu, 1),
+        "peak_mb": round(_peak_mb(), 0),
+        "peak_mb_before_fit": round(base_mb, 0),
+        "c_npmi": round(value, 4),
+        "npmi_s": round(time.perf_counter() - start_c, 2),
+        "curve": [(round(t, 1), round(v, 4)) for t, v in curve],
+        "settings": detail,
+    }
+
+
+def task_coherence(cache: Path, k: int, with_gensim: bool) -> dict[str, Any]:
+    """Fast coherence vs gensim's CoherenceModel on the topics of a one-pass LDA."""
+    from gensim.matutils import Sparse2Corpus
+    from gensim.models import LdaModel
+
+    from secnews.analysis.coherence import CoherenceScorer, top_word_ids
+
+    inputs, scorer, encode_s = _inputs(cache)
+    lda = LdaModel(
+        Sparse2Corpus(inputs.bow, documents_columns=False),
+        num_topics=k,
+        id2word=dict(enumerate(inputs.vocabulary)),
+        random_state=0,
+    )
+    tops = top_word_ids(lda.get_topics(), 20)
+    out: dict[str, Any] = {"encode_texts_s": round(encode_s, 1), "k": k}
+    for measure in ("c_npmi", "c_v", "u_mass"):
+        fresh = CoherenceScorer(stream=scorer.stream, doc_term=scorer.doc_term)
+        t0 = time.perf_counter()
+        mine = fresh.score(tops, measure=measure)
+        first = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        fresh.score(tops, measure=measure)
+        cached = time.perf_counter() - t0
+        out[measure] = {
+            "value": round(float(np.mean(mine)), 6),
+            "first_s": round(first, 2),
+            "cached_s": round(cached, 4),
+        }
+        if with_gensim and measure in ("c_npmi", "u_mass"):
+            from gensim.corpora import Dictionary
+            from gensim.models import CoherenceModel
+
+            dictionary = Dictionary.from_corpus(
+                [[(0, 1)]], id2word=dict(enumerate(inputs.vocabulary))
+            )
+            texts = list(inputs.texts()) if measure != "u_mass" else None
+            t0 = time.perf_counter()
+            cm = CoherenceModel(
+                topics=[list(t) for t in tops],
+                texts=texts,
+                corpus=Sparse2Corpus(inputs.bow, documents_columns=False),
+                dictionary=dictionary,
+                coherence=measure,
+                processes=1,
+            )
+            ref = np.array(cm.get_coherence_per_topic())
+            out[measure]["gensim_s"] = round(time.perf_counter() - t0, 1)
+            out[measure]["max_abs_diff"] = float(np.max(np.abs(ref - mine)))
+    return out
+
+
+def task_grid(cache: Path, passes: int | None) -> dict[str, Any]:
+    """The selection grid K in 10..50 x 3 seeds."""
+    from secnews.analysis.topic_selection import SelectionSettings, run_selection
+    from secnews.analysis.topics import TopicSettings
+
+    inputs, scorer, encode_s = _inputs(cache)
+    settings = TopicSettings() if passes is None else TopicSettings(passes=passes)
+    start = time.perf_counter()
+    result = run_selection(
+        inputs.bow,
+        inputs.vocabulary,
+        scorer=scorer,
+        settings=SelectionSettings(ks=(10, 20, 30, 40, 50), seeds=(0, 1, 2)),
+        model_settings=settings,
+    )
+    wall = time.perf_counter() - start
+    return {
+        "grid_s": round(wall, 1),
+        "encode_texts_s": round(encode_s, 1),
+        "peak_mb": round(_peak_mb(), 0),
+        "passes": settings.passes,
+        "recommended_k": result.recommended_k,
+        "reason": result.reason,
+        "table": result.table.round(4).to_dict(orient="records"),
+    }
+
+
+def _child(args: list[str]) -> dict[str, Any]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_topics", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr[-2000:], "args": args}
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print one JSON line per measurement."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--k", type=int, default=50)
+    parser.add_argument("--task", choices=["fit", "coherence", "grid"], default=None)
+    parser.add_argument("--engine", default="default")
+    parser.add_argument("--engines", default="default,gensim-plain,tomotopy")
+    parser.add_argument("--tomotopy-iters", type=int, default=1000)
+    parser.add_argument("--alpha", default=None, help="default engine: override alpha")
+    parser.add_argument("--passes", type=int, default=None, help="default engine: override passes")
+    parser.add_argument(
+        "--chunksize", type=int, default=None, help="default engine: override chunksize"
+    )
+    parser.add_argument("--grid", action="store_true", help="also run the K x seed selection grid")
+    parser.add_argument("--grid-passes", type=int, default=None)
+    parser.add_argument(
+        "--gensim-coherence", action="store_true", help="also time gensim's CoherenceModel"
+    )
+    args = parser.parse_args(argv)
+    if args.task == "fit":
+        overrides = {
+            name: value
+            for name, value in (
+                ("alpha", args.alpha),
+                ("passes", args.passes),
+                ("chunksize", args.chunksize),
+            )
+            if value is not None
+        }
+        print(json.dumps(task_fit(args.engine, args.cache, args.k, args.tomotopy_iters, overrides)))
+        return
+    if args.task == "coherence":
+        print(json.dumps(task_coherence(args.cache, args.k, args.gensim_coherence)))
+        return
+    if args.task == "grid":
+        print(json.dumps(task_grid(args.cache, args.grid_passes)))
+        return
+    start = time.perf_counter()
+    _preprocessed(args.cache)
+    print(json.dumps({"preprocess_s": round(time.perf_counter() - start, 1)}), flush=True)
+    coh = ["--task", "coherence", "--k", str(args.k), "--cache", str(args.cache)]
+    print(
+        json.dumps(_child(coh + (["--gensim-coherence"] if args.gensim_coherence else []))),
+        flush=True,
+    )
+    for engine in args.engines.split(","):
+        fit = [
+            "--task",
+            "fit",
+            "--engine",
+            engine,
+            "--k",
+            str(args.k),
+            "--cache",
+            str(args.cache),
+            "--tomotopy-iters",
+            str(args.tomotopy_iters),
+        ]
+        print(json.dumps(_child(fit)), flush=True)
+    if args.grid:
+        grid = ["--task", "grid", "--cache", str(args.cache)] + (
+            ["--grid-passes", str(args.grid_passes)] if args.grid_passes else []
+        )
+        print(json.dumps(_child(grid)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,556 @@
+"""Build a corpus: loaders -> checks -> language id -> relevance -> duplicates -> store.
+
+:func:`build_corpus` streams: documents are processed in batches of
+:attr:`BuildSettings.batch_size` (checks, language id, ``n_chars``/``n_words``, relevance) and
+written to a staging Parquet file in the temporary build folder; only ids and titles stay in
+memory. Once every source is read, the duplicate step streams the staged texts once
+(:mod:`secnews.corpus.dedupe`: exact keys and MinHash signatures, not the texts, are kept), then
+the staging file is copied row group by row group into ``articles.parquet`` with ``dup_of``
+filled in. The finished folder replaces ``out`` atomically
+(:func:`secnews.corpus.store_write.staging_dir`), so an interrupted build leaves the previous
+corpus as it was.
+
+Checks at build level, on top of each loader's own (each gives a row in ``rejects.csv``):
+
+- ``no text``: a document whose body is empty after normalization;
+- ``absurd date``: ``published`` outside [:attr:`~BuildSettings.min_year`,
+  :attr:`~BuildSettings.max_year`];
+- a ``doc_id`` already used by an earlier document (same outlet and URL) is not a reject: the
+  later document is stored with the id suffixed ``-2``, ``-3``, ... and ``dup_of`` set to the
+  first one.
+
+Counts per source satisfy ``in = kept + duplicates + rejected`` (asserted), where ``in`` is every
+item the loaders yielded, ``duplicates`` the stored documents with ``dup_of`` set and
+``null_dates`` the stored documents (kept or duplicate) without ``published``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import platform
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .build_dedupe import find_stage_duplicates
+from .build_sources import Source, iter_source
+from .build_util import article_row, count_words, prefetch_batches, rows_to_table
+from .record import Article, LoadResult, Reject
+from .store import ARTICLES_FILE, ARTICLES_SCHEMA, MANIFEST_FILE, REJECTS_FILE, document_text
+from .store_write import ArticleWriter, file_sha256, staging_dir, write_manifest
+
+__all__ = ["BuildSettings", "BuildSummary", "Source", "SourceCounts", "build_corpus"]
+
+logger = logging.getLogger(__name__)
+
+_STAGE_FILE = "_stage.parquet"
+#: Loader kind -> (module, settings class), for the defaults written into the manifest.
+_LOADER_SETTINGS = {
+    "pagetext": (".pagetext", "PageTextSettings"),
+    "html": (".html", "HtmlSettings"),
+    "table": (".tabular", "TableSettings"),
+    "folder": (".folder", "FolderSettings"),
+}
+_VERSIONED = (
+    "secnews",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "duckdb",
+    "lingua-language-detector",
+    "rensa",
+    "trafilatura",
+    "charset-normalizer",
+    "openpyxl",
+)
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """Settings of a build (written into ``manifest.json``).
+
+    Parameters
+    ----------
+    batch_size
+        Documents per processing batch and per Parquet row group.
+    language_id
+        Detect the language of documents whose loader did not set one.
+    language_max_chars
+        Characters of the body used for language id.
+    dedupe
+        Find exact and near duplicates (``dup_of``).
+    dedupe_settings
+        Settings object of :mod:`secnews.corpus.dedupe` (``None``: its defaults).
+    relevance
+        Compute the security-policy relevance score.
+    lexicon
+        Path of the relevance lexicon (``None``: the packaged one).
+    min_year, max_year
+        ``published`` outside these years is an absurd date: the document is rejected.
+    pagetext, html, table, folder
+        Settings objects passed to each loader (``None``: the loader's defaults).
+    """
+
+    batch_size: int = 1000
+    language_id: bool = True
+    language_max_chars: int = 500
+    dedupe: bool = True
+    dedupe_settings: Any = None
+    relevance: bool = True
+    lexicon: str | None = None
+    min_year: int = 1800
+    max_year: int = 2100
+    pagetext: Any = None
+    html: Any = None
+    table: Any = None
+    folder: Any = None
+
+    def to_dict(self, *, loaders: Sequence[str] = ()) -> dict[str, Any]:
+        """JSON-ready form (nested settings dataclasses become dicts).
+
+        ``None`` dedupe settings are written as the defaults that were used, and so are the
+        ``None`` settings of the loaders named in ``loaders`` (those a build used).
+        """
+        out = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
+        if self.dedupe and self.dedupe_settings is None:
+            from .dedupe import DedupeSettings
+
+            out["dedupe_settings"] = _jsonable(DedupeSettings())
+        for kind in loaders:
+            if kind in _LOADER_SETTINGS and out.get(kind) is None:
+                module, name = _LOADER_SETTINGS[kind]
+                cls = getattr(importlib.import_module(module, __package__), name)
+                out[kind] = _jsonable(cls())
+        return out
+
+
+def _jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        to_dict = getattr(value, "to_dict", None)
+        if callable(to_dict):
+            return _jsonable(to_dict())
+        return {k: _jsonable(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | frozenset | set):
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, frozenset | set) else items
+    if isinstance(value, Path):
+        return str(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return repr(value)
+
+
+@dataclass
+class SourceCounts:
+    """Counts of one source; ``n_in == kept + duplicates + rejected``."""
+
+    source: str
+    n_in: int = 0
+    kept: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    null_dates: int = 0
+
+    def check(self) -> None:
+        """Raise ``AssertionError`` when the counts do not add up."""
+        if self.n_in != self.kept + self.duplicates + self.rejected:
+            raise AssertionError(
+                f"{self.source}: in={self.n_in} != kept {self.kept} + duplicates "
+                f"{self.duplicates} + rejected {self.rejected}"
+            )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The counts with the column names of :meth:`BuildSummary.table`."""
+        stored = self.kept + self.duplicates
+        return {
+            "source": self.source,
+            "in": self.n_in,
+            "kept": self.kept,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "null_dates": self.null_dates,
+            "null_date_share": round(self.null_dates / stored, 6) if stored else None,
+        }
+
+
+@dataclass
+class BuildSummary:
+    """What a build did: counts per source, the duplicates found, the corpus hash."""
+
+    out: Path
+    corpus_hash: str
+    sources: list[SourceCounts]
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    input_bytes: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def table(self, *, total: bool = True) -> Any:
+        """Counts per source as a DataFrame (``source, in, kept, duplicates, rejected,
+        null_dates, null_date_share``), with a final ``total`` row when asked."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows(total=total))
+
+    def rows(self, *, total: bool = True) -> list[dict[str, Any]]:
+        """The rows of :meth:`table` as dicts (JSON-ready)."""
+        rows = [c.as_dict() for c in self.sources]
+        if total and rows:
+            overall = SourceCounts(
+                "total",
+                n_in=sum(c.n_in for c in self.sources),
+                kept=sum(c.kept for c in self.sources),
+                duplicates=sum(c.duplicates for c in self.sources),
+                rejected=sum(c.rejected for c in self.sources),
+                null_dates=sum(c.null_dates for c in self.sources),
+            )
+            rows.append(overall.as_dict())
+        return rows
+
+    def duplicates_frame(self) -> Any:
+        """The duplicates found: ``doc_id, dup_of, source, kind, similarity, title``."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            self.duplicates, columns=["doc_id", "dup_of", "source", "kind", "similarity", "title"]
+        )
+
+
+class _Builder:
+    """The state of one build (kept private: :func:`build_corpus` is the interface)."""
+
+    def __init__(self, sources: Sequence[Source], settings: BuildSettings, folder: Path) -> None:
+        self.sources = list(sources)
+        self.settings = settings
+        self.folder = folder
+        self.counts = [SourceCounts(s.label) for s in self.sources]
+        self.ids: set[str] = set()
+        self.forced: dict[str, str] = {}
+        self.source_of: dict[str, int] = {}
+        self.titles: dict[str, str | None] = {}
+        self.files: list[set[str]] = [set() for _ in self.sources]
+        self.lexicon: Any = None
+        self._reject_handle: Any = None
+        self.timings: dict[str, float] = {}
+        self.loaders: set[str] = set()
+
+    # -- per document checks ----------------------------------------------------------------------
+    def _check(self, article: Article) -> str | None:
+        if not article.text or not article.text.strip():
+            return "no text"
+        published = article.published
+        if published is not None and not (
+            self.settings.min_year <= published.year <= self.settings.max_year
+        ):
+            return (
+                f"absurd date {published.isoformat()} (outside {self.settings.min_year}"
+                f"..{self.settings.max_year})"
+            )
+        return None
+
+    def _unique_id(self, doc_id: str) -> str:
+        if doc_id not in self.ids:
+            return doc_id
+        k = 2
+        while f"{doc_id}-{k}" in self.ids:
+            k += 1
+        return f"{doc_id}-{k}"
+
+    # -- rejects ------------------------------------------------------------------------------------
+    def _reject(self, source: int, reject: Reject) -> None:
+        import csv
+
+        writer = csv.writer(self._reject_handle, lineterminator="\n")
+        path = self.sources[source].relative(reject.source_path)
+        writer.writerow([path, "" if reject.row is None else reject.row, reject.reason])
+        self.counts[source].rejected += 1
+
+    # -- batches ------------------------------------------------------------------------------------
+    def _rows(self, source: int, articles: list[Article]) -> pa.Table:
+        settings = self.settings
+        src = self.sources[source]
+        rows = [article_row(a) for a in articles]
+        if settings.language_id:
+            todo = [i for i, r in enumerate(rows) if not r["language"]]
+            if todo:
+                from .langid import detect_languages
+
+                start = time.perf_counter()
+                found = detect_languages(
+                    [rows[i]["text"] for i in todo], max_chars=settings.language_max_chars
+                )
+                self._tick("language_id", start)
+                for i, language in zip(todo, found, strict=True):
+                    rows[i]["language"] = language
+        texts = [document_text(r) for r in rows]
+        n_words = count_words(texts)
+        start = time.perf_counter()
+        scores = self._relevance(texts, n_words)
+        self._tick("relevance", start)
+        for row, text, words, score in zip(rows, texts, n_words, scores, strict=True):
+            row["source_path"] = src.relative(row["source_path"])
+            row["n_chars"] = len(text)
+            row["n_words"] = words
+            row["relevance"] = score
+            original = row["doc_id"]
+            unique = self._unique_id(original)
+            row["doc_id"] = unique
+            row["dup_of"] = None
+            self.ids.add(unique)
+            if unique != original:
+                self.forced[unique] = original
+            self.source_of[unique] = source
+            self.titles[unique] = row["title"]
+            self.loaders.add(row["loader"])
+        return rows_to_table(rows)
+
+    def _relevance(self, texts: list[str], n_words: list[int]) -> list[float | None]:
+        if not self.settings.relevance:
+            return [None] * len(texts)
+        from .relevance import load_lexicon, relevance_scores
+
+        if self.lexicon is None:
+            self.lexicon = load_lexicon(self.settings.lexicon)
+        scores = relevance_scores(texts, lexicon=self.lexicon, n_words=n_words, progress=False)
+        return [float(x) for x in scores]
+
+    def _process(self, source: int, batch: list[LoadResult], stage: pq.ParquetWriter) -> None:
+        counts = self.counts[source]
+        articles: list[Article] = []
+        for item in batch:
+            counts.n_in += 1
+            self.files[source].add(item.source_path)
+            if isinstance(item, Reject):
+                self._reject(source, item)
+                continue
+            reason = self._check(item)
+            if reason is not None:
+                self._reject(source, Reject(item.source_path, reason, None))
+                continue
+            if self.sources[source].outlet_names and item.outlet is not None:
+                item.outlet = dict(self.sources[source].outlet_names).get(item.outlet, item.outlet)
+            articles.append(item)
+        if articles:
+            table = self._rows(source, articles)
+            counts.null_dates += table.column("published").null_count
+            start = time.perf_counter()
+            stage.write_table(table, row_group_size=self.settings.batch_size)
+            self._tick("stage_write", start)
+
+    def load(self, progress: bool | None) -> None:
+        """Read every source into the staging file and the duplicate index."""
+        from tqdm.auto import tqdm
+
+        stage = pq.ParquetWriter(
+            str(self.folder / _STAGE_FILE), ARTICLES_SCHEMA, compression="none"
+        )
+        with (
+            open(self.folder / REJECTS_FILE, "w", encoding="utf-8", newline="") as handle,
+            tqdm(
+                total=None,
+                unit="doc",
+                desc="build",
+                disable=None if progress is None else not progress,
+            ) as bar,
+        ):
+            self._reject_handle = handle
+            handle.write("source_path,row,reason\n")
+            try:
+                for number, source in enumerate(self.sources):
+                    bar.set_postfix_str(source.label[-40:])
+                    items = iter_source(source, loader_settings=self._loader_settings())
+                    batches = prefetch_batches(items, self.settings.batch_size)
+                    while True:
+                        start = time.perf_counter()
+                        batch = next(batches, None)
+                        self._tick("loaders", start)
+                        if batch is None:
+                            break
+                        start = time.perf_counter()
+                        self._process(number, batch, stage)
+                        self._tick("process", start)
+                        bar.update(len(batch))
+            finally:
+                stage.close()
+                self._reject_handle = None
+
+    def _loader_settings(self) -> dict[str, Any]:
+        s = self.settings
+        return {"pagetext": s.pagetext, "html": s.html, "table": s.table, "folder": s.folder}
+
+    def finish(self, progress: bool | None) -> tuple[str, list[dict[str, Any]]]:
+        """Resolve duplicates, write ``articles.parquet`` and return (hash, duplicates)."""
+        stage_path = self.folder / _STAGE_FILE
+        dup_of: dict[str, str] = dict(self.forced)
+        kinds = dict.fromkeys(self.forced, "same doc_id")
+        similarity: dict[str, float | None] = dict.fromkeys(self.forced)
+        start = time.perf_counter()
+        if self.settings.dedupe and self.source_of:
+            found = find_stage_duplicates(
+                stage_path,
+                list(self.source_of),
+                settings=self.settings.dedupe_settings,
+                progress=progress,
+            )
+            for doc_id, (original, kind, sim) in found.items():
+                if doc_id not in dup_of:
+                    dup_of[doc_id] = original
+                    kinds[doc_id] = kind
+                    similarity[doc_id] = sim
+        dup_of = _resolve_chains(dup_of)
+        self._tick("duplicates", start)
+        start = time.perf_counter()
+        with (
+            pq.ParquetFile(stage_path) as stage,
+            ArticleWriter(
+                self.folder / ARTICLES_FILE, row_group_size=self.settings.batch_size
+            ) as out,
+        ):
+            for group in range(stage.num_row_groups):
+                table = stage.read_row_group(group)
+                ids = table.column("doc_id").to_pylist()
+                column = pa.array([dup_of.get(i) for i in ids], pa.string())
+                table = table.set_column(table.schema.get_field_index("dup_of"), "dup_of", column)
+                out.write(table)
+            corpus_hash = out.hasher.hexdigest()
+        stage_path.unlink()
+        self._tick("write", start)
+        duplicates: list[dict[str, Any]] = []
+        for doc_id, original in dup_of.items():
+            source = self.source_of[doc_id]
+            self.counts[source].duplicates += 1
+            duplicates.append(
+                {
+                    "doc_id": doc_id,
+                    "dup_of": original,
+                    "source": self.sources[source].label,
+                    "kind": kinds[doc_id],
+                    "similarity": similarity[doc_id],
+                    "title": self.titles.get(doc_id),
+                }
+            )
+        for source, counts in enumerate(self.counts):
+            counts.kept = sum(1 for s in self.source_of.values() if s == source) - counts.duplicates
+            counts.check()
+        order = {doc_id: n for n, doc_id in enumerate(self.source_of)}
+        duplicates.sort(key=lambda d: order[d["doc_id"]])
+        return corpus_hash, duplicates
+
+    def inputs(self) -> tuple[list[dict[str, Any]], int]:
+        """Describe every source and hash every input file that exists."""
+        start = time.perf_counter()
+        described = []
+        total = 0
+        for source, files in zip(self.sources, self.files, strict=True):
+            entry = source.describe()
+            listing = []
+            for name in sorted(files):
+                path = Path(name)
+                if path.is_file():
+                    size = path.stat().st_size
+                    total += size
+                    listing.append(
+                        {"path": source.relative(name), "bytes": size, "sha256": file_sha256(path)}
+                    )
+            entry["files"] = listing
+            described.append(entry)
+        self._tick("input_hashes", start)
+        return described, total
+
+    def _tick(self, step: str, start: float) -> None:
+        self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - start
+
+
+def _resolve_chains(dup_of: dict[str, str]) -> dict[str, str]:
+    """Point every duplicate at the first document of its chain (never at another duplicate)."""
+    out = {}
+    for doc_id, target in dup_of.items():
+        seen = {doc_id}
+        while target in dup_of and target not in seen:
+            seen.add(target)
+            target = dup_of[target]
+        out[doc_id] = target
+    return out
+
+
+def _versions() -> dict[str, str | None]:
+    from importlib import metadata
+
+    out: dict[str, str | None] = {"python": platform.python_version()}
+    for name in _VERSIONED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def build_corpus(
+    sources: Sequence[Source],
+    out: str | Path,
+    *,
+    settings: BuildSettings = BuildSettings(),
+    progress: bool | None = None,
+) -> BuildSummary:
+    """Build a corpus folder from sources (see the module docstring for the steps).
+
+    Parameters
+    ----------
+    sources
+        The inputs, in the order their documents are stored.
+    out
+        The corpus folder to create or replace. A folder that exists and is not a secnews corpus
+        is never replaced.
+    settings
+        Build settings (stored in the manifest).
+    progress
+        Show a tqdm progress bar (``None``: only on a terminal).
+
+    Returns
+    -------
+    BuildSummary
+        Counts per source (``in = kept + duplicates + rejected``), the duplicates found and the
+        corpus hash.
+    """
+    if not sources:
+        raise ValueError("build_corpus needs at least one source")
+    if settings.batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    target = Path(out)
+    with staging_dir(target) as folder:
+        builder = _Builder(sources, settings, folder)
+        builder.load(progress)
+        corpus_hash, duplicates = builder.finish(progress)
+        inputs, input_bytes = builder.inputs()
+        summary = BuildSummary(
+            out=target,
+            corpus_hash=corpus_hash,
+            sources=builder.counts,
+            duplicates=duplicates,
+            input_bytes=input_bytes,
+            timings=builder.timings,
+        )
+        manifest = {
+            "format": "secnews-corpus/1",
+            "corpus_hash": corpus_hash,
+            "row_order": "sources in the given order; inside a source, the loader's order",
+            "columns": list(ARTICLES_SCHEMA.names),
+            "counts": summary.rows(total=True),
+            "inputs": inputs,
+            "settings": settings.to_dict(loaders=sorted(builder.loaders)),
+            "duplicates": [
+                {k: d[k] for k in ("doc_id", "dup_of", "kind", "similarity")} for d in duplicates
+            ],
+            "versions": _versions(),
+        }
+        write_manifest(folder / MANIFEST_FILE, manifest)
+        logger.info("built %s (%s): %s", target, corpus_hash[:12], os.fspath(target))
+    return summary

@@ -1,0 +1,142 @@
+"""Networks: centralities against networkx, communities, exports and figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from secnews.analysis.networks import (
+    CENTRALITY_COLUMNS,
+    NetworkSettings,
+    build_graph,
+    centralities_by_group,
+    centrality_table,
+    communities,
+    filter_edges,
+    write_gexf,
+    write_graphml,
+)
+from secnews.analysis.plots_entities import plot_ego_network, plot_network, plot_pair_heatmap
+
+
+def _edges(pairs: list[tuple[str, str, int]], group: str = "all") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source": [a for a, _, _ in pairs],
+            "target": [b for _, b, _ in pairs],
+            "window": "sentence",
+            "count": [c for _, _, c in pairs],
+            "pmi": 1.0,
+            "npmi": [c / 10 for _, _, c in pairs],
+            "llr": 2.0,
+            "p_value": [0.01 if c > 1 else 0.5 for _, _, c in pairs],
+            "jaccard": 0.1,
+            "group": group,
+        }
+    )
+
+
+# two triangles joined by a bridge c-d
+TWO_CLIQUES = _edges(
+    [
+        ("a", "b", 5),
+        ("a", "c", 4),
+        ("b", "c", 3),
+        ("c", "d", 1),
+        ("d", "e", 6),
+        ("d", "f", 2),
+        ("e", "f", 5),
+    ]
+)
+ENTITIES = pd.DataFrame(
+    {
+        "entity_id": list("abcdef"),
+        "label": ["A", "B", "C", "D", "E", "F"],
+        "type": ["country", "person", "organization", "country", "place", "media"],
+        "count": [10, 9, 8, 7, 6, 5],
+    }
+)
+
+
+def test_centralities_match_networkx() -> None:
+    graph = build_graph(TWO_CLIQUES, ENTITIES)
+    table = centrality_table(graph).set_index("entity_id")
+    assert list(centrality_table(graph).columns) == list(CENTRALITY_COLUMNS)
+    assert table.loc["c", "degree"] == 3 and table.loc["c", "strength"] == 8.0
+    reference = nx.Graph()
+    for s, t, c in TWO_CLIQUES[["source", "target", "count"]].values:
+        reference.add_edge(s, t, weight=c, length=1 / c)
+    between = nx.betweenness_centrality(reference, weight="length", normalized=True)
+    eigen = nx.eigenvector_centrality(reference, weight="weight", max_iter=10_000, tol=1e-12)
+    degree = nx.degree_centrality(reference)
+    for node in "abcdef":
+        assert table.loc[node, "betweenness"] == pytest.approx(between[node])
+        assert table.loc[node, "eigenvector"] == pytest.approx(eigen[node], abs=1e-6)
+        assert table.loc[node, "degree_centrality"] == pytest.approx(degree[node])
+    # the bridge: c and d lie on every path between the triangles: (3 x 3 - 1 ... ) by hand:
+    # c is between {a, b} and {d, e, f}: 6 pairs of 10 -> 0.6
+    assert table.loc["c", "betweenness"] == pytest.approx(0.6)
+    assert table.loc["c", "label"] == "C" and table.loc["c", "type"] == "organization"
+
+
+def test_communities_are_the_two_triangles_and_deterministic() -> None:
+    graph = build_graph(TWO_CLIQUES, ENTITIES)
+    for method in ("louvain", "greedy"):
+        found = communities(graph, settings=NetworkSettings(community_method=method))
+        assert found == {"a": 0, "b": 0, "c": 0, "d": 1, "e": 1, "f": 1}
+    first = centrality_table(build_graph(TWO_CLIQUES, ENTITIES))
+    again = centrality_table(build_graph(TWO_CLIQUES, ENTITIES))
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_filters_and_weights() -> None:
+    assert len(filter_edges(TWO_CLIQUES, NetworkSettings(max_p_value=0.05))) == 6
+    assert len(filter_edges(TWO_CLIQUES, NetworkSettings(min_count=4))) == 4
+    assert len(filter_edges(TWO_CLIQUES, NetworkSettings(min_npmi=0.5))) == 3
+    graph = build_graph(TWO_CLIQUES, settings=NetworkSettings(weight="npmi"))
+    assert graph["a"]["b"]["weight"] == pytest.approx(0.5)
+    assert graph["a"]["b"]["count"] == 5
+    with pytest.raises(ValueError, match="community_method"):
+        NetworkSettings(community_method="leiden")
+
+
+def test_centralities_by_group() -> None:
+    edges = pd.concat([TWO_CLIQUES.assign(group="X"), _edges([("a", "b", 2)], group="Y")])
+    table = centralities_by_group(edges, ENTITIES)
+    assert table.groupby("group").size().to_dict() == {"X": 6, "Y": 2}
+
+
+def test_exports_are_deterministic(tmp_path: Path) -> None:
+    graph = build_graph(TWO_CLIQUES, ENTITIES)
+    write_gexf(graph, tmp_path / "a.gexf")
+    write_gexf(build_graph(TWO_CLIQUES, ENTITIES), tmp_path / "b.gexf")
+    text = (tmp_path / "a.gexf").read_text(encoding="utf-8")
+    assert "lastmodifieddate" not in text
+    assert (tmp_path / "a.gexf").read_bytes() == (tmp_path / "b.gexf").read_bytes()
+    back = nx.read_gexf(tmp_path / "a.gexf")
+    assert back.number_of_nodes() == 6 and back.number_of_edges() == 7
+    write_graphml(graph, tmp_path / "a.graphml")
+    again = nx.read_graphml(tmp_path / "a.graphml")
+    assert again["a"]["b"]["count"] == 5
+    assert again.nodes["a"]["label"] == "A"
+
+
+def test_figures() -> None:
+    fig = plot_network(TWO_CLIQUES, ENTITIES, top_n=4, seed=1)
+    assert isinstance(fig, Figure)
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert texts == {"A", "B", "D", "E"}  # strengths e 11, a 9, d 9, then b 8 before c 8 (by id)
+    ego = plot_ego_network(TWO_CLIQUES, ENTITIES, "d", top_n=2)
+    assert {t.get_text() for t in ego.axes[0].texts} == {"D", "E", "F"}
+    with pytest.raises(KeyError):
+        plot_ego_network(TWO_CLIQUES, ENTITIES, "zz")
+    heat = plot_pair_heatmap(TWO_CLIQUES, ENTITIES, top_n=4, measure="npmi")
+    image = heat.axes[0].images[0].get_array()
+    assert image.shape == (4, 4)
+    assert np.ma.is_masked(image[0, 0])
+    assert [t.get_text() for t in heat.axes[0].get_xticklabels()] == ["D", "E", "A", "B"]

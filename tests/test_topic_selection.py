@@ -1,0 +1,113 @@
+"""Model-selection measures against cases with known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from scipy.spatial.distance import jensenshannon
+
+from secnews.analysis.topic_selection import (
+    heldout_perplexity,
+    js_distance_matrix,
+    match_topics,
+    recommend_k,
+    split_heldout,
+    stability_table,
+    topic_diversity,
+)
+
+
+def _random_topics(k: int, v: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    tw = rng.dirichlet(np.full(v, 0.1), size=k)
+    return tw
+
+
+def test_js_distance_matches_scipy() -> None:
+    a, b = _random_topics(4, 30, 1), _random_topics(5, 30, 2)
+    mine = js_distance_matrix(a, b)
+    ref = np.array([[jensenshannon(p, q, base=2) for q in b] for p in a])
+    np.testing.assert_allclose(mine, ref, atol=1e-7)
+    disjoint = np.array([[0.5, 0.5, 0.0, 0.0], [0.0, 0.0, 0.5, 0.5]])
+    assert js_distance_matrix(disjoint, disjoint)[0, 1] == pytest.approx(1.0)
+
+
+def test_permuted_copy_has_stability_one_and_match_recovers_permutation() -> None:
+    tw = _random_topics(8, 50, 3)
+    perm = np.array([3, 0, 7, 1, 6, 2, 5, 4])
+    match, sim = match_topics(tw, tw[perm])
+    # topic i of the first run is row i of the original; it sits at position argsort(perm)[i]
+    np.testing.assert_array_equal(match, np.argsort(perm))
+    np.testing.assert_allclose(sim, 1.0, atol=1e-7)
+    table = stability_table([(0, tw), (1, tw[perm]), (2, tw[np.roll(np.arange(8), 1)])])
+    np.testing.assert_allclose(table["stability"], 1.0, atol=1e-7)
+    assert table.shape == (24, 3)
+
+
+def test_stability_of_unrelated_runs_is_low_and_one_run_is_nan() -> None:
+    disjoint_a = np.eye(4)[:, :]  # topic i puts all mass on term i
+    disjoint_b = np.hstack([np.zeros((4, 4)), np.eye(4)])
+    a = np.hstack([disjoint_a, np.zeros((4, 4))])
+    table = stability_table([(0, a), (1, disjoint_b)])
+    np.testing.assert_allclose(table["stability"], 0.0, atol=1e-7)
+    assert stability_table([(0, a)])["stability"].isna().all()
+
+
+def test_diversity_by_hand() -> None:
+    tw = np.array([[0.5, 0.4, 0.1, 0.0], [0.45, 0.0, 0.05, 0.5]])
+    # top-2: {0, 1} and {3, 0}: 3 unique of 4
+    assert topic_diversity(tw, topn=2) == pytest.approx(0.75)
+    assert topic_diversity(np.eye(3), topn=1) == pytest.approx(1.0)
+
+
+def test_split_is_fixed_by_seed_and_disjoint() -> None:
+    train, test = split_heldout(100, fraction=0.2, random_state=5)
+    _, test2 = split_heldout(100, fraction=0.2, random_state=5)
+    np.testing.assert_array_equal(test, test2)
+    assert len(test) == 20 and not set(train) & set(test) and len(train) + len(test) == 100
+    with pytest.raises(ValueError, match="no training"):
+        split_heldout(1, fraction=0.9, random_state=0)
+
+
+class _FixedModel:
+    """A model whose topics are known, to check the perplexity formula."""
+
+    def __init__(self, tw: np.ndarray, theta: np.ndarray) -> None:
+        self.topic_word_ = tw
+        self.vocabulary_ = [str(i) for i in range(tw.shape[1])]
+        self._theta = theta
+
+    def transform(self, bow: sp.csr_matrix) -> np.ndarray:
+        return np.repeat(self._theta[None, :], bow.shape[0], axis=0)
+
+
+def test_perplexity_of_uniform_model_is_vocabulary_size() -> None:
+    v = 7
+    model = _FixedModel(np.full((2, v), 1.0 / v), np.array([0.5, 0.5]))
+    bow = sp.csr_matrix(np.random.default_rng(0).integers(0, 5, size=(20, v)))
+    value = heldout_perplexity(model, bow, random_state=0)
+    assert value == pytest.approx(v, rel=1e-9)
+
+
+def test_recommendation_rule() -> None:
+    rows = []
+    for k, npmi, stab in [(10, 0.05, 0.9), (20, 0.08, 0.85), (30, 0.081, 0.6), (40, 0.07, 0.5)]:
+        for seed, noise in enumerate([-0.002, 0.0, 0.002]):
+            rows.append(
+                {
+                    "k": k,
+                    "seed": seed,
+                    "c_npmi": npmi + noise,
+                    "c_v": 0.5,
+                    "u_mass": -1.0,
+                    "perplexity": 100.0,
+                    "diversity": 0.8,
+                    "stability": stab,
+                }
+            )
+    k, reason = recommend_k(pd.DataFrame(rows), stability_margin=0.1)
+    # K=30 has the best c_npmi but is unstable (0.6 < 0.9 - 0.1); K=20 is kept and best.
+    assert k == 20
+    assert "K=20" in reason and "stability" in reason

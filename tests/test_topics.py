@@ -1,0 +1,263 @@
+"""Topic models on real press releases: engines, determinism, stored results, map and CLI."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from secnews.analysis.preprocess import PreprocessSettings, preprocess
+from secnews.analysis.topic_map import classical_mds, render_topic_map, topic_map_data
+from secnews.analysis.topic_run import (
+    TopicInputs,
+    TopicRunSettings,
+    inputs_from_preprocessed,
+    run_topics,
+)
+from secnews.analysis.topic_selection import SelectionSettings
+from secnews.analysis.topics import TopicModel, TopicSettings
+from secnews.corpus.normalize import normalize_inline, normalize_text
+from secnews.corpus.record import make_doc_id
+
+
+def _us_frame(corpora_dir: Path, n: int) -> pd.DataFrame:
+    """A slice of the US government statements (.xlsx), as records like ``press_frame``."""
+    raw = pd.read_excel(
+        corpora_dir / "usgov-ukraine-2022" / "Government_Data.xlsx", dtype=str
+    ).fillna("")
+    raw = raw[raw["article"].str.strip() != ""].iloc[:n]
+    outlet = "usgov:" + raw["source"].str.strip().str.lower()
+    frame = pd.DataFrame(
+        {
+            "outlet": outlet.to_numpy(),
+            "url": raw["url"].to_numpy(),
+            "title": [normalize_inline(t) for t in raw["title"]],
+            "lede": None,
+            "text": [normalize_text(t) for t in raw["article"]],
+            "published": pd.to_datetime(
+                raw["date"], format="mixed", errors="coerce", utc=True
+            ).to_numpy(),
+            "meta": "{}",
+        }
+    )
+    frame.insert(
+        0,
+        "doc_id",
+        [
+            make_doc_id(outlet=o, url=u, text=t)
+            for o, u, t in zip(frame["outlet"], frame["url"], frame["text"], strict=True)
+        ],
+    )
+    return frame
+
+
+@pytest.fixture(scope="module")
+def docs(press_frame: pd.DataFrame, corpora_dir: Path) -> pd.DataFrame:
+    press = press_frame.iloc[::8]
+    frame = pd.concat([press, _us_frame(corpora_dir, 60)], ignore_index=True)
+    return frame.drop_duplicates("doc_id").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def inputs(docs: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> TopicInputs:
+    pre = preprocess(
+        docs, settings=PreprocessSettings(n_jobs=1), cache_dir=tmp_path_factory.mktemp("pre")
+    )
+    return inputs_from_preprocessed(pre)
+
+
+FAST = TopicSettings(k=4, passes=2, iterations=50, chunksize=200, random_state=7)
+
+
+def test_gensim_engine_is_deterministic(inputs: TopicInputs) -> None:
+    a = TopicModel(FAST).fit(inputs.bow, inputs.vocabulary)
+    b = TopicModel(FAST).fit(inputs.bow, inputs.vocabulary)
+    np.testing.assert_array_equal(a.topic_word_, b.topic_word_)
+    np.testing.assert_array_equal(a.doc_topic_, b.doc_topic_)
+    assert a.topic_word_.shape == (4, len(inputs.vocabulary))
+    np.testing.assert_allclose(a.topic_word_.sum(axis=1), 1.0, atol=1e-9)
+    np.testing.assert_allclose(a.doc_topic_.sum(axis=1), 1.0, atol=1e-9)
+    # transform does not depend on earlier calls
+    np.testing.assert_array_equal(a.transform(inputs.bow[:5]), a.transform(inputs.bow[:5]))
+    other = TopicModel(FAST.replace(random_state=8)).fit(inputs.bow, inputs.vocabulary)
+    assert not np.array_equal(a.topic_word_, other.topic_word_)
+
+
+@pytest.mark.parametrize("engine", ["sklearn-lda", "sklearn-nmf", "tomotopy"])
+def test_comparison_engines_share_the_interface(
+    inputs: TopicInputs, engine: str, tmp_path: Path
+) -> None:
+    model = TopicModel(FAST.replace(engine=engine)).fit(inputs.bow, inputs.vocabulary)
+    assert model.topic_word_.shape == (4, len(inputs.vocabulary))
+    assert model.doc_topic_.shape == (inputs.bow.shape[0], 4)
+    np.testing.assert_allclose(model.topic_word_.sum(axis=1), 1.0, atol=1e-9)
+    np.testing.assert_allclose(model.transform(inputs.bow[:3]).sum(axis=1), 1.0, atol=1e-9)
+    assert model.save_native(tmp_path)
+
+
+def test_multicore_warns_it_is_not_reproducible(
+    inputs: TopicInputs, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="secnews.analysis.topics"):
+        TopicModel(FAST.replace(engine="gensim-multicore", workers=1, passes=1)).fit(
+            inputs.bow[:60], inputs.vocabulary
+        )
+    assert "not bit-reproducible" in caplog.text
+
+
+def test_bad_inputs_are_explained(inputs: TopicInputs) -> None:
+    with pytest.raises(ValueError, match="columns"):
+        TopicModel(FAST).fit(inputs.bow, inputs.vocabulary[:-1])
+    with pytest.raises(ValueError, match="empty"):
+        TopicModel(FAST).fit(inputs.bow[:0], inputs.vocabulary)
+    with pytest.raises(ValueError, match="unknown engine"):
+        TopicSettings(engine="mallet")
+
+
+def _run(inputs: TopicInputs, docs: pd.DataFrame, out: Path) -> dict[str, object]:
+    settings = TopicRunSettings(
+        model=FAST, selection=SelectionSettings(ks=(3, 4), seeds=(0, 1), random_state=0), n_boot=50
+    )
+    return run_topics(
+        inputs, docs, out, settings=settings, provenance={"corpus": {"corpus_hash": "test"}}
+    )
+
+
+def test_run_writes_identical_bytes_for_the_same_seed(
+    inputs: TopicInputs, docs: pd.DataFrame, tmp_path: Path
+) -> None:
+    first = _run(inputs, docs, tmp_path / "a")
+    second = _run(inputs, docs, tmp_path / "b")
+    for name in (
+        "topics.csv",
+        "doc_topics.parquet",
+        "selection.csv",
+        "labels.csv",
+        "prevalence_period.csv",
+        "manifest.json",
+        "topic_map.html",
+    ):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert first == second
+    out = tmp_path / "a"
+    selection = pd.read_csv(out / "selection.csv")
+    assert selection.columns.tolist() == [
+        "k",
+        "seed",
+        "c_npmi",
+        "c_v",
+        "u_mass",
+        "perplexity",
+        "diversity",
+        "stability",
+    ]
+    assert selection[["k", "seed"]].values.tolist() == [[3, 0], [3, 1], [4, 0], [4, 1]]
+    assert selection["perplexity"].gt(1).all() and selection["diversity"].between(0, 1).all()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["recommended_k"] in (3, 4) and "c_npmi" in manifest["recommendation_rule"]
+    assert manifest["preprocess_key"] == inputs.key and "gensim" in manifest["versions"]
+    topics = pd.read_csv(out / "topics.csv")
+    assert topics.columns.tolist() == ["topic", "rank", "term", "weight"]
+    assert topics["topic"].nunique() == manifest["recommended_k"]
+    theta = pd.read_parquet(out / "doc_topics.parquet")
+    assert theta["doc_id"].tolist() == inputs.doc_ids
+    assert pq.read_schema(out / "doc_topics.parquet").metadata is None
+    by_outlet = pd.read_csv(out / "prevalence_outlet.csv")
+    assert set(by_outlet["outlet"]) >= {"kremlin.ru", "president.gov.ua"}
+    assert any(o.startswith("usgov:") for o in by_outlet["outlet"])
+    assert (by_outlet["ci_low"] <= by_outlet["prevalence"] + 1e-12).all()
+    reps = pd.read_csv(out / "representative_docs.csv")
+    assert {"title", "outlet", "weight"} <= set(reps.columns)
+    assert (out / "model" / "model.gensim").is_file()
+    for name in ("selection.png", "prevalence_time.png", "outlet_heatmap.png"):
+        assert (out / name).stat().st_size > 10_000
+
+
+def test_topic_map_is_offline_and_escaped() -> None:
+    evil = "</script><script>alert(1)</script>"
+    phi = np.array([[0.5, 0.3, 0.2], [0.1, 0.2, 0.7], [0.3, 0.4, 0.3]])
+    theta = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]])
+    data = topic_map_data(
+        phi,
+        theta,
+        np.array([100.0, 50.0]),
+        np.array([50.0, 40.0, 60.0]),
+        [evil, "nato", "a&b"],
+        labels=["x", "<b>y</b>", "z"],
+        n_terms=3,
+    )
+    page = render_topic_map(data, title="<img src=x onerror=alert(1)>")
+    assert "<script>alert" not in page and "<img" not in page and "<b>y" not in page
+    assert page.count("<script") == 2 and "src=" not in page.replace("&lt;img src=x", "")
+    assert "https://" not in page and "cdn" not in page.lower()
+    start = page.index('type="application/json">') + len('type="application/json">')
+    embedded = json.loads(page[start : page.index("</script>", start)])
+    assert evil in embedded["vocab"] and embedded["topics"][1]["label"] == "<b>y</b>"
+    assert abs(sum(t["share"] for t in embedded["topics"]) - 1.0) < 1e-5
+
+
+def test_classical_mds_recovers_distances() -> None:
+    points = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 4.0], [1.0, 1.0]])
+    dist = np.linalg.norm(points[:, None] - points[None], axis=2)
+    coords = classical_mds(dist)
+    np.testing.assert_allclose(
+        np.linalg.norm(coords[:, None] - coords[None], axis=2), dist, atol=1e-9
+    )
+
+
+def _write_corpus(frame: pd.DataFrame, folder: Path) -> None:
+    from secnews.corpus.store_write import ArticleWriter, write_manifest
+
+    folder.mkdir()
+    rows = frame.assign(
+        dateline_place=None,
+        author=None,
+        language="en",
+        source_path="test",
+        loader="test",
+        n_chars=frame["text"].str.len(),
+        n_words=[len(t.split()) for t in frame["text"]],
+        dup_of=None,
+        relevance=np.nan,
+    )
+    with ArticleWriter(folder / "articles.parquet") as writer:
+        writer.write(pa.Table.from_pandas(rows, preserve_index=False))
+        digest = writer.hasher.hexdigest()
+    write_manifest(folder / "manifest.json", {"corpus_hash": digest})
+
+
+def test_cli_on_a_corpus_folder(docs: pd.DataFrame, tmp_path: Path) -> None:
+    from secnews.analysis.cli import main
+
+    corpus = tmp_path / "corpus"
+    _write_corpus(docs.iloc[::2].reset_index(drop=True), corpus)
+    out = tmp_path / "out"
+    code = main(
+        [
+            "topics",
+            str(corpus),
+            "--k",
+            "3",
+            "--seeds",
+            "1",
+            "--passes",
+            "1",
+            "--n-boot",
+            "20",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["final_model"]["k"] == 3 and manifest["corpus"]["n_documents"] == len(
+        docs.iloc[::2]
+    )
+    assert "selection.csv" not in {p.name for p in out.iterdir()}
+    assert main(["topics", str(tmp_path / "missing"), "--out", str(out)]) == 2
