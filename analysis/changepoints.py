@@ -2,25 +2,26 @@
 
 PELT (``method="pelt"``)
 ------------------------
-Each (term, outlet) series of rates per 10,000 tokens (periods without tokens left out, the
-square root taken when :attr:`ChangepointSettings.transform` is ``"sqrt"``, which stabilizes the
-variance of count-based rates) is segmented by ``ruptures.Pelt`` with the ``l2`` cost (changes in
-the mean) and a penalty chosen by a BIC-like rule::
+Each (term, outlet) series of rates per 10,000 tokens is segmented by ``ruptures.Pelt`` with the
+``l2`` cost (changes in the mean), after the square root is taken when
+:attr:`ChangepointSettings.transform` is ``"sqrt"`` (the default; it stabilizes the variance of
+count-based rates). Periods without documents are absent from the series, not zeros. The
+penalty follows a BIC-like rule::
 
     pen = c * sigma**2 * log(n)
 
 ``n`` is the number of periods and ``c`` a setting, by default 3: the modified BIC of Zhang and
-Siegmund (2007), the ``MBIC`` default of R's ``changepoint`` package, ``3 log n`` in units of
-the noise variance. (``c = 2``, the plain BIC count of one mean and one location per change,
-flags a change in 13% of pure-noise series of 70 periods and 23% of 30 periods; ``c = 3`` in 3%
-and 10%.) ``sigma`` is the noise level estimated robustly from first differences, which a change in the
-mean barely affects: ``sigma = 1.4826 * MAD(diff(x)) / sqrt(2)``, leaving out the differences
-between two periods whose rates are both exactly zero (before a term is coined, e.g. "special
-military operation" before 24 February 2022, those zeros would make the noise look like nothing
-and the penalty vanish). When the MAD is still 0, ``sigma`` falls back to ``std(diff(x)) /
-sqrt(2)``; a constant series has no change point. A change point is reported at the first period of the new segment, with the mean rate
-(untransformed, per 10k tokens) of the segments before and after it (``level_before``,
-``level_after``).
+Siegmund (2007), the ``MBIC`` default of R's ``changepoint`` package, ``3 log n`` in units of the
+noise variance. (``c = 2``, the plain BIC count of one mean and one location per change, flags a
+change in 13% of pure-noise series of 70 periods and 23% of 30 periods; ``c = 3`` in 3% and 10%.)
+``sigma`` is the noise level estimated robustly from first differences, which a change in the mean
+barely affects: ``sigma = 1.4826 * MAD(diff(x)) / sqrt(2)``, leaving out the differences between
+two periods whose rates are both exactly zero (before a term is coined, e.g. "special military
+operation" before 24 February 2022, those zeros would make the noise look like nothing and the
+penalty vanish). When the MAD is still 0, ``sigma`` falls back to ``std(diff(x)) / sqrt(2)``; a
+constant series has no change point. A change point is reported at the first period of the new
+segment, with the mean rate (untransformed, per 10k tokens) of the segments before and after it
+(``level_before``, ``level_after``).
 
 Kleinberg bursts (``method="kleinberg"``)
 -----------------------------------------

@@ -1,7 +1,9 @@
 """``secnews stats``: corpus summary, frequencies, Zipf, keyness, collocations and KWIC of a corpus.
 
 Writes into ``--out``: ``summary.csv`` (by ``--by``), ``sources.csv`` (counts per source with
-duplicates and rejects, from the corpus manifest), ``frequencies.csv``, ``zipf.csv``,
+duplicates and rejects, from the corpus manifest), ``frequencies.csv`` and
+``frequencies_by_group.csv`` (groups of ``--by``; terms after stopwords and phrases),
+``zipf.csv`` (running words),
 ``collocations.csv``, with ``--compare A B`` ``keyness.csv`` (A against B) and
 ``keyness_reverse.csv`` (B against A), with ``--kwic TERM`` ``kwic.csv``; figures as PNG and SVG;
 and ``manifest.json`` with every setting. Same corpus and settings give byte-identical files.
@@ -16,6 +18,7 @@ import os
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -163,6 +166,15 @@ def run(args: argparse.Namespace) -> int:
     groups = [outlet_of.get(d, "unknown") for d in pre.doc_ids]
     freq = term_frequencies(matrix, terms)
     write_csv(freq, out / "frequencies.csv")
+    if args.by == "period":
+        period_of = dict(
+            zip(frame["doc_id"].astype(str), period_labels(frame, args.period), strict=True)
+        )
+        by_labels = [period_of.get(d, "unknown") for d in pre.doc_ids]
+    else:
+        by_labels = groups
+    write_csv(term_frequencies(matrix, terms, groups=by_labels), out / "frequencies_by_group.csv")
+    files.append("frequencies_by_group.csv")
     files += ["frequencies.csv", *save_figure(plot_frequencies(freq), out / "frequencies")]
 
     counts = Counter(w for doc in tokens for w in doc)
@@ -248,3 +260,29 @@ def run(args: argparse.Namespace) -> int:
     corpus.close()
     logger.info("wrote %d files to %s", len(files) + 1, out)
     return 0
+
+
+def run_step(corpus_dir: Path, out_dir: Path, settings: Mapping[str, Any], *, seed: int) -> None:
+    """The study pipeline's stats step: the options of ``secnews stats`` from a ``[stats]``
+    table (keys as the long options with ``_`` for ``-``, e.g. ``kwic_sort``), seeded by the
+    study.
+
+    Raises
+    ------
+    ValueError
+        For a key that is not an option of ``secnews stats``.
+    RuntimeError
+        When the command fails (for example an unknown outlet in ``compare``).
+    """
+    parser = argparse.ArgumentParser(prog="secnews stats")
+    add_arguments(parser)
+    args = parser.parse_args([str(corpus_dir), "--out", str(out_dir)])
+    options = vars(args)
+    unknown = sorted(set(settings) - (set(options) - {"corpus", "out", "seed"}))
+    if unknown:
+        raise ValueError(f"unknown [stats] settings {unknown}")
+    for key, value in settings.items():
+        setattr(args, key, list(value) if isinstance(value, tuple | list) else value)
+    args.seed = seed
+    if run(args) != 0:
+        raise RuntimeError(f"the stats step failed on {corpus_dir} (see the log above)")

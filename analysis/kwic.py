@@ -55,8 +55,9 @@ def kwic(
     window
         Context tokens on each side (default 8).
     sort
-        ``"left"``: by the left context read from the match outwards (nearest word first);
-        ``"right"``: by the right context; ``"none"``: document order.
+        ``"left"``: by the words of the left context read from the match outwards (nearest word
+        first); ``"right"``: by the words of the right context; punctuation and case are ignored;
+        ties in document order. ``"none"``: document order.
     max_hits
         Keep only the first hits (in document order) when set.
 
@@ -106,13 +107,12 @@ def kwic(
     out = pd.DataFrame(
         rows, columns=["doc_id", "position", "left", "match", "right", "title", "outlet"]
     )
-    if sort == "left" and len(out):
-        key = [" ".join(reversed(t.lower().split())) for t in out["left"]]
+    if sort != "none" and len(out):
+        find_words = token_pattern(False).findall
+        if sort == "left":  # nearest word first, punctuation ignored
+            key = [" ".join(reversed(find_words(t.lower()))) for t in out["left"]]
+        else:
+            key = [" ".join(find_words(t.lower())) for t in out["right"]]
         out = out.assign(_key=key).sort_values(["_key", "doc_id", "position"], kind="mergesort")
-        out = out.drop(columns="_key")
-    elif sort == "right" and len(out):
-        out = out.assign(_key=out["right"].str.lower()).sort_values(
-            ["_key", "doc_id", "position"], kind="mergesort"
-        )
         out = out.drop(columns="_key")
     return out.reset_index(drop=True)

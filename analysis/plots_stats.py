@@ -81,7 +81,11 @@ def plot_keyness(
     ax.set_yticks(y, both["term"].tolist(), fontsize=8)
     ax.axvline(0, color="0.4", lw=0.8)
     ax.set_xlabel(f"log2 ratio (> 0: more in {labels[0]}; < 0: more in {labels[1]})")
-    ax.set_title(f"Keyness: {labels[0]} vs {labels[1]} (top {n} by G² each way, 95% bootstrap CI)")
+    ax.set_title(
+        f"Keyness: {labels[0]} vs {labels[1]}\n"
+        f"top {n} by G² each way; bars: log ratio, lines: bootstrap CI",
+        fontsize=10,
+    )
     fig.tight_layout()
     return fig
 

@@ -54,7 +54,7 @@ def read_events(path: str | Path) -> pd.DataFrame:
         If a column is missing or any row has an unparseable date or an empty label (every bad
         row is named, 1-based after the header).
     """
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in ("date", "label") if c not in frame.columns]
     if missing:
         raise ValueError(f"{path}: events file lacks column(s) {missing}; need 'date,label'")

@@ -20,8 +20,10 @@ Pipeline (defaults in brackets, see :class:`PreprocessSettings`)
 
 Stored files (folder ``<corpus>/preprocessed/<key>/`` or ``<cache_dir>/<key>/``)
 -------------------------------------------------------------------------------
-- ``tokens.parquet``: ``doc_id`` and ``tokens`` (``list<string>``, phrases applied, every kept
-  token, *not* limited to the dictionary), one row per document in corpus order;
+- ``tokens.parquet``: ``doc_id`` and ``tokens`` (a list of strings, stored dictionary-encoded as
+  ``list<dictionary<int32, string>>``; DuckDB and pandas read it as strings), phrases applied,
+  every kept token (*not* limited to the dictionary), one row per document in corpus order, one
+  row group per batch;
 - ``dictionary.gensim`` (gensim's own format) and ``dictionary.tsv`` (gensim's text format);
   ``terms.tsv`` (``id, term, cf, df`` of the filtered dictionary); ``phrases.tsv``;
 - ``bow.parquet``: ``doc, term, count`` (int32; ``doc`` is the row index in ``doc_ids``, ``term``
@@ -58,7 +60,15 @@ import scipy.sparse as sp
 from .preprocess_stopwords import load_stopwords
 from .preprocess_tokens import raw_tokens, token_filter
 
-__all__ = ["FORMAT_VERSION", "PreprocessSettings", "Preprocessed", "preprocess", "tokenize"]
+__all__ = [
+    "FORMAT_VERSION",
+    "PreprocessSettings",
+    "Preprocessed",
+    "frame_text",
+    "preprocess",
+    "preprocessing_key",
+    "tokenize",
+]
 
 logger = logging.getLogger(__name__)
 

@@ -104,11 +104,15 @@ class _Vocab:
 
 
 def _encoded_batches(
-    batches: Iterable[tuple[list[str], list[str]]], settings: PreprocessSettings
+    batches: Iterable[tuple[list[str], list[str]]],
+    settings: PreprocessSettings,
+    total_docs: int | None = None,
 ) -> Iterator[tuple[list[str], tuple[list[str], Any, Any]]]:
     """Yield ``(doc_ids, encode_batch(...))`` in input order, with at most ``n_jobs + 1`` batches
     in flight (so memory stays bounded whatever the corpus size)."""
     n_jobs = settings.n_jobs if settings.n_jobs > 0 else (os.cpu_count() or 1)
+    if total_docs is not None and total_docs <= settings.batch_size:
+        n_jobs = 1  # one batch: starting worker processes would only cost time
     if n_jobs == 1:
         for doc_ids, texts in batches:
             yield doc_ids, encode_batch(texts, settings)
@@ -182,7 +186,7 @@ def _first_pass(
     n_raw = 0
     bar = tqdm(total=total_docs, desc="tokenizing", unit="doc", disable=None)
     with open(stream.ids_path, "wb") as f_ids, open(stream.brk_path, "wb") as f_brk:
-        for ids_batch, (types, local, lengths) in _encoded_batches(batches, settings):
+        for ids_batch, (types, local, lengths) in _encoded_batches(batches, settings, total_docs):
             doc_ids.extend(ids_batch)
             gids = vocab.remap(types)[local] if len(local) else np.zeros(0, dtype=np.int64)
             n_raw += len(gids)

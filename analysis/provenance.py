@@ -87,12 +87,14 @@ def provenance_table(study: Study, *, repo: str | Path = ".") -> pd.DataFrame:
         "FROM read_parquet(?)",
         [parquet],
     ).fetchone() or (None, None, None, None)
-    counts = manifest.get("counts", {})
+    rows_by_source = {row.get("source"): row for row in manifest.get("counts", [])}
+    counts = rows_by_source.get("total", {})
     rows: list[tuple[str, str]] = [
         ("study file", str(study.path)),
         ("study sha256", study.text_sha256),
         ("seed", str(study.seed)),
         ("corpus hash", str(manifest.get("corpus_hash"))),
+        ("documents read", str(counts.get("in", ""))),
         ("documents kept", str(counts.get("kept", ""))),
         ("duplicates", str(counts.get("duplicates", ""))),
         ("rejected", str(counts.get("rejected", ""))),

@@ -30,6 +30,10 @@ the UN General Debate corpus are counted in seconds. The steps:
 6. **Groups.** ``by="outlet"`` (one series per outlet), ``by="meta.KEY"`` (e.g. ``meta.country``)
    or ``by=None`` (everything in one group labelled ``"all"``). The group label is written in the
    column ``outlet`` whatever it stands for.
+
+Memory: the match text of every document is held once, lower-cased, in an in-memory DuckDB
+table (about the size of the text: a quarter of a gigabyte for the UN corpus); the per-document
+counts returned are small (one integer per document and series).
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ __all__ = [
     "TrendSettings",
     "aggregate_counts",
     "document_counts",
+    "match_text_sql",
     "term_groups",
 ]
 

@@ -1,8 +1,10 @@
 """Benchmark: build the UN General Debate Corpus (10,952 speeches, ~200 MB) by name.
 
 Reports the input size, wall time, throughput in MB/s (input bytes of the files read / wall time of
-``build_corpus``), the seconds spent in each build step, and the peak resident memory of this
-process and its children (``resource.getrusage`` ``ru_maxrss``). Targets: >= 20 MB/s, < 2 GB.
+``build_corpus``), the seconds spent in each build step (wall time; steps overlap with the loader's
+worker processes), the peak resident memory of this process and its children
+(``resource.getrusage`` ``ru_maxrss``) and the load average, since on a shared machine the
+figures are only as good as the machine is idle. Targets: >= 20 MB/s, < 2 GB.
 
 Run: ``python -m benchmarks.bench_build`` (or through ``python -m benchmarks``).
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -34,12 +37,15 @@ def run(dataset: str = "ungdc") -> dict[str, object]:
     from secnews.corpus.registry import dataset_sources
 
     sources = dataset_sources(dataset)
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="secnews-bench-") as tmp:
+        cpu = time.process_time()
         start = time.perf_counter()
         summary = build_corpus(
             sources, Path(tmp) / "corpus", settings=BuildSettings(), progress=False
         )
         seconds = time.perf_counter() - start
+        cpu = time.process_time() - cpu
         size = sum(p.stat().st_size for p in (Path(tmp) / "corpus").iterdir())
     megabytes = summary.input_bytes / 1e6
     counts = summary.rows(total=True)[-1]
@@ -49,6 +55,8 @@ def run(dataset: str = "ungdc") -> dict[str, object]:
         "seconds": round(seconds, 2),
         "mb_per_s": round(megabytes / seconds, 1),
         "peak_rss_mb": round(_peak_mb(), 0),
+        "cpu_s_this_process": round(cpu, 1),
+        "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "corpus_mb": round(size / 1e6, 1),
         "counts": counts,
         "duplicates": len(summary.duplicates),
@@ -71,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  peak memory {result['peak_rss_mb']} MB (target < {TARGET_PEAK_MB:.0f})")
         print(f"  corpus folder {result['corpus_mb']} MB; counts {result['counts']}")
         print(f"  duplicates {result['duplicates']}; seconds per step {result['steps_s']}")
+        print(
+            f"  CPU s of this process (threads included, worker processes not) "
+            f"{result['cpu_s_this_process']}; 1-min load average before/after "
+            f"{result['load_average']} on {os.cpu_count()} cores"
+        )
     ok = result["mb_per_s"] >= TARGET_MB_S and result["peak_rss_mb"] < TARGET_PEAK_MB  # type: ignore[operator]
     print("OK" if ok else "BELOW TARGET")
     return 0

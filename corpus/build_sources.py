@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,8 +61,9 @@ class Source:
     format
         One of :data:`FORMATS`.
     mapping
-        Column mapping for tables, as the CLI string ``title=headline,text=body,...`` or an
-        object from :func:`secnews.corpus.tabular.parse_mapping` (``None``: the loader guesses).
+        Column mapping for tables, as the CLI string ``title=headline,text=body,...``, a dict
+        ``{"title": "headline", ...}`` or an object from
+        :func:`secnews.corpus.tabular.parse_mapping` (``None``: the loader guesses).
     outlet
         Outlet name for every document of this source (``None``: from the data).
     pattern
@@ -143,11 +144,13 @@ class Source:
 Loader = Callable[[list[Path]], Iterable[LoadResult]]
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
     files = []
     for path in folder.rglob("*"):
         rel = path.relative_to(folder)
         if any(part.startswith(".") for part in rel.parts):
+            continue
+        if exclude and any(_key(path).startswith(e + os.sep) for e in exclude):
             continue
         if path.is_file():
             files.append(path)
@@ -179,6 +182,8 @@ def _loaders(source: Source, settings: Mapping[str, Any]) -> dict[str, Loader]:
         from .tabular import load_table, parse_mapping
 
         mapping = source.mapping
+        if isinstance(mapping, Mapping):  # {"title": "headline", ...}
+            mapping = ",".join(f"{field}={column}" for field, column in mapping.items())
         if isinstance(mapping, str):
             mapping = parse_mapping(mapping)
         (path,) = files
@@ -194,8 +199,9 @@ def _loaders(source: Source, settings: Mapping[str, Any]) -> dict[str, Loader]:
     return {"pagetext": pagetext, "html": html, "table": table, "folder": folder}
 
 
-def _plan(source: Source) -> list[tuple[str, list[Path]]]:
-    """The loader calls of a source, in order: (loader kind, paths)."""
+def _plan(source: Source, exclude: tuple[str, ...] = ()) -> list[tuple[str, list[Path]]]:
+    """The loader calls of a source, in order: (loader kind, paths); files below a folder of
+    ``exclude`` (the corpus being built) are left out."""
     plan: list[tuple[str, list[Path]]] = []
     for path in source.paths:
         if not path.exists():
@@ -205,7 +211,7 @@ def _plan(source: Source) -> list[tuple[str, list[Path]]]:
         if path.is_dir() and (fmt == "folder" or (fmt == "auto" and source.pattern)):
             plan.append(("folder", [path]))
             continue
-        files = _walk(path) if path.is_dir() else [path]
+        files = _walk(path, exclude) if path.is_dir() else [path]
         if not files:
             plan.append(("empty", [path]))
             continue
@@ -252,7 +258,9 @@ def _guarded(kind: str, loader: Loader, files: list[Path]) -> Iterator[LoadResul
         yield from _guarded(kind, loader, [path])
 
 
-def iter_source(source: Source, *, loader_settings: Mapping[str, Any]) -> Iterator[LoadResult]:
+def iter_source(
+    source: Source, *, loader_settings: Mapping[str, Any], exclude: Sequence[str | Path] = ()
+) -> Iterator[LoadResult]:
     """Yield the :class:`Article` and :class:`Reject` items of a source, in deterministic order.
 
     Parameters
@@ -262,9 +270,11 @@ def iter_source(source: Source, *, loader_settings: Mapping[str, Any]) -> Iterat
     loader_settings
         Settings object per loader kind (``pagetext``, ``html``, ``table``, ``folder``); a kind
         that is missing or ``None`` uses the loader's defaults.
+    exclude
+        Folders whose files are never read (the output corpus, when it lies inside a source).
     """
     loaders = _loaders(source, loader_settings)
-    for kind, files in _plan(source):
+    for kind, files in _plan(source, tuple(_key(e) for e in exclude)):
         if kind == "missing":
             yield Reject(str(files[0]), "not found")
         elif kind == "empty":

@@ -32,6 +32,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+_PUNCTUATION = frozenset(
+    ".,;:!?'\"()[]{}<>-_/\\@#$%&*+=|~`^\u2013\u2014\u2018\u2019\u201c\u201d\u00ab\u00bb"
+)
 _CONTROL = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
 
 
@@ -39,17 +42,31 @@ class DecodeError(ValueError):
     """The bytes are not text this package can read; ``str(error)`` is the reason."""
 
 
+def _text_score(text: str) -> float:
+    if not text:
+        return 0.0
+    good = sum(1 for ch in text if ch.isalnum() or ch.isspace() or ch in _PUNCTUATION)
+    return good / len(text)
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
-    sample = data[:4096]
-    if len(sample) < 4:
-        return None
-    even = sample[0::2].count(0) / (len(sample) / 2)
-    odd = sample[1::2].count(0) / (len(sample) / 2)
-    if odd > 0.3 and even < 0.05:
-        return "utf-16-le"
-    if even > 0.3 and odd < 0.05:
-        return "utf-16-be"
-    return None
+    """Return the UTF-16 byte order whose decoding of the first 4 KiB reads as text, if any.
+
+    Latin text in UTF-16 has a NUL in every other byte, Cyrillic only in its spaces and
+    punctuation, so the decision is made on the decoded characters (letters, digits, white
+    space, punctuation) rather than on where the NULs are.
+    """
+    sample = data[: 4096 - 4096 % 2]
+    best, best_score = None, 0.0
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            decoded = sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        score = _text_score(decoded)
+        if score > best_score:
+            best, best_score = encoding, score
+    return best if best_score >= 0.9 else None
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -92,7 +109,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise DecodeError(f"undecodable: looks like {encoding16} but {exc.reason}") from exc
     sample = data[:65536]
-    controls = sum(sample.count(c) for c in _CONTROL)
+    controls = len(sample) - len(sample.translate(None, _CONTROL))
     if controls > 0.01 * len(sample):
         raise DecodeError(f"binary file ({controls} control bytes in the first {len(sample)})")
     try:

@@ -105,11 +105,14 @@ def _quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+_WS = "chr(32) || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
 _FULL_TEXT_SQL = (
     "concat_ws(chr(10) || chr(10), "
-    "CASE WHEN trim(coalesce(title, '')) = '' THEN NULL ELSE trim(title) END, "
-    "CASE WHEN trim(coalesce(lede, '')) = '' THEN NULL ELSE trim(lede) END, "
-    "CASE WHEN trim(coalesce(text, '')) = '' THEN NULL ELSE trim(text) END)"
+    + ", ".join(
+        f"CASE WHEN trim(coalesce({c}, ''), {_WS}) = '' THEN NULL ELSE trim({c}, {_WS}) END"
+        for c in ("title", "lede", "text")
+    )
+    + ")"
 )
 
 

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .record import Reject
-from .store import ARTICLES_FILE, ARTICLES_SCHEMA, MANIFEST_FILE, REJECTS_FILE, STORE_COLUMNS
+from .store import ARTICLES_SCHEMA, MANIFEST_FILE, STORE_COLUMNS
 
 __all__ = [
     "ArticleWriter",
@@ -290,8 +290,3 @@ def staging_dir(out: str | Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-
-
-def corpus_files() -> tuple[str, str, str]:
-    """Names of the three files of a corpus folder."""
-    return ARTICLES_FILE, MANIFEST_FILE, REJECTS_FILE

@@ -97,6 +97,7 @@ def test_manifest_records_inputs_settings_and_counts(press: tuple[Path, BuildSum
     assert manifest["settings"]["dedupe_settings"]["num_perm"] == 128
     assert manifest["settings"]["table"]["dayfirst"] is False  # the loader defaults used
     assert manifest["settings"]["folder"] is None  # not used by this build
+    assert len(manifest["relevance_lexicon"]["sha256"]) == 64
     assert manifest["versions"]["pyarrow"]
     assert manifest["counts"][:-1] == summary.rows(total=False)
     assert manifest["counts"][-1]["source"] == "total"
@@ -255,3 +256,14 @@ def test_prefetch_keeps_order_and_raises_loader_errors() -> None:
     assert next(stopped) == [1]
     stopped.close()  # the caller stops early: the loader is closed too
     assert closed == [True, True]
+
+
+def test_a_corpus_inside_its_source_folder_is_not_read_back(
+    tmp_path: Path, corpora_dir: Path
+) -> None:
+    data = tmp_path / "pages"
+    data.mkdir()
+    shutil.copyfile(corpora_dir / "seed-article/000_da4050e255aaa6b8.txt", data / "page.txt")
+    for _ in range(2):  # the second build must not load the first one's files
+        summary = build_corpus([Source((data,), name="pages")], data / "corpus", progress=False)
+        assert _counts(summary)["pages"]["in"] == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,25 @@ def test_datasets_lists_the_registry(capsys: pytest.CaptureFixture[str]) -> None
     )
     assert main(["datasets", "--json"]) == 0
     assert capsys.readouterr().out.count('"present": true') == 6
+
+
+def test_build_folder_with_pattern(
+    tmp_path: Path, corpora_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session = corpora_dir / "ungdc-1946-2024/TXT/Session 01 - 1946"
+    names = sorted(p.name for p in session.iterdir())[:3]
+    target = tmp_path / "un/TXT/Session 01 - 1946"
+    target.mkdir(parents=True)
+    for name in names:
+        shutil.copyfile(session / name, target / name)
+    pattern = "TXT/Session {session} - {year}/{country}_{session}_{year}.txt"
+    out = tmp_path / "c"
+    args = ["build", str(tmp_path / "un"), "--pattern", pattern, "--outlet", "UN General Debate"]
+    assert main([*args, "--out", str(out), "--no-progress"]) == 0
+    capsys.readouterr()
+    frame = open_corpus(out).frame(["outlet", "meta", "published"])
+    assert list(frame["outlet"]) == ["UN General Debate"] * 3
+    assert frame["published"].isna().all()
+    countries = [json.loads(m)["country"] for m in frame["meta"]]
+    assert countries == [n.split("_")[0] for n in names]
+    assert {json.loads(m)["year"] for m in frame["meta"]} == {1946}

@@ -65,7 +65,7 @@ def test_period_labels() -> None:
     frame = pd.DataFrame(
         {
             "published": pd.to_datetime(
-                ["2022-02-24T03:00:00Z", None, "2021-11-30T23:59:00Z"], utc=True
+                pd.Series(["2022-02-24T03:00:00Z", None, "2021-11-30T23:59:00Z"]), utc=True
             ),
             "meta": ["{}", '{"year": 1991}', "{}"],
         }

@@ -261,3 +261,14 @@ def test_cli_on_a_corpus_folder(docs: pd.DataFrame, tmp_path: Path) -> None:
     )
     assert "selection.csv" not in {p.name for p in out.iterdir()}
     assert main(["topics", str(tmp_path / "missing"), "--out", str(out)]) == 2
+
+
+def test_run_settings_from_study_options() -> None:
+    from secnews.analysis.cli_topics import run_settings
+
+    settings = run_settings({"k": "5,10", "seeds": 2, "passes": 3, "alpha": "symmetric"}, seed=4)
+    assert settings.selection is not None
+    assert settings.selection.ks == (5, 10) and settings.selection.seeds == (4, 5)
+    assert settings.model.passes == 3 and settings.model.alpha == "symmetric"
+    single = run_settings({"k": 7, "seeds": 1})
+    assert single.selection is None and single.model.k == 7
