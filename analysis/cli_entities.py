@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -282,3 +283,11 @@ def run(args: argparse.Namespace) -> int:
     )
     corpus.close()
     return 0
+
+
+def run_step(corpus_dir: Path, out_dir: Path, settings: Mapping[str, Any], *, seed: int) -> None:
+    """The study pipeline's entities step: ``secnews entities`` with the options of an
+    ``[entities]`` table (see :func:`secnews.analysis.pipeline.run_command_step`)."""
+    from .pipeline import run_command_step
+
+    run_command_step("entities", corpus_dir, out_dir, settings, seed=seed)

@@ -263,26 +263,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_step(corpus_dir: Path, out_dir: Path, settings: Mapping[str, Any], *, seed: int) -> None:
-    """The study pipeline's stats step: the options of ``secnews stats`` from a ``[stats]``
-    table (keys as the long options with ``_`` for ``-``, e.g. ``kwic_sort``), seeded by the
-    study.
+    """The study pipeline's stats step: ``secnews stats`` with the options of a ``[stats]``
+    table (see :func:`secnews.analysis.pipeline.run_command_step`)."""
+    from .pipeline import run_command_step
 
-    Raises
-    ------
-    ValueError
-        For a key that is not an option of ``secnews stats``.
-    RuntimeError
-        When the command fails (for example an unknown outlet in ``compare``).
-    """
-    parser = argparse.ArgumentParser(prog="secnews stats")
-    add_arguments(parser)
-    args = parser.parse_args([str(corpus_dir), "--out", str(out_dir)])
-    options = vars(args)
-    unknown = sorted(set(settings) - (set(options) - {"corpus", "out", "seed"}))
-    if unknown:
-        raise ValueError(f"unknown [stats] settings {unknown}")
-    for key, value in settings.items():
-        setattr(args, key, list(value) if isinstance(value, tuple | list) else value)
-    args.seed = seed
-    if run(args) != 0:
-        raise RuntimeError(f"the stats step failed on {corpus_dir} (see the log above)")
+    run_command_step("stats", corpus_dir, out_dir, settings, seed=seed)

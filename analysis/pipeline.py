@@ -23,7 +23,14 @@ from typing import Any
 
 from .study import Study, stable_hash
 
-__all__ = ["ANALYSIS_STEPS", "StepResult", "build_key", "read_step_key", "run_study"]
+__all__ = [
+    "ANALYSIS_STEPS",
+    "StepResult",
+    "build_key",
+    "read_step_key",
+    "run_command_step",
+    "run_study",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +54,45 @@ class StepResult:
     out_dir: Path
     ran: bool
     seconds: float
+
+
+def run_command_step(
+    command: str,
+    corpus_dir: Path,
+    out_dir: Path,
+    settings: Mapping[str, Any],
+    *,
+    seed: int,
+) -> None:
+    """Run a ``secnews`` command as a study step, its options taken from a settings table.
+
+    Keys are the command's long options with ``_`` for ``-`` (``kwic_sort = "left"``,
+    ``no_figures = true``); the corpus, ``--out`` and ``--seed`` come from the pipeline.
+
+    Raises
+    ------
+    ValueError
+        For a key that is not an option of the command.
+    RuntimeError
+        When the command returns a non-zero exit code.
+    """
+    import argparse
+
+    from .cli import COMMANDS
+
+    module = importlib.import_module(COMMANDS[command])
+    parser = argparse.ArgumentParser(prog=f"secnews {command}")
+    module.add_arguments(parser)
+    args = parser.parse_args([str(corpus_dir), "--out", str(out_dir)])
+    unknown = sorted(set(settings) - (set(vars(args)) - {"corpus", "out", "seed"}))
+    if unknown:
+        raise ValueError(f"unknown [{command}] settings {unknown}")
+    for key, value in settings.items():
+        setattr(args, key, list(value) if isinstance(value, tuple | list) else value)
+    if hasattr(args, "seed"):
+        args.seed = seed
+    if module.run(args) != 0:
+        raise RuntimeError(f"the {command} step failed on {corpus_dir} (see the log above)")
 
 
 def read_step_key(out_dir: Path) -> str | None:

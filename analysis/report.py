@@ -22,6 +22,7 @@ from secnews.corpus.atomic import atomic_write, atomic_write_bytes, atomic_write
 from .study import Study, stable_hash
 
 __all__ = [
+    "InteractiveFrame",
     "ReportResult",
     "ReportSettings",
     "combine_notebooks",
@@ -218,7 +219,14 @@ def html_to_pdf(html: str, target: str | Path, *, base_url: str | Path) -> Path:
     """Render HTML to PDF with WeasyPrint (no LaTeX, so Cyrillic renders), atomically."""
     from weasyprint import HTML
 
-    data = HTML(string=html, base_url=str(base_url)).write_pdf()
+    # JupyterLab's style sheet uses properties WeasyPrint ignores; its warnings are noise here.
+    weasyprint_logger = logging.getLogger("weasyprint")
+    level = weasyprint_logger.level
+    weasyprint_logger.setLevel(logging.ERROR)
+    try:
+        data = HTML(string=html, base_url=str(base_url)).write_pdf()
+    finally:
+        weasyprint_logger.setLevel(level)
     assert data is not None
     return atomic_write_bytes(target, data)
 
@@ -355,3 +363,27 @@ def render_study_report(
     )
     atomic_write_text(state_file, json.dumps({"key": key}, indent=2) + "\n")
     return result, True
+
+
+class InteractiveFrame:
+    """A self-contained HTML page shown inside a notebook or report in a sandboxed iframe.
+
+    The page goes into the iframe's ``srcdoc`` attribute, escaped, and ``sandbox="allow-scripts"``
+    runs its scripts in an opaque origin that cannot reach the report around it. Print media
+    (the PDF) hide the frame.
+    """
+
+    def __init__(self, path: str | Path, *, title: str = "interactive figure") -> None:
+        self.path = Path(path)
+        self.title = title
+
+    def _repr_html_(self) -> str:
+        import html
+
+        page = self.path.read_text(encoding="utf-8")
+        return (
+            f'<iframe class="secnews-interactive" title="{html.escape(self.title)}" '
+            f'sandbox="allow-scripts" srcdoc="{html.escape(page, quote=True)}"></iframe>'
+            '<p class="secnews-print-only">The interactive version of this figure is in the HTML '
+            "report.</p>"
+        )

@@ -113,10 +113,13 @@ def split_heldout(
 def _split_tokens(bow: sp.csr_matrix, random_state: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """Split every document's token counts at random into two halves (binomial, p = 0.5)."""
     rng = np.random.default_rng(random_state)
-    data = bow.data.astype(np.int64)
+    matrix = sp.csr_matrix(bow)
+    matrix.sum_duplicates()
+    data = matrix.data.astype(np.int64)
     first = rng.binomial(data, 0.5)
-    a = sp.csr_matrix((first, bow.indices, bow.indptr), shape=bow.shape)
-    b = sp.csr_matrix((data - first, bow.indices, bow.indptr), shape=bow.shape)
+    # Own copies of the index arrays: eliminate_zeros works in place and must not touch ``bow``.
+    a = sp.csr_matrix((first, matrix.indices.copy(), matrix.indptr.copy()), shape=bow.shape)
+    b = sp.csr_matrix((data - first, matrix.indices.copy(), matrix.indptr.copy()), shape=bow.shape)
     a.eliminate_zeros()
     b.eliminate_zeros()
     return a, b

@@ -74,6 +74,10 @@ class TopicSettings:
         Worker processes/threads (``gensim-multicore``, ``tomotopy``); 1 for reproducible runs.
     topn : int
         Number of top words kept per topic in tables and coherence.
+    shuffle : bool
+        gensim: train on the documents in a random order (fixed by ``random_state``). Online
+        variational Bayes assumes random mini-batches; a corpus sorted by date or country (the
+        UN corpus is sorted by session) otherwise makes the topics drift from chunk to chunk.
     """
 
     k: int = 20
@@ -90,6 +94,7 @@ class TopicSettings:
     random_state: int = 0
     workers: int = 1
     topn: int = 20
+    shuffle: bool = True
 
     def __post_init__(self) -> None:
         if self.k < 1:
@@ -175,8 +180,12 @@ class GensimEngine:
         from gensim.models import LdaModel, LdaMulticore
 
         id2word = dict(enumerate(vocabulary))
+        train = bow
+        if settings.shuffle:
+            order = np.random.default_rng(settings.random_state).permutation(bow.shape[0])
+            train = bow[order]
         common = dict(
-            corpus=_gensim_corpus(bow),
+            corpus=_gensim_corpus(train),
             num_topics=settings.k,
             id2word=id2word,
             chunksize=settings.chunksize,

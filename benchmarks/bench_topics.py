@@ -183,6 +183,9 @@ def task_fit(
         "npmi_s": round(time.perf_counter() - start_c, 2),
         "curve": [(round(t, 1), round(v, 4)) for t, v in curve],
         "settings": detail,
+        "topics": [
+            " ".join(inputs.vocabulary[j] for j in np.argsort(-row)[:8]) for row in topic_word[:6]
+        ],
     }
 
 
@@ -294,6 +297,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--chunksize", type=int, default=None, help="default engine: override chunksize"
     )
+    parser.add_argument("--eta", type=float, default=None, help="default engine: override eta")
     parser.add_argument("--grid", action="store_true", help="also run the K x seed selection grid")
     parser.add_argument("--grid-passes", type=int, default=None)
     parser.add_argument(
@@ -307,6 +311,7 @@ def main(argv: list[str] | None = None) -> None:
                 ("alpha", args.alpha),
                 ("passes", args.passes),
                 ("chunksize", args.chunksize),
+                ("eta", args.eta),
             )
             if value is not None
         }

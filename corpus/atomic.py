@@ -32,11 +32,19 @@ def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
     temp = Path(name)
     try:
         write(temp)
+        # mkstemp creates the file readable by its owner only; give it the usual mode
+        os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:

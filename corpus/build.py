@@ -32,6 +32,7 @@ import os
 import platform
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -39,9 +40,15 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .build_dedupe import find_stage_duplicates
+from .build_dedupe import BatchSignatures
 from .build_sources import Source, iter_source
-from .build_util import article_row, count_words, prefetch_batches, rows_to_table
+from .build_util import (
+    RelativePaths,
+    article_row,
+    count_words,
+    prefetch_batches,
+    rows_to_table,
+)
 from .record import Article, LoadResult, Reject
 from .store import ARTICLES_FILE, ARTICLES_SCHEMA, MANIFEST_FILE, REJECTS_FILE, document_text
 from .store_write import ArticleWriter, file_sha256, staging_dir, write_manifest
@@ -246,6 +253,8 @@ class _Builder:
         self._reject_handle: Any = None
         self.timings: dict[str, float] = {}
         self.loaders: set[str] = set()
+        self.hashes = BatchSignatures(settings.dedupe_settings)
+        self._relative = [RelativePaths(s) for s in self.sources]
 
     # -- per document checks ----------------------------------------------------------------------
     def _check(self, article: Article) -> str | None:
@@ -274,14 +283,14 @@ class _Builder:
         import csv
 
         writer = csv.writer(self._reject_handle, lineterminator="\n")
-        path = self.sources[source].relative(reject.source_path)
+        path = self._relative[source](reject.source_path)
         writer.writerow([path, "" if reject.row is None else reject.row, reject.reason])
         self.counts[source].rejected += 1
 
     # -- batches ------------------------------------------------------------------------------------
     def _rows(self, source: int, articles: list[Article]) -> pa.Table:
         settings = self.settings
-        src = self.sources[source]
+        relative = self._relative[source]
         rows = [article_row(a) for a in articles]
         if settings.language_id:
             todo = [i for i, r in enumerate(rows) if not r["language"]]
@@ -300,8 +309,10 @@ class _Builder:
         start = time.perf_counter()
         scores = self._relevance(texts, n_words)
         self._tick("relevance", start)
+        if settings.dedupe:
+            self.hashes.submit(texts)
         for row, text, words, score in zip(rows, texts, n_words, scores, strict=True):
-            row["source_path"] = src.relative(row["source_path"])
+            row["source_path"] = relative(row["source_path"])
             row["n_chars"] = len(text)
             row["n_words"] = words
             row["relevance"] = score
@@ -355,7 +366,11 @@ class _Builder:
         from tqdm.auto import tqdm
 
         stage = pq.ParquetWriter(
-            str(self.folder / _STAGE_FILE), ARTICLES_SCHEMA, compression="none"
+            str(self.folder / _STAGE_FILE),
+            ARTICLES_SCHEMA,
+            compression="none",
+            use_dictionary=False,  # a scratch file: no time spent encoding the texts
+            write_statistics=False,
         )
         with (
             open(self.folder / REJECTS_FILE, "w", encoding="utf-8", newline="") as handle,
@@ -388,6 +403,9 @@ class _Builder:
             finally:
                 stage.close()
                 self._reject_handle = None
+                start = time.perf_counter()
+                self.hashes.wait()
+                self._tick("duplicates", start)
 
     def _loader_settings(self) -> dict[str, Any]:
         s = self.settings
@@ -401,12 +419,7 @@ class _Builder:
         similarity: dict[str, float | None] = dict.fromkeys(self.forced)
         start = time.perf_counter()
         if self.settings.dedupe and self.source_of:
-            found = find_stage_duplicates(
-                stage_path,
-                list(self.source_of),
-                settings=self.settings.dedupe_settings,
-                progress=progress,
-            )
+            found = self.hashes.duplicates(list(self.source_of))
             for doc_id, (original, kind, sim) in found.items():
                 if doc_id not in dup_of:
                     dup_of[doc_id] = original
@@ -456,7 +469,9 @@ class _Builder:
         start = time.perf_counter()
         described = []
         total = 0
-        for source, files in zip(self.sources, self.files, strict=True):
+        for source, files, relative in zip(
+            self.sources, self.files, self._relative, strict=True
+        ):
             entry = source.describe()
             listing = []
             for name in sorted(files):
@@ -465,7 +480,7 @@ class _Builder:
                     size = path.stat().st_size
                     total += size
                     listing.append(
-                        {"path": source.relative(name), "bytes": size, "sha256": file_sha256(path)}
+                        {"path": relative(name), "bytes": size, "sha256": file_sha256(path)}
                     )
             entry["files"] = listing
             described.append(entry)
@@ -535,8 +550,11 @@ def build_corpus(
     with staging_dir(target) as folder:
         builder = _Builder(sources, settings, folder, target)
         builder.load(progress)
-        corpus_hash, duplicates = builder.finish(progress)
-        inputs, input_bytes = builder.inputs()
+        # hashing the input files (I/O and C code) overlaps the duplicate step and the write
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="secnews-inputs") as pool:
+            described = pool.submit(builder.inputs)
+            corpus_hash, duplicates = builder.finish(progress)
+            inputs, input_bytes = described.result()
         summary = BuildSummary(
             out=target,
             corpus_hash=corpus_hash,

@@ -59,6 +59,7 @@ from .dedupe_hash import SHINGLE_BASE, exact_key, minhash_signatures, mix64, shi
 __all__ = [
     "DUPLICATE_COLUMNS",
     "DedupeSettings",
+    "duplicates_from_signatures",
     "exact_key",
     "find_duplicates",
     "lsh_bands",
@@ -338,17 +339,56 @@ def find_duplicates(
         was joined through an intermediate document).
     """
     ids = list(doc_ids)
-    n = len(ids)
-    priority = _priority(n, order_key)
     signatures, keys, n_shingles = minhash_signatures(
         texts,
-        n_docs=n,
+        n_docs=len(ids),
         num_perm=0 if settings.exact_only else settings.num_perm,
         shingle_size=settings.shingle_size,
         seed=settings.seed,
         batch_chars=settings.batch_chars,
         progress=progress,
     )
+    return duplicates_from_signatures(
+        ids, signatures, keys, n_shingles, settings=settings, order_key=order_key
+    )
+
+
+def duplicates_from_signatures(
+    doc_ids: Sequence[str],
+    signatures: np.ndarray,
+    keys: Sequence[bytes | None],
+    n_shingles: np.ndarray,
+    *,
+    settings: DedupeSettings = DedupeSettings(),
+    order_key: Sequence[Any] | None = None,
+) -> pd.DataFrame:
+    """:func:`find_duplicates` from signatures computed beforehand.
+
+    Signatures and keys of a document do not depend on the other documents, so they may be
+    computed batch by batch while a corpus is read (:func:`minhash_signatures` on each batch,
+    with the settings' ``num_perm`` (0 when ``exact_only``), ``shingle_size``, ``seed`` and
+    ``batch_chars``) and stacked: the result is the same as :func:`find_duplicates` on all texts.
+
+    Parameters
+    ----------
+    doc_ids
+        Document ids, in input order.
+    signatures, keys, n_shingles
+        The three results of :func:`minhash_signatures`, one row or value per document.
+    settings, order_key
+        As in :func:`find_duplicates`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`find_duplicates`.
+    """
+    ids = list(doc_ids)
+    n = len(ids)
+    keys = list(keys)
+    if len(keys) != n or len(signatures) != n or len(n_shingles) != n:
+        raise ValueError(f"signatures, keys and n_shingles must have one entry per doc_id ({n})")
+    priority = _priority(n, order_key)
     sets = _UnionFind(priority)
     first_by_key: dict[bytes, int] = {}
     for doc in np.argsort(priority, kind="stable").tolist():

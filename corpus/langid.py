@@ -17,6 +17,7 @@ for lingua's full models.
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
 from collections.abc import Sequence
@@ -111,6 +112,13 @@ def _letters(text: str) -> int:
     return _LETTER.subn("", text)[1]
 
 
+def _enough_letters(text: str) -> bool:
+    """Whether ``text`` has at least :data:`MIN_LETTERS` letters (stops at the tenth one)."""
+    return len(text) >= MIN_LETTERS and (
+        sum(1 for _ in itertools.islice(_LETTER.finditer(text), MIN_LETTERS)) >= MIN_LETTERS
+    )
+
+
 def _iso(language: object) -> str:
     return str(language.iso_code_639_1.name).lower()  # type: ignore[attr-defined]
 
@@ -152,7 +160,7 @@ def detect_language(
     """
     if max_chars is not None:
         text = _head(text, max_chars)
-    if _letters(text) < MIN_LETTERS:
+    if not _enough_letters(text):
         return None
     language = _detector(high_accuracy, _languages(languages)).detect_language_of(text)
     return None if language is None else _iso(language)
@@ -186,7 +194,7 @@ def detect_languages(
     """
     heads = [_head(text, max_chars) for text in texts]
     out: list[str | None] = [None] * len(heads)
-    index = [i for i, head in enumerate(heads) if _letters(head) >= MIN_LETTERS]
+    index = [i for i, head in enumerate(heads) if _enough_letters(head)]
     if not index:
         return out
     found = _detector(high_accuracy, _languages(languages)).detect_languages_in_parallel_of(
@@ -221,7 +229,7 @@ def language_confidences(
         mapping for a text with fewer than :data:`MIN_LETTERS` letters.
     """
     out: list[dict[str, float]] = [{} for _ in texts]
-    index = [i for i, text in enumerate(texts) if _letters(text) >= MIN_LETTERS]
+    index = [i for i, text in enumerate(texts) if _enough_letters(text)]
     if not index:
         return out
     values = _detector(

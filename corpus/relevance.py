@@ -31,6 +31,7 @@ counting words again.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
 from collections import Counter
@@ -305,6 +306,7 @@ class _Matcher:
             (re.compile(term_pattern(t), re.IGNORECASE | re.ASCII), k) for t, k in entries
         ]
         self.memo: dict[str, int] = {}
+        self._duckdb: tuple[int, Any] | None = None
         self.n_categories = len(lexicon.categories)
 
     def category(self, match: str) -> int:
@@ -323,6 +325,46 @@ class _Matcher:
         out = np.zeros(self.n_categories, dtype=np.int64)
         for match, n in Counter(matches).items():
             out[self.category(match)] += n
+        return out
+
+    def count_matrix(self, texts: list[str], *, engine: str) -> np.ndarray:
+        """Occurrences per text and category (``int64``, ``len(texts) x n_categories``).
+
+        With ``"duckdb"`` the matches are grouped by text and matched string inside DuckDB, so
+        Python sees each distinct string of a text once instead of every occurrence; the counts
+        are the same as summing :meth:`counts` over :meth:`batch_matches`.
+        """
+        out = np.zeros((len(texts), self.n_categories), dtype=np.int64)
+        if engine != "duckdb":
+            for row, matches in enumerate(self.batch_matches(texts, engine=engine)):
+                out[row] = self.counts(matches)
+            return out
+        import duckdb
+        import pyarrow as pa
+
+        table = pa.table(
+            {
+                "row": pa.array(np.arange(len(texts), dtype=np.int64)),
+                "text": pa.array(texts, type=pa.large_string()),
+            }
+        )
+        if self._duckdb is None or self._duckdb[0] != os.getpid():
+            # one in-memory database per matcher and process: starting one costs tens of ms
+            self._duckdb = (os.getpid(), duckdb.connect())
+        with self._duckdb[1].cursor() as con:
+            con.register("batch", table)
+            found = con.execute(
+                "SELECT row, match, count(*) AS n FROM (SELECT row, "
+                "unnest(regexp_extract_all(text, $pattern)) AS match FROM batch) GROUP BY ALL",
+                {"pattern": "(?i)" + self.pattern},
+            ).fetchnumpy()
+        if len(found["n"]):
+            category = self.category
+            columns = np.fromiter(
+                (category(m) for m in found["match"].tolist()), dtype=np.int64, count=len(found["n"])
+            )
+            rows = np.asarray(found["row"], dtype=np.int64)
+            np.add.at(out, (rows, columns), np.asarray(found["n"], dtype=np.int64))
         return out
 
     def batch_matches(self, texts: list[str], *, engine: str) -> list[list[str]]:
@@ -398,11 +440,8 @@ def match_counts(
     disable = None if progress is None else not progress
     with tqdm(unit="doc", desc="relevance", disable=disable) as bar:
         for batch in _batches(texts, _BATCH_CHARS):
-            for text, matches in zip(
-                batch, matcher.batch_matches(batch, engine=engine), strict=True
-            ):
-                rows.append(matcher.counts(matches))
-                words.append(len(text.split()))
+            rows.extend(matcher.count_matrix(batch, engine=engine))
+            words.extend(len(text.split()) for text in batch)
             bar.update(len(batch))
     counts = np.vstack(rows) if rows else np.zeros((0, len(lex.categories)), dtype=np.int64)
     out = pd.DataFrame(counts, columns=[c.name for c in lex.categories], dtype="int64")
@@ -448,13 +487,13 @@ def relevance_scores(
     disable = None if progress is None else not progress
     with tqdm(unit="doc", desc="relevance", disable=disable) as bar:
         for batch in _batches(texts, _BATCH_CHARS):
-            found = matcher.batch_matches(batch, engine=engine)
-            for text, matches in zip(batch, found, strict=True):
+            found = matcher.count_matrix(batch, engine=engine)
+            for text, counts in zip(batch, found, strict=True):
                 i = len(scores)
                 if given is not None and i >= len(given):
                     raise ValueError(f"n_words has {len(given)} values for more texts")
                 words = len(text.split()) if given is None else int(given[i])
-                weighted = float(matcher.counts(matches) @ weights)
+                weighted = float(counts @ weights)
                 scores.append(1000.0 * weighted / words if words > 0 else 0.0)
             bar.update(len(batch))
     if given is not None and len(given) != len(scores):

@@ -30,6 +30,7 @@ from secnews.analysis.plots_stats import plot_keyness, plot_summary, plot_zipf
 from secnews.analysis.provenance import provenance_table
 from secnews.analysis.statistics import fit_zipf
 from secnews.analysis.study import load_study
+from secnews.corpus import open_corpus
 
 pd.set_option("display.max_colwidth", 80)
 spec = load_study(study)
@@ -53,6 +54,19 @@ provenance_table(spec).set_index("item")
 
 # %%
 pd.read_csv(stats_dir / "sources.csv").set_index("source").round(3)
+
+# %% [markdown]
+# ## The latest documents of each outlet
+#
+# Titles as stored (after clean-up), newest first, three per outlet.
+
+# %%
+corpus = open_corpus(spec.corpus_dir)
+corpus.query(
+    "SELECT outlet, CAST(published AS DATE) AS published, title FROM ("
+    " SELECT *, row_number() OVER (PARTITION BY outlet ORDER BY published DESC NULLS LAST, doc_id) AS n"
+    " FROM articles WHERE dup_of IS NULL) WHERE n <= 3 ORDER BY outlet, n"
+).set_index("outlet")
 
 # %% [markdown]
 # ## Size and vocabulary by outlet

@@ -111,3 +111,20 @@ def test_recommendation_rule() -> None:
     # K=30 has the best c_npmi but is unstable (0.6 < 0.9 - 0.1); K=20 is kept and best.
     assert k == 20
     assert "K=20" in reason and "stability" in reason
+
+
+def test_perplexity_leaves_its_input_unchanged_and_repeats() -> None:
+    # regression: the token split once shared index arrays with the input and corrupted it
+    rng = np.random.default_rng(1)
+    tw = rng.dirichlet(np.ones(9), size=3)
+    model = _FixedModel(tw, np.array([0.2, 0.3, 0.5]))
+    bow = sp.csr_matrix(rng.integers(0, 3, size=(30, 9)))
+    before = (bow.data.copy(), bow.indices.copy(), bow.indptr.copy())
+    first = heldout_perplexity(model, bow, random_state=0)
+    second = heldout_perplexity(model, bow, random_state=0)
+    assert first == second
+    for got, want in zip((bow.data, bow.indices, bow.indptr), before, strict=True):
+        np.testing.assert_array_equal(got, want)
+    # p(w|d) = sum_k theta_k phi_kw does not depend on the document here: check the formula
+    p_w = np.array([0.2, 0.3, 0.5]) @ tw
+    assert 1.0 < first < 1.0 / p_w.min()

@@ -1,0 +1,105 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Actors and who appears with whom
+#
+# Actors found by the security-policy gazetteer (countries from pycountry with their short
+# names, demonyms and capitals used for their governments; alliances and international
+# organizations; leading officials), aliases resolved to one id each. Two actors co-occur when
+# they are named in the same sentence; each pair has its count, PMI, NPMI, log-likelihood G² and
+# a permutation p-value (actors shuffled across sentences within an outlet).
+
+# %% tags=["parameters"]
+study = "studies/demo.toml"
+
+# %%
+# %matplotlib inline
+import pandas as pd
+
+from secnews.analysis.plots_entities import plot_ego_network, plot_network, plot_pair_heatmap
+from secnews.analysis.study import load_study
+
+spec = load_study(study)
+entities_dir = spec.step_dir("entities")
+entities = pd.read_csv(entities_dir / "entities.csv")
+edges = pd.read_csv(entities_dir / "edges.csv")
+centralities = pd.read_csv(entities_dir / "centralities.csv")
+groups = sorted(set(edges["group"]) - {"all"})
+
+# %% [markdown]
+# ## The most frequent actors
+#
+# `count` is mentions, `docs` documents; `aliases` are the surface forms that were resolved to
+# the actor.
+
+# %%
+entities.head(25).set_index("entity_id")
+
+# %% [markdown]
+# ## Strongest associations
+#
+# Pairs named together at least twice, by G². `p_value` is the permutation p-value
+# ((1 + #permutations at least as extreme) / (1 + permutations)).
+
+# %%
+columns = ["group", "source", "target", "count", "pmi", "npmi", "llr", "p_value"]
+(
+    edges[edges["group"] != "all"]
+    .sort_values(["group", "llr"], ascending=[True, False])
+    .groupby("group")
+    .head(8)[columns]
+    .set_index("group")
+    .round(3)
+)
+
+# %% [markdown]
+# ## Networks per outlet
+#
+# The two presidential press services side by side: node size is weighted degree, colours are
+# Louvain communities.
+
+# %%
+plot_network(edges[edges["group"] == "kremlin.ru"], entities, top_n=30, seed=spec.seed, title="kremlin.ru")
+
+# %%
+plot_network(edges[edges["group"] == "president.gov.ua"], entities, top_n=30, seed=spec.seed, title="president.gov.ua")
+
+# %% [markdown]
+# ## Who stands next to NATO
+#
+# The ego network of NATO in all documents.
+
+# %%
+plot_ego_network(edges[edges["group"] == "all"], entities, "org:nato", seed=spec.seed, title="NATO, all outlets")
+
+# %% [markdown]
+# ## Pairs by NPMI
+
+# %%
+plot_pair_heatmap(edges[edges["group"] == "all"], entities, top_n=20, title="Strongest pairs (all outlets)")
+
+# %% [markdown]
+# ## Centrality per outlet
+#
+# Degree, betweenness and eigenvector centrality of the five most central actors of each outlet.
+
+# %%
+(
+    centralities[centralities["group"] != "all"]
+    .sort_values(["group", "betweenness"], ascending=[True, False])
+    .groupby("group")
+    .head(5)[["group", "label", "degree", "strength", "betweenness", "eigenvector", "community"]]
+    .set_index("group")
+    .round(3)
+)
