@@ -55,7 +55,9 @@ class TopicSettings:
         ``"asymmetric"`` or a number. sklearn/tomotopy take a number (``"auto"``/``"symmetric"``
         become ``1/k``; tomotopy learns alpha itself when ``optimize_interval > 0``).
     eta : str or float or None
-        Topic-word prior: ``None``/``"symmetric"`` (``1/k``), ``"auto"`` or a number.
+        Topic-word prior: a number (default 0.01, as tomotopy/Mallet: sparser, more coherent
+        topics than gensim's ``1/k``; on the UN corpus at K=50 it doubles c_npmi), ``None`` or
+        ``"symmetric"`` (``1/k``), ``"auto"``.
     passes : int
         Passes over the corpus (gensim, sklearn max_iter); tomotopy: Gibbs iterations = 10 x passes.
     iterations : int
@@ -83,7 +85,7 @@ class TopicSettings:
     k: int = 20
     engine: str = "gensim"
     alpha: str | float = "auto"
-    eta: str | float | None = None
+    eta: str | float | None = 0.01
     passes: int = 10
     iterations: int = 100
     chunksize: int = 2000

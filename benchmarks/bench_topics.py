@@ -268,6 +268,13 @@ def task_grid(cache: Path, passes: int | None) -> dict[str, Any]:
     }
 
 
+def _number_or_name(value: str | None) -> str | float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return value
+
+
 def _child(args: list[str]) -> dict[str, Any]:
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench_topics", *args],
@@ -308,7 +315,7 @@ def main(argv: list[str] | None = None) -> None:
         overrides = {
             name: value
             for name, value in (
-                ("alpha", args.alpha),
+                ("alpha", _number_or_name(args.alpha)),
                 ("passes", args.passes),
                 ("chunksize", args.chunksize),
                 ("eta", args.eta),

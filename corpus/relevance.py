@@ -58,6 +58,7 @@ __all__ = [
 
 _DEFAULT_RESOURCE = "relevance_lexicon.toml"
 _BATCH_CHARS = 8_000_000
+_SCAN_ROWS = 32
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
 
@@ -348,6 +349,8 @@ class _Matcher:
                 "text": pa.array(texts, type=pa.large_string()),
             }
         )
+        # DuckDB scans Arrow record batches in parallel: small batches let every thread work
+        table = pa.Table.from_batches(table.to_batches(max_chunksize=_SCAN_ROWS))
         if self._duckdb is None or self._duckdb[0] != os.getpid():
             # one in-memory database per matcher and process: starting one costs tens of ms
             self._duckdb = (os.getpid(), duckdb.connect())
