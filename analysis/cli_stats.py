@@ -12,11 +12,8 @@ and ``manifest.json`` with every setting. Same corpus and settings give byte-ide
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import os
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -69,36 +66,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a CSV atomically with fixed float formatting and ``\\n`` line ends."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_csv(tmp, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
-    os.replace(tmp, path)
+    """Write a CSV table with the stats float format (see :mod:`secnews.analysis.output`)."""
+    from .output import write_csv as write
+
+    write(frame, path, float_format=FLOAT_FORMAT)
 
 
 def save_figure(fig: Figure, base: Path) -> list[str]:
-    """Save ``fig`` as ``base.png`` and ``base.svg`` deterministically (no dates, fixed SVG ids)."""
-    import matplotlib
+    """Save ``fig`` as ``base.png`` and ``base.svg`` deterministically; return the file names."""
+    from .output import save_figure as save
 
-    names = []
-    with matplotlib.rc_context({"svg.hashsalt": "secnews", "svg.fonttype": "path"}):
-        for ext, metadata in (
-            ("png", {"Software": None}),
-            ("svg", {"Date": None, "Creator": None}),
-        ):
-            target = base.with_suffix(f".{ext}")
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            os.close(fd)
-            fig.savefig(tmp, format=ext, metadata=metadata, dpi=150)
-            os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, target)
-            names.append(target.name)
-    return names
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    return [path.name for path in save(fig, base)]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -108,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     from .collocations import collocations
     from .keyness import KeynessSettings, keyness_groups
     from .kwic import kwic
+    from .output import write_manifest
     from .plots_stats import plot_frequencies, plot_keyness, plot_summary, plot_zipf
     from .preprocess import PreprocessSettings, preprocess
     from .statistics import (
@@ -253,10 +232,7 @@ def run(args: argparse.Namespace) -> int:
         "float_format": FLOAT_FORMAT,
         "files": sorted([*files, "manifest.json"]),
     }
-    text = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2, default=str)
-    tmp = out / ".manifest.json.tmp"
-    tmp.write_text(text + "\n", encoding="utf-8")
-    os.replace(tmp, out / "manifest.json")
+    write_manifest(out / "manifest.json", manifest)
     corpus.close()
     logger.info("wrote %d files to %s", len(files) + 1, out)
     return 0

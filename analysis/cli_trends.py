@@ -56,41 +56,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _format_frame(frame: Any) -> str:
     """CSV text with ISO dates and fixed float formatting (deterministic)."""
-    import pandas as pd
+    from .output import csv_text
 
-    out = frame.copy()
-    for column in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[column]):
-            out[column] = out[column].dt.strftime("%Y-%m-%d")
-    text: str = out.to_csv(index=False, float_format="%.6f", lineterminator="\n")
-    return text
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return csv_text(frame, float_format="%.6f")
 
 
 def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
+    from .provenance import package_versions
 
-    out = {}
-    for name in (
-        "secnews",
-        "duckdb",
-        "numpy",
-        "pandas",
-        "scipy",
-        "ruptures",
-        "statsmodels",
-        "matplotlib",
-    ):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+    return package_versions(
+        ("secnews", "duckdb", "numpy", "pandas", "scipy", "ruptures", "statsmodels", "matplotlib")
+    )
 
 
 def write_trends(
@@ -141,7 +117,8 @@ def write_trends(
 
     from .changepoints import ChangepointSettings, detect_changepoints
     from .lexicon import lexicon_spec, load_lexicons, parse_terms
-    from .plots_trends import plot_gap, plot_trends, read_events, save_figure
+    from .output import file_sha256, save_figure
+    from .plots_trends import plot_gap, plot_trends, read_events
     from .trends import TOKEN_PATTERN, TrendSettings, document_counts
     from .trends_stats import SmoothSettings, outlet_gap, smooth_series, trend_table
 
@@ -212,10 +189,12 @@ def write_trends(
             {"name": lex.name, "terms": list(lex.terms), "description": lex.description}
             for lex in lexicons
         ],
-        "lexicon_file": {"path": str(lexicon), "sha256": _sha256(Path(lexicon))}
+        "lexicon_file": {"path": str(lexicon), "sha256": file_sha256(Path(lexicon))}
         if lexicon
         else None,
-        "events_file": {"path": str(events), "sha256": _sha256(Path(events))} if events else None,
+        "events_file": {"path": str(events), "sha256": file_sha256(Path(events))}
+        if events
+        else None,
         "compare": list(compare) if compare else None,
         "counts": {
             "documents": len(counts.frame),
@@ -225,7 +204,7 @@ def write_trends(
             "periods": int(counts.frame["period"].nunique()),
         },
         "versions": _versions(),
-        "outputs": {str(p.relative_to(out)): _sha256(p) for p in sorted(written)},
+        "outputs": {str(p.relative_to(out)): file_sha256(p) for p in sorted(written)},
     }
     atomic_write_text(out / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest

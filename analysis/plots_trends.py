@@ -15,7 +15,7 @@ The y axis of a panel ends at 1.3 times its largest rate, so the very wide inter
 with one or two short documents may leave the panel (their values are in ``trends.csv``).
 
 Plot functions return a :class:`matplotlib.figure.Figure` and never save or show it;
-:func:`save_figure` writes deterministic PNG and SVG files.
+:func:`secnews.analysis.output.save_figure` writes them as deterministic PNG and SVG files.
 """
 
 from __future__ import annotations
@@ -30,9 +30,7 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-__all__ = ["plot_gap", "plot_trends", "read_events", "save_figure"]
-
-_SALT = "secnews-trends"
+__all__ = ["plot_gap", "plot_trends", "read_events"]
 
 
 def read_events(path: str | Path) -> pd.DataFrame:
@@ -285,34 +283,3 @@ def plot_gap(gap: pd.DataFrame, *, events: pd.DataFrame | None = None) -> Figure
     _format_axis(ax, top=None, bottom=None)
     _event_legend(fig, events)
     return fig
-
-
-def save_figure(fig: Figure, stem: str | Path) -> list[Path]:
-    """Write ``fig`` as ``stem.png`` and ``stem.svg``, byte-identical for the same figure.
-
-    The SVG gets a fixed ``svg.hashsalt`` and no date; the PNG no software tag or timestamp.
-    Files are written to a temporary name, then moved into place.
-
-    Returns
-    -------
-    list of pathlib.Path
-        The PNG and SVG paths.
-    """
-    import matplotlib
-
-    from secnews.corpus.atomic import atomic_write
-
-    stem = Path(stem)
-    out = []
-    with matplotlib.rc_context({"svg.hashsalt": _SALT, "svg.fonttype": "path"}):
-        for suffix, metadata in (
-            (".png", {"Software": None}),
-            (".svg", {"Date": None, "Creator": None}),
-        ):
-            target = stem.with_suffix(suffix)
-
-            def write(temp: Path, fmt: str = suffix[1:], meta: dict[str, None] = metadata) -> None:
-                fig.savefig(temp, format=fmt, dpi=150, metadata=meta)
-
-            out.append(atomic_write(target, write))
-    return out
