@@ -1,14 +1,16 @@
 """Build a corpus: loaders -> checks -> language id -> relevance -> duplicates -> store.
 
 :func:`build_corpus` streams: documents are processed in batches of
-:attr:`BuildSettings.batch_size` (checks, language id, ``n_chars``/``n_words``, relevance) and
-written to a staging Parquet file in the temporary build folder; only ids and titles stay in
-memory. Once every source is read, the duplicate step streams the staged texts once
-(:mod:`secnews.corpus.dedupe`: exact keys and MinHash signatures, not the texts, are kept), then
-the staging file is copied row group by row group into ``articles.parquet`` with ``dup_of``
-filled in. The finished folder replaces ``out`` atomically
-(:func:`secnews.corpus.store_write.staging_dir`), so an interrupted build leaves the previous
-corpus as it was.
+:attr:`BuildSettings.batch_size` (checks, language id, ``n_chars``/``n_words``, relevance, and
+the exact keys and MinHash signatures of the duplicate step, hashed in the background by
+:class:`~secnews.corpus.build_dedupe.BatchSignatures`). Processed batches are staged as Arrow
+tables, in memory up to 512 MB and spilled to a staging Parquet file in the temporary build
+folder beyond that (:class:`~secnews.corpus.build_util.StagedTables`), so memory stays bounded.
+Once every source is read, the duplicate groups are resolved from the signatures (the texts are
+not read again) and the staged batches are written into ``articles.parquet`` with ``dup_of``
+filled in, while the input files are hashed in a thread. The finished folder replaces ``out``
+atomically (:func:`secnews.corpus.store_write.staging_dir`), so an interrupted build leaves the
+previous corpus as it was.
 
 Checks at build level, on top of each loader's own (each gives a row in ``rejects.csv``):
 
@@ -30,6 +32,7 @@ import importlib
 import logging
 import os
 import platform
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -38,12 +41,12 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from .build_dedupe import BatchSignatures
 from .build_sources import Source, iter_source
 from .build_util import (
     RelativePaths,
+    StagedTables,
     article_row,
     count_words,
     prefetch_batches,
@@ -58,6 +61,8 @@ __all__ = ["BuildSettings", "BuildSummary", "Source", "SourceCounts", "build_cor
 logger = logging.getLogger(__name__)
 
 _STAGE_FILE = "_stage.parquet"
+#: Bytes of processed batches kept in memory before they are spilled to the staging file.
+_STAGE_MEMORY = 512 * 1024 * 1024
 #: Loader kind -> (module, settings class), for the defaults written into the manifest.
 _LOADER_SETTINGS = {
     "pagetext": (".pagetext", "PageTextSettings"),
@@ -254,6 +259,13 @@ class _Builder:
         self.timings: dict[str, float] = {}
         self.loaders: set[str] = set()
         self.hashes = BatchSignatures(settings.dedupe_settings)
+        self._warm: threading.Thread | None = None
+        self.stage = StagedTables(
+            folder / _STAGE_FILE,
+            ARTICLES_SCHEMA,
+            row_group_size=settings.batch_size,
+            max_memory=_STAGE_MEMORY,
+        )
         self._relative = [RelativePaths(s) for s in self.sources]
 
     # -- per document checks ----------------------------------------------------------------------
@@ -306,16 +318,13 @@ class _Builder:
                     rows[i]["language"] = language
         texts = [document_text(r) for r in rows]
         n_words = count_words(texts)
-        start = time.perf_counter()
-        scores = self._relevance(texts, n_words)
-        self._tick("relevance", start)
         if settings.dedupe:
             self.hashes.submit(texts)
-        for row, text, words, score in zip(rows, texts, n_words, scores, strict=True):
+        for row, text, words in zip(rows, texts, n_words, strict=True):
             row["source_path"] = relative(row["source_path"])
             row["n_chars"] = len(text)
             row["n_words"] = words
-            row["relevance"] = score
+            row["relevance"] = None
             original = row["doc_id"]
             unique = self._unique_id(original)
             row["doc_id"] = unique
@@ -326,19 +335,29 @@ class _Builder:
             self.source_of[unique] = source
             self.titles[unique] = row["title"]
             self.loaders.add(row["loader"])
-        return rows_to_table(rows)
+        table = rows_to_table(rows)
+        if settings.relevance:
+            start = time.perf_counter()
+            # the full text is the body itself (the same object) when there is no title or
+            # lede: score the Arrow column the table already holds instead of converting again
+            same = all(text is row["text"] for text, row in zip(texts, rows, strict=True))
+            scores = self._relevance(table.column("text") if same else texts, n_words)
+            index = table.schema.get_field_index("relevance")
+            table = table.set_column(index, "relevance", pa.array(scores, type=pa.float64()))
+            self._tick("relevance", start)
+        return table
 
-    def _relevance(self, texts: list[str], n_words: list[int]) -> list[float | None]:
-        if not self.settings.relevance:
-            return [None] * len(texts)
-        from .relevance import load_lexicon, relevance_scores
+    def _relevance(self, texts: Any, n_words: list[int]) -> Any:
+        """Relevance scores (float64) of the full texts: a list of str or an Arrow column."""
+        from .relevance import load_lexicon, relevance_scores_arrow
 
         if self.lexicon is None:
             self.lexicon = load_lexicon(self.settings.lexicon)
-        scores = relevance_scores(texts, lexicon=self.lexicon, n_words=n_words, progress=False)
-        return [float(x) for x in scores]
+        if isinstance(texts, list):
+            texts = pa.array(texts, type=pa.large_string())
+        return relevance_scores_arrow(texts, lexicon=self.lexicon, n_words=n_words)
 
-    def _process(self, source: int, batch: list[LoadResult], stage: pq.ParquetWriter) -> None:
+    def _process(self, source: int, batch: list[LoadResult], stage: StagedTables) -> None:
         counts = self.counts[source]
         articles: list[Article] = []
         for item in batch:
@@ -355,23 +374,20 @@ class _Builder:
                 item.outlet = dict(self.sources[source].outlet_names).get(item.outlet, item.outlet)
             articles.append(item)
         if articles:
+            self._join_warm_up()
             table = self._rows(source, articles)
             counts.null_dates += table.column("published").null_count
             start = time.perf_counter()
-            stage.write_table(table, row_group_size=self.settings.batch_size)
+            stage.write(table)
             self._tick("stage_write", start)
 
     def load(self, progress: bool | None) -> None:
         """Read every source into the staging file and the duplicate index."""
         from tqdm.auto import tqdm
 
-        stage = pq.ParquetWriter(
-            str(self.folder / _STAGE_FILE),
-            ARTICLES_SCHEMA,
-            compression="none",
-            use_dictionary=False,  # a scratch file: no time spent encoding the texts
-            write_statistics=False,
-        )
+        stage = self.stage
+        self._warm = threading.Thread(target=self._warm_up, name="secnews-warm-up", daemon=True)
+        self._warm.start()
         with (
             open(self.folder / REJECTS_FILE, "w", encoding="utf-8", newline="") as handle,
             tqdm(
@@ -401,11 +417,32 @@ class _Builder:
                         self._tick("process", start)
                         bar.update(len(batch))
             finally:
+                self._join_warm_up()
                 stage.close()
                 self._reject_handle = None
                 start = time.perf_counter()
                 self.hashes.wait()
                 self._tick("duplicates", start)
+
+    def _warm_up(self) -> None:
+        """Load the language models and the relevance matcher while the loaders start (the
+        folder loader's vocabulary pass leaves this process idle), not in the first batch."""
+        try:
+            if self.settings.language_id:
+                from .langid import detect_languages
+
+                detect_languages(["The assembly opened its general debate this morning."])
+            if self.settings.relevance:
+                self._relevance(["The assembly opened its general debate."], [6])
+            if self.settings.dedupe:
+                self.hashes.warm_up()
+        except Exception:  # the real call raises it again, with its context
+            logger.debug("warm-up failed", exc_info=True)
+
+    def _join_warm_up(self) -> None:
+        if self._warm is not None:
+            self._warm.join()
+            self._warm = None
 
     def _loader_settings(self) -> dict[str, Any]:
         s = self.settings
@@ -413,7 +450,6 @@ class _Builder:
 
     def finish(self, progress: bool | None) -> tuple[str, list[dict[str, Any]]]:
         """Resolve duplicates, write ``articles.parquet`` and return (hash, duplicates)."""
-        stage_path = self.folder / _STAGE_FILE
         dup_of: dict[str, str] = dict(self.forced)
         kinds = dict.fromkeys(self.forced, "same doc_id")
         similarity: dict[str, float | None] = dict.fromkeys(self.forced)
@@ -428,20 +464,16 @@ class _Builder:
         dup_of = _resolve_chains(dup_of)
         self._tick("duplicates", start)
         start = time.perf_counter()
-        with (
-            pq.ParquetFile(stage_path) as stage,
-            ArticleWriter(
-                self.folder / ARTICLES_FILE, row_group_size=self.settings.batch_size
-            ) as out,
-        ):
-            for group in range(stage.num_row_groups):
-                table = stage.read_row_group(group)
+        with ArticleWriter(
+            self.folder / ARTICLES_FILE, row_group_size=self.settings.batch_size
+        ) as out:
+            for table in self.stage.tables():
                 ids = table.column("doc_id").to_pylist()
                 column = pa.array([dup_of.get(i) for i in ids], pa.string())
                 table = table.set_column(table.schema.get_field_index("dup_of"), "dup_of", column)
                 out.write(table)
             corpus_hash = out.hasher.hexdigest()
-        stage_path.unlink()
+        self.stage.remove()
         self._tick("write", start)
         duplicates: list[dict[str, Any]] = []
         for doc_id, original in dup_of.items():
@@ -469,9 +501,7 @@ class _Builder:
         start = time.perf_counter()
         described = []
         total = 0
-        for source, files, relative in zip(
-            self.sources, self.files, self._relative, strict=True
-        ):
+        for source, files, relative in zip(self.sources, self.files, self._relative, strict=True):
             entry = source.describe()
             listing = []
             for name in sorted(files):

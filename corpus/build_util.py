@@ -13,12 +13,20 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .build_sources import Source
 from .record import ARTICLE_COLUMNS, Article
 from .store import ARTICLES_SCHEMA
 
-__all__ = ["RelativePaths", "article_row", "count_words", "prefetch_batches", "rows_to_table"]
+__all__ = [
+    "RelativePaths",
+    "StagedTables",
+    "article_row",
+    "count_words",
+    "prefetch_batches",
+    "rows_to_table",
+]
 
 
 class RelativePaths:
@@ -58,6 +66,72 @@ class RelativePaths:
         if not full.startswith(base.rstrip(os.sep) + os.sep):
             return None
         return Path(os.path.relpath(full, base)).as_posix()
+
+
+class StagedTables:
+    """The processed batches of a build until ``dup_of`` is known: kept in memory up to
+    ``max_memory`` bytes, then spilled (oldest first) to an uncompressed Parquet file, so memory
+    stays bounded on any corpus and a corpus that fits skips the round trip through the disk.
+
+    Each table is one row group (at most ``row_group_size`` rows); :meth:`tables` returns them
+    in the order they were written.
+    """
+
+    def __init__(
+        self, path: Path, schema: pa.Schema, *, row_group_size: int, max_memory: int
+    ) -> None:
+        self.path = Path(path)
+        self.schema = schema
+        self.row_group_size = row_group_size
+        self.max_memory = max_memory
+        self._held: list[pa.Table] = []
+        self._held_bytes = 0
+        self._writer: pq.ParquetWriter | None = None
+        self._spilled = False
+
+    def write(self, table: pa.Table) -> None:
+        """Add the next batch."""
+        self._held.append(table)
+        self._held_bytes += table.nbytes
+        if self._held_bytes > self.max_memory:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(
+                str(self.path),
+                self.schema,
+                compression="none",
+                use_dictionary=False,  # a scratch file: no time spent encoding the texts
+                write_statistics=False,
+            )
+            self._spilled = True
+        for table in self._held:
+            self._writer.write_table(table, row_group_size=self.row_group_size)
+        self._held, self._held_bytes = [], 0
+
+    def close(self) -> None:
+        """Finish the staging file (if one was started)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def tables(self) -> Iterator[pa.Table]:
+        """Yield every batch written, in order (the spilled ones read back one by one)."""
+        self.close()
+        if self._spilled:
+            with pq.ParquetFile(self.path) as parquet:
+                for group in range(parquet.num_row_groups):
+                    yield parquet.read_row_group(group)
+        yield from self._held
+
+    def remove(self) -> None:
+        """Drop the batches and delete the staging file."""
+        self.close()
+        self._held, self._held_bytes = [], 0
+        if self._spilled:
+            self.path.unlink(missing_ok=True)
+            self._spilled = False
 
 
 def count_words(texts: Sequence[str]) -> list[int]:

@@ -108,10 +108,6 @@ def _languages(languages: Sequence[str] | None) -> tuple[str, ...]:
     return LANGUAGES if languages is None else tuple(sorted({c.lower() for c in languages}))
 
 
-def _letters(text: str) -> int:
-    return _LETTER.subn("", text)[1]
-
-
 def _enough_letters(text: str) -> bool:
     """Whether ``text`` has at least :data:`MIN_LETTERS` letters (stops at the tenth one)."""
     return len(text) >= MIN_LETTERS and (

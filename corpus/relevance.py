@@ -53,12 +53,12 @@ __all__ = [
     "match_counts",
     "parse_lexicon",
     "relevance_scores",
+    "relevance_scores_arrow",
     "term_pattern",
 ]
 
 _DEFAULT_RESOURCE = "relevance_lexicon.toml"
 _BATCH_CHARS = 8_000_000
-_SCAN_ROWS = 32
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
 
@@ -340,17 +340,17 @@ class _Matcher:
             for row, matches in enumerate(self.batch_matches(texts, engine=engine)):
                 out[row] = self.counts(matches)
             return out
+        import pyarrow as pa
+
+        return self.arrow_count_matrix(pa.array(texts, type=pa.large_string()))
+
+    def arrow_count_matrix(self, texts: Any) -> np.ndarray:
+        """:meth:`count_matrix` (DuckDB engine) of an Arrow string array (no copy to Python)."""
         import duckdb
         import pyarrow as pa
 
-        table = pa.table(
-            {
-                "row": pa.array(np.arange(len(texts), dtype=np.int64)),
-                "text": pa.array(texts, type=pa.large_string()),
-            }
-        )
-        # DuckDB scans Arrow record batches in parallel: small batches let every thread work
-        table = pa.Table.from_batches(table.to_batches(max_chunksize=_SCAN_ROWS))
+        out = np.zeros((len(texts), self.n_categories), dtype=np.int64)
+        table = pa.table({"row": pa.array(np.arange(len(texts), dtype=np.int64)), "text": texts})
         if self._duckdb is None or self._duckdb[0] != os.getpid():
             # one in-memory database per matcher and process: starting one costs tens of ms
             self._duckdb = (os.getpid(), duckdb.connect())
@@ -364,7 +364,9 @@ class _Matcher:
         if len(found["n"]):
             category = self.category
             columns = np.fromiter(
-                (category(m) for m in found["match"].tolist()), dtype=np.int64, count=len(found["n"])
+                (category(str(m)) for m in found["match"].tolist()),
+                dtype=np.int64,
+                count=len(found["n"]),
             )
             rows = np.asarray(found["row"], dtype=np.int64)
             np.add.at(out, (rows, columns), np.asarray(found["n"], dtype=np.int64))
@@ -501,4 +503,40 @@ def relevance_scores(
             bar.update(len(batch))
     if given is not None and len(given) != len(scores):
         raise ValueError(f"n_words has {len(given)} values for {len(scores)} texts")
+    return np.array(scores, dtype=np.float64)
+
+
+def relevance_scores_arrow(
+    texts: Any, *, n_words: Sequence[int], lexicon: Lexicon | None = None
+) -> np.ndarray:
+    """:func:`relevance_scores` (DuckDB engine) of an Arrow string array, in one query.
+
+    For texts already in Arrow form (a corpus build's batch): no conversion from Python strings,
+    and the same scores as :func:`relevance_scores` on the same texts.
+
+    Parameters
+    ----------
+    texts
+        A ``pyarrow`` string or large-string array (or chunked array) without nulls.
+    n_words
+        ``len(text.split())`` of every text.
+    lexicon
+        The lexicon (``None``: the packaged default).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``float64``, one score per text.
+    """
+    lex = lexicon if lexicon is not None else load_lexicon()
+    matcher = _matcher(lex)
+    weights = np.array([c.weight for c in lex.categories], dtype=np.float64)
+    words = list(n_words)
+    if len(words) != len(texts):
+        raise ValueError(f"n_words has {len(words)} values for {len(texts)} texts")
+    found = matcher.arrow_count_matrix(texts)
+    scores = [
+        1000.0 * float(counts @ weights) / n if n > 0 else 0.0
+        for counts, n in zip(found, words, strict=True)
+    ]
     return np.array(scores, dtype=np.float64)

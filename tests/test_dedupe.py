@@ -320,3 +320,24 @@ def test_un_session_with_a_mislabelled_speech(corpora_dir: Path) -> None:
     assert found[["doc_id", "dup_of", "kind"]].to_numpy().tolist() == [
         ["ZAF_39_1984", "CAF_39_1984", "near"]
     ]
+
+
+@pytest.mark.parametrize("process_after", [None, 0])
+def test_batch_signatures_equal_find_duplicates(press: tuple, process_after: int | None) -> None:
+    """The build hashes batch by batch (in a thread, or a helper process on large corpora):
+    same duplicates as one streaming pass, with batches cut anywhere."""
+    from secnews.corpus.build_dedupe import BatchSignatures
+
+    ids, texts, _ = press
+    ids = ids + [f"{i}-upper" for i in ids[:150]] + [f"{i}-edit" for i in ids[150:300]]
+    texts = texts + [t.upper() for t in texts[:150]] + [t + " Update." for t in texts[150:300]]
+    settings = DedupeSettings(batch_chars=50_000)  # also splits the longest releases
+    expected = find_duplicates(ids, iter(texts), settings=settings, progress=False)
+    assert set(expected["kind"]) == {"exact", "near"} and len(expected) > 250
+    hashes = BatchSignatures(settings, ahead=1, process_after=process_after)
+    for start in range(0, len(texts), 337):
+        hashes.submit(texts[start : start + 337])
+    found = hashes.duplicates(ids)
+    assert found == {
+        row.doc_id: (row.dup_of, row.kind, row.similarity) for row in expected.itertuples()
+    }
