@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml requirements/nlp-model.txt $(SYSTEM_STAMP)
 	@touch $@
 
 lint: setup
-	$(BIN)/ruff check corpus analysis tests benchmarks
+	$(BIN)/ruff check corpus analysis tests benchmarks notebooks
 	$(BIN)/ruff format --check corpus analysis tests benchmarks
 
 # mypy sees the packages under their installed names through a tree of links.

@@ -1,13 +1,15 @@
 """Run a study's steps in order, redoing only those whose inputs or settings changed.
 
-Each step has a key: the hash of its settings, the study seed, the package version and the keys
-(or, for the corpus, the content hash) of what it reads. A step writes its outputs into a
+Each step has a key: the hash of its settings, the content of the files its settings name
+(events, lexicons, alias tables), the study seed, the package's source code and the content hash
+of the corpus it reads (for the build: of its input files). A step writes its outputs into a
 temporary folder that replaces its output folder only when the step succeeded, together with a
 ``step.json`` that records the key; a later run whose key is unchanged skips the step.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import logging
@@ -27,9 +29,11 @@ __all__ = [
     "ANALYSIS_STEPS",
     "StepResult",
     "build_key",
+    "code_fingerprint",
     "read_step_key",
     "run_command_step",
     "run_study",
+    "settings_files",
 ]
 
 logger = logging.getLogger(__name__)
@@ -95,6 +99,47 @@ def run_command_step(
         raise RuntimeError(f"the {command} step failed on {corpus_dir} (see the log above)")
 
 
+@functools.cache
+def code_fingerprint(package: str) -> str:
+    """Return a hash of a package's source and data files (``secnews.corpus`` or
+    ``secnews.analysis``), so that a changed algorithm makes its steps stale even while the
+    version number stays the same."""
+    root = Path(importlib.import_module(package).__file__ or "").parent
+    files = sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in {".pyc", ".pyo"}
+    )
+    return stable_hash([[p.relative_to(root).as_posix(), _file_hash(p)] for p in files])
+
+
+def _file_hash(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def settings_files(settings: Mapping[str, Any]) -> dict[str, str]:
+    """Return ``{path: sha256}`` of every file a settings table names (events, lexicons, alias
+    tables, ...), so that editing such a file makes the step stale."""
+    found: dict[str, str] = {}
+
+    def visit(value: Any) -> None:
+        if isinstance(value, str) and value and len(value) < 4096:
+            path = Path(value)
+            if path.is_file():
+                found[value] = _file_hash(path)
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                visit(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                visit(item)
+
+    visit(dict(settings))
+    return found
+
+
 def read_step_key(out_dir: Path) -> str | None:
     """Return the key recorded in ``out_dir/step.json``, or ``None`` when there is none."""
     try:
@@ -142,6 +187,8 @@ def build_key(study: Study) -> str:
             "sources": sources,
             "inputs": source_fingerprints(sources),
             "settings": study.settings("build"),
+            "settings_files": settings_files(study.settings("build")),
+            "code": code_fingerprint("secnews.corpus"),
             "secnews": version("secnews"),
         }
     )
@@ -224,6 +271,8 @@ def run_study(
                 "step": step,
                 "corpus": corpus_hash,
                 "settings": settings,
+                "settings_files": settings_files(settings),
+                "code": [code_fingerprint("secnews.corpus"), code_fingerprint("secnews.analysis")],
                 "seed": study.seed,
                 "secnews": version("secnews"),
             }

@@ -80,13 +80,16 @@ def provenance_table(study: Study, *, repo: str | Path = ".") -> pd.DataFrame:
     import duckdb
 
     parquet = str(study.corpus_dir / "articles.parquet")
-    first, last, years_low, years_high = duckdb.connect().execute(
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'UTC'")
+    first, last, years_low, years_high = connection.execute(
         "SELECT min(published), max(published), "
         "min(TRY_CAST(json_extract_string(meta, '$.year') AS INTEGER)), "
         "max(TRY_CAST(json_extract_string(meta, '$.year') AS INTEGER)) "
-        "FROM read_parquet(?)",
+        "FROM read_parquet(?) WHERE dup_of IS NULL",
         [parquet],
     ).fetchone() or (None, None, None, None)
+    connection.close()
     rows_by_source = {row.get("source"): row for row in manifest.get("counts", [])}
     counts = rows_by_source.get("total", {})
     rows: list[tuple[str, str]] = [

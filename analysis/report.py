@@ -297,7 +297,7 @@ def report_key(study: Study, settings: ReportSettings, *, cwd: str | Path = ".")
     from dataclasses import asdict
     from importlib.metadata import version
 
-    from .pipeline import ANALYSIS_STEPS, read_step_key
+    from .pipeline import ANALYSIS_STEPS, code_fingerprint, read_step_key
     from .provenance import git_commit
 
     notebook_dir = Path(cwd) / settings.notebook_dir
@@ -318,6 +318,7 @@ def report_key(study: Study, settings: ReportSettings, *, cwd: str | Path = ".")
             ),
             "settings": asdict(settings),
             "commit": git_commit(cwd),
+            "code": [code_fingerprint("secnews.corpus"), code_fingerprint("secnews.analysis")],
             "secnews": version("secnews"),
         }
     )

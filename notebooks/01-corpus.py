@@ -26,6 +26,7 @@ study = "studies/demo.toml"
 # %matplotlib inline
 import pandas as pd
 
+from secnews.analysis.corpus_views import latest_titles
 from secnews.analysis.plots_stats import plot_keyness, plot_summary, plot_zipf
 from secnews.analysis.provenance import provenance_table
 from secnews.analysis.statistics import fit_zipf
@@ -61,18 +62,14 @@ pd.read_csv(stats_dir / "sources.csv").set_index("source").round(3)
 # Titles as stored (after clean-up), newest first, three per outlet.
 
 # %%
-corpus = open_corpus(spec.corpus_dir)
-corpus.query(
-    "SELECT outlet, CAST(published AS DATE) AS published, title FROM ("
-    " SELECT *, row_number() OVER (PARTITION BY outlet ORDER BY published DESC NULLS LAST, doc_id) AS n"
-    " FROM articles WHERE dup_of IS NULL) WHERE n <= 3 ORDER BY outlet, n"
-).set_index("outlet")
+latest_titles(open_corpus(spec.corpus_dir), per_outlet=3).set_index("outlet")
 
 # %% [markdown]
 # ## Size and vocabulary by outlet
 #
-# Tokens after the shared preprocessing; MATTR is the moving-average type-token ratio over
-# windows of 500 tokens (comparable across documents of different length).
+# Running words (lowercased regex tokens, hyphenated words whole, no stopword filter); MATTR is
+# the moving-average type-token ratio over windows of 500 tokens (comparable across documents
+# of different length).
 
 # %%
 summary = pd.read_csv(stats_dir / "summary.csv")

@@ -29,7 +29,11 @@ import json
 
 import pandas as pd
 
-from secnews.analysis.plots_topics import plot_outlet_heatmap, plot_prevalence_over_time, plot_selection
+from secnews.analysis.plots_topics import (
+    plot_outlet_heatmap,
+    plot_prevalence_over_time,
+    plot_selection,
+)
 from secnews.analysis.report import InteractiveFrame
 from secnews.analysis.study import load_study
 

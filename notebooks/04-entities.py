@@ -22,6 +22,7 @@
 
 # %% tags=["parameters"]
 study = "studies/demo.toml"
+ego_actor = "org:nato"
 
 # %%
 # %matplotlib inline
@@ -35,7 +36,7 @@ entities_dir = spec.step_dir("entities")
 entities = pd.read_csv(entities_dir / "entities.csv")
 edges = pd.read_csv(entities_dir / "edges.csv")
 centralities = pd.read_csv(entities_dir / "centralities.csv")
-groups = sorted(set(edges["group"]) - {"all"})
+outlet_a, outlet_b = spec.settings("stats").get("compare", sorted(set(edges["group"]) - {"all"})[:2])
 
 # %% [markdown]
 # ## The most frequent actors
@@ -66,22 +67,23 @@ columns = ["group", "source", "target", "count", "pmi", "npmi", "llr", "p_value"
 # %% [markdown]
 # ## Networks per outlet
 #
-# The two presidential press services side by side: node size is weighted degree, colours are
+# The two outlets the study compares, side by side: node size is weighted degree, colours are
 # Louvain communities.
 
 # %%
-plot_network(edges[edges["group"] == "kremlin.ru"], entities, top_n=30, seed=spec.seed, title="kremlin.ru")
+plot_network(edges[edges["group"] == outlet_a], entities, top_n=30, seed=spec.seed, title=outlet_a)
 
 # %%
-plot_network(edges[edges["group"] == "president.gov.ua"], entities, top_n=30, seed=spec.seed, title="president.gov.ua")
+plot_network(edges[edges["group"] == outlet_b], entities, top_n=30, seed=spec.seed, title=outlet_b)
 
 # %% [markdown]
-# ## Who stands next to NATO
+# ## Who stands next to one actor
 #
-# The ego network of NATO in all documents.
+# The ego network of the actor named by the `ego_actor` parameter (default NATO) in all
+# documents.
 
 # %%
-plot_ego_network(edges[edges["group"] == "all"], entities, "org:nato", seed=spec.seed, title="NATO, all outlets")
+plot_ego_network(edges[edges["group"] == "all"], entities, ego_actor, seed=spec.seed, title=f"{ego_actor}, all outlets")
 
 # %% [markdown]
 # ## Pairs by NPMI

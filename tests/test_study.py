@@ -45,3 +45,24 @@ def test_bad_study_files_are_refused_with_the_reason(
     path.write_text(text)
     with pytest.raises(ValueError, match=message):
         load_study(path)
+
+
+def test_settings_files_hash_the_files_a_step_names(tmp_path: Path) -> None:
+    from secnews.analysis.pipeline import settings_files
+
+    events = tmp_path / "events.csv"
+    events.write_text("date,label\n2022-02-24,invasion\n")
+    settings = {"events": str(events), "terms": ["nato"], "nested": {"aliases": [str(events)]}}
+    first = settings_files(settings)
+    assert list(first) == [str(events)]
+    events.write_text("date,label\n2022-02-24,full-scale invasion\n")
+    assert settings_files(settings)[str(events)] != first[str(events)]
+    assert settings_files({"terms": "nato,war"}) == {}
+
+
+def test_code_fingerprint_names_the_package_sources() -> None:
+    from secnews.analysis.pipeline import code_fingerprint
+
+    corpus_code = code_fingerprint("secnews.corpus")
+    assert len(corpus_code) == 64
+    assert corpus_code != code_fingerprint("secnews.analysis")
