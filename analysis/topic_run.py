@@ -20,8 +20,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .coherence import CoherenceScorer, TokenStream, encode_texts, encode_token_lists
+from .output import write_csv as _write_table
+from .output import write_manifest, write_parquet
+from .provenance import package_versions
 from .topic_labels import representative_documents, top_terms, topic_labels
-from .topic_output import package_versions, write_csv, write_manifest, write_parquet
 from .topic_prevalence import assign_period, doc_topic_frame, prevalence, prevalence_shift
 from .topic_selection import SelectionSettings, run_selection
 from .topics import TopicModel, TopicSettings
@@ -35,6 +37,25 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+#: Float format of the topic tables (eight significant digits).
+FLOAT_FORMAT = "%.8g"
+#: Packages whose versions shape topic results (written into the manifest).
+TOPIC_PACKAGES = (
+    "secnews",
+    "gensim",
+    "numpy",
+    "scipy",
+    "pandas",
+    "pyarrow",
+    "scikit-learn",
+    "tomotopy",
+)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a topic table with :data:`FLOAT_FORMAT` (see :mod:`secnews.analysis.output`)."""
+    return _write_table(frame, path, float_format=FLOAT_FORMAT)
 
 
 @dataclass(frozen=True)
@@ -134,13 +155,10 @@ def _scorer(inputs: TopicInputs) -> CoherenceScorer:
 
 
 def _figures(out_dir: Path, figures: Mapping[str, Any]) -> None:
-    from secnews.corpus.atomic import atomic_write
+    from .output import save_figure
 
     for name, fig in figures.items():
-        atomic_write(
-            out_dir / name,
-            lambda temp, f=fig: f.savefig(temp, format="png", dpi=130, metadata={"Software": None}),
-        )
+        save_figure(fig, out_dir / Path(name).stem, formats=("png",), dpi=130)
 
 
 def run_topics(
@@ -279,7 +297,7 @@ def run_topics(
             "n_documents": len(inputs.doc_ids),
             "n_terms": len(inputs.vocabulary),
             "coherence": {m: float(np.mean(v)) for m, v in coherence.items()},
-            "versions": package_versions(),
+            "versions": package_versions(TOPIC_PACKAGES),
             **dict(provenance or {}),
         }
     )

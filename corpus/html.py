@@ -14,8 +14,11 @@ Steps for one file:
    ``fallback_ratio`` times more, the baseline text is used (``meta["extraction"]``);
 4. each paragraph, heading, list item, quote or table row becomes a block with its link density;
    the title loses ``| Site`` and ``- Site`` endings that name the site or a date;
-5. the clean-up. ``published`` is the page's date (``YYYY-MM-DD`` from trafilatura) at midnight UTC
-   when the page states it, else the dateline's full date, else ``None``.
+5. the clean-up. ``published`` is the date the page states (htmldate through trafilatura, with
+   :data:`DATE_PARAMS`: no extensive search, so a copyright footer or a date somewhere in the text
+   is never taken for the publication date), converted to UTC when it has a time and a UTC offset
+   (``2022-06-24T23:30:00-05:00`` is ``2022-06-25T04:30Z``), at midnight UTC when it is only a
+   date; else the dateline's full date; else ``None``.
 """
 
 from __future__ import annotations
@@ -25,28 +28,35 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from tqdm.auto import tqdm
 
 from .boilerplate import Block, CleanSettings, fold, is_paragraph, repeated_lines, word_count
+from .dates import parse_date
 from .decode import DecodeError, decode_bytes
 from .extract import ExtractResult, clean_page, to_article
 from .normalize import normalize_inline
 from .record import LoadResult, Reject
 
-__all__ = ["HtmlReject", "HtmlSettings", "extract_html", "html_blocks", "load_html"]
+__all__ = ["DATE_PARAMS", "HtmlReject", "HtmlSettings", "extract_html", "html_blocks", "load_html"]
 
 logger = logging.getLogger(__name__)
 LOADER = "html"
 #: libxml2 stops building the tree at this depth (without XML_PARSE_HUGE) and drops the rest.
 LIBXML2_MAX_DEPTH = 255
 _TITLE_SPLIT = re.compile(r"\s+(?:\||-|::|»|·|•)\s+")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _STAMP_SEGMENT = re.compile(r"^[\d./: -]+$")
 _T = TypeVar("_T")
+#: htmldate settings passed to trafilatura: only the page's markup and metadata (no guess from
+#: footers or free text), the original (not the updated) date, with time and UTC offset.
+DATE_PARAMS: dict[str, Any] = {
+    "extensive_search": False,
+    "original_date": True,
+    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,13 +157,8 @@ def _clean_title(title: str | None, site_name: str | None, hostname: str | None)
 
 
 def _published(date: str | None) -> datetime | None:
-    match = _ISO_DATE.match(date or "")
-    if match is None:
-        return None
-    try:
-        return datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=UTC)
-    except ValueError:
-        return None
+    """UTC publication time of htmldate's answer (a naive date or time is read as UTC)."""
+    return parse_date(date) if date else None
 
 
 def _parse(path: str, settings: HtmlSettings) -> tuple[str, Any]:
@@ -202,6 +207,7 @@ def _prepare(path: str, settings: HtmlSettings, outlet: str | None, url: str | N
         include_links=True,
         include_tables=settings.include_tables,
         favor_precision=settings.favor_precision,
+        date_extraction_params=dict(DATE_PARAMS),
     )
     body = getattr(document, "body", None)
     blocks = html_blocks(body) if body is not None else []

@@ -6,6 +6,16 @@ Ukraine, the Middle East and East Asia is mostly published. Restricting the set 
 and avoids exotic answers for short English strings (``"Chats"`` is not Tagalog). A text with
 fewer than :data:`MIN_LETTERS` letters gets ``None``: too short to tell.
 
+Two passes (lingua's cost grows with the number of candidate languages: the 42 languages of
+:data:`LANGUAGES` in one pass are about 4 times slower than the 22 of :data:`FAST_LANGUAGES`).
+:func:`detect_language` and :func:`detect_languages` first choose among :data:`FAST_LANGUAGES`; an
+answer ``"en"`` stands when at least :data:`ENGLISH_MIN_SHARE` of the text's words are English
+function words (``the of and that ...``); every other text is detected again among all of
+:data:`LANGUAGES`. A confidence threshold cannot replace the second pass: on Dutch, Swedish,
+Czech, Hungarian, ... the fast set answers German or Spanish with a confidence of 1.0.
+:func:`language_confidences` (lines of a page) always uses all of :data:`LANGUAGES`, so a Dutch
+line's confidence is not given to German and the clean-up's confidence thresholds keep their sense.
+
 By default lingua runs in its low-accuracy mode (trigram models only). Its models load in under a
 second, where the high-accuracy mode (uni- to five-gram models) takes about 15 s for the Latin-script
 languages on these shared 2-core machines; on texts of more than about 120 characters (documents)
@@ -27,7 +37,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from lingua import LanguageDetector
 
 __all__ = [
+    "ENGLISH_MIN_SHARE",
     "EXTENDED_LANGUAGES",
+    "FAST_LANGUAGES",
     "LANGUAGES",
     "MIN_LETTERS",
     "detect_language",
@@ -37,12 +49,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: ISO 639-1 codes the detector chooses from by default. lingua's cost grows with the number of
-#: candidate languages of a text's script, so the Latin-script set is kept to the main languages of
-#: security-policy reporting (English, German, French, Spanish, Italian, Polish, Turkish); the
-#: other scripts are cheap for Latin text and cover Russian, Ukrainian, Belarusian, Bulgarian,
-#: Serbian, Kazakh, Greek, Arabic, Persian, Hebrew, Chinese, Japanese, Korean, Georgian, Armenian.
-LANGUAGES: tuple[str, ...] = (
+#: The first, fast pass (lingua's cost grows with the number of candidate languages of a text's
+#: script): the main languages of security-policy reporting and the non-Latin scripts.
+FAST_LANGUAGES: tuple[str, ...] = (
     "en",
     "de",
     "fr",
@@ -66,34 +75,71 @@ LANGUAGES: tuple[str, ...] = (
     "ka",
     "hy",
 )
-#: A wider set (every EU and NATO language, the Baltic and Nordic ones included): pass it as
-#: ``languages=EXTENDED_LANGUAGES``; about four times slower on Latin-script text.
-EXTENDED_LANGUAGES: tuple[str, ...] = (
-    *LANGUAGES,
+#: ISO 639-1 codes the detector chooses from by default: :data:`FAST_LANGUAGES` and every other
+#: EU and NATO language lingua knows (Dutch, Portuguese, the Nordic, Baltic, Central European and
+#: Balkan ones; Norwegian as Bokmål ``nb``; Bosnian is left out, it would split Croatian).
+LANGUAGES: tuple[str, ...] = (
+    *FAST_LANGUAGES,
     "pt",
     "nl",
     "cs",
     "sk",
-    "ro",
+    "sl",
     "hr",
     "hu",
+    "ro",
     "fi",
     "sv",
     "da",
+    "nb",
+    "is",
     "et",
     "lv",
     "lt",
+    "sq",
+    "mk",
+    "ga",
     "az",
 )
+#: A wider set (also Catalan, Basque, Welsh, Bosnian, Nynorsk, Latin): pass it as
+#: ``languages=EXTENDED_LANGUAGES``.
+EXTENDED_LANGUAGES: tuple[str, ...] = (*LANGUAGES, "ca", "eu", "cy", "bs", "nn", "la")
+#: English function words that other languages of :data:`LANGUAGES` do not use as words.
+_ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "that",
+        "for",
+        "with",
+        "was",
+        "were",
+        "which",
+        "from",
+        "have",
+        "has",
+        "this",
+        "are",
+        "would",
+        "will",
+        "their",
+        "they",
+        "been",
+        "its",
+        "by",
+    ]
+)
+#: Share of a text's words among ``_ENGLISH_WORDS`` from which the fast pass's ``"en"`` stands.
+ENGLISH_MIN_SHARE = 0.12
+_WORDS = re.compile(r"[^\W\d_]+")
 #: Texts with fewer letters than this are too short to tell (``None``).
 MIN_LETTERS = 10
 _LETTER = re.compile(r"[^\W\d_]")
 
 
 @functools.cache
-def _detector(
-    high_accuracy: bool = False, languages: tuple[str, ...] = LANGUAGES
-) -> LanguageDetector:
+def _detector(high_accuracy: bool, languages: tuple[str, ...]) -> LanguageDetector:
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     codes = [getattr(IsoCode639_1, code.upper()) for code in languages]
@@ -104,8 +150,12 @@ def _detector(
     return builder.build()
 
 
-def _languages(languages: Sequence[str] | None) -> tuple[str, ...]:
-    return LANGUAGES if languages is None else tuple(sorted({c.lower() for c in languages}))
+def _languages(languages: Sequence[str] | None) -> tuple[str, ...] | None:
+    """The candidate set, or ``None`` for the default (:data:`LANGUAGES`, in two passes)."""
+    if languages is None:
+        return None
+    chosen = tuple(sorted({c.lower() for c in languages}))
+    return None if chosen == tuple(sorted(LANGUAGES)) else chosen
 
 
 def _enough_letters(text: str) -> bool:
@@ -113,6 +163,31 @@ def _enough_letters(text: str) -> bool:
     return len(text) >= MIN_LETTERS and (
         sum(1 for _ in itertools.islice(_LETTER.finditer(text), MIN_LETTERS)) >= MIN_LETTERS
     )
+
+
+def _looks_english(text: str) -> bool:
+    words = _WORDS.findall(text.lower())
+    return bool(words) and sum(w in _ENGLISH_WORDS for w in words) >= ENGLISH_MIN_SHARE * len(words)
+
+
+def _detect_many(
+    texts: list[str], high_accuracy: bool, languages: tuple[str, ...] | None
+) -> list[str | None]:
+    """Languages of texts with enough letters; two passes when ``languages`` is the default."""
+    if languages is not None:
+        found = _detector(high_accuracy, languages).detect_languages_in_parallel_of(texts)
+        return [None if lang is None else _iso(lang) for lang in found]
+    first = _detect_many(texts, high_accuracy, FAST_LANGUAGES)
+    again = [
+        i
+        for i, (t, code) in enumerate(zip(texts, first, strict=True))
+        if code != "en" or not _looks_english(t)
+    ]
+    if again:
+        second = _detect_many([texts[i] for i in again], high_accuracy, LANGUAGES)
+        for i, code in zip(again, second, strict=True):
+            first[i] = code
+    return first
 
 
 def _iso(language: object) -> str:
@@ -158,8 +233,7 @@ def detect_language(
         text = _head(text, max_chars)
     if not _enough_letters(text):
         return None
-    language = _detector(high_accuracy, _languages(languages)).detect_language_of(text)
-    return None if language is None else _iso(language)
+    return _detect_many([text], high_accuracy, _languages(languages))[0]
 
 
 def detect_languages(
@@ -193,11 +267,9 @@ def detect_languages(
     index = [i for i, head in enumerate(heads) if _enough_letters(head)]
     if not index:
         return out
-    found = _detector(high_accuracy, _languages(languages)).detect_languages_in_parallel_of(
-        [heads[i] for i in index]
-    )
+    found = _detect_many([heads[i] for i in index], high_accuracy, _languages(languages))
     for i, language in zip(index, found, strict=True):
-        out[i] = None if language is None else _iso(language)
+        out[i] = language
     return out
 
 
@@ -229,7 +301,7 @@ def language_confidences(
     if not index:
         return out
     values = _detector(
-        high_accuracy, _languages(languages)
+        high_accuracy, _languages(languages) or LANGUAGES
     ).compute_language_confidence_values_in_parallel([texts[i] for i in index])
     for i, row in zip(index, values, strict=True):
         out[i] = {_iso(item.language): float(item.value) for item in row}

@@ -23,8 +23,13 @@ longest term that matches all of it.
 
 Engine and speed: the pattern runs in DuckDB's RE2 engine (linear time; about 60 MB/s of text on
 one core of this machine, word counting aside) or, as a reference with identical results, in
-Python's :mod:`re` (about 15 MB/s). RE2 and this module treat ``\\b``, ``\\w`` and ``\\s`` as ASCII
-classes. Pass ``n_words`` when the word counts are known (a corpus build has them) to skip
+Python's :mod:`re` (about 15 MB/s). Terms in ASCII are matched between ASCII word boundaries
+(``\\b``, ``\\w`` and ``\\s`` are ASCII in RE2 and here). Terms with other characters (``НАТО``,
+``sécurité``) are whole words in the Unicode sense: preceded by the text's start or a character
+that is not a Unicode letter, digit or ``_`` (``[^\\p{L}\\p{N}_]`` in RE2, ``\\W`` in Python) and
+followed by the end or such a character; RE2 has no look-around, so these two characters are part
+of the match and stripped before the lookup, and two such terms separated by a single character
+(``Совет Безопасности ООН`` if both were terms) count only the first. Pass ``n_words`` when the word counts are known (a corpus build has them) to skip
 counting words again.
 """
 
@@ -248,7 +253,13 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     return parse_lexicon(file.read_text(encoding="utf-8"), source=str(file))
 
 
+_WS = r"[\t\n\v\f\r ]"
+#: Trie symbols in Python ``re`` (Unicode ``\w``) and in RE2 (ASCII ``\w``, hence ``\p{..}``).
+#: Trie symbols of ASCII terms (ASCII ``\w``/``\s``, as RE2) and of the other terms (Unicode
+#: ``\w`` in Python ``re``, ``\p{..}`` classes in RE2, whose ``\w`` is ASCII).
 _SYMBOLS = {"SP": r"[\s-]+", "HY": r"(?:-|\s+)?", "ST": r"\w*"}
+_SYMBOLS_UNICODE = {"SP": r"[\t\n\v\f\r -]+", "HY": r"(?:-|" + _WS + r"+)?", "ST": r"\w*"}
+_SYMBOLS_RE2 = {**_SYMBOLS_UNICODE, "ST": r"[\p{L}\p{N}_]*"}
 
 
 def _symbols(term: str) -> list[str]:
@@ -267,31 +278,60 @@ def _symbols(term: str) -> list[str]:
     return out
 
 
-def _trie_pattern(node: dict[str, Any]) -> str:
+def _trie_pattern(node: dict[str, Any], symbols: dict[str, str] = _SYMBOLS) -> str:
     """Regular expression of a trie: longer continuations are tried before ending here."""
     keys = sorted((k for k in node if k), key=lambda k: (len(k) > 1, k == "ST", k))
-    alternatives = [(_SYMBOLS.get(k) or re.escape(k)) + _trie_pattern(node[k]) for k in keys]
+    alternatives = [
+        (symbols.get(k) or re.escape(k)) + _trie_pattern(node[k], symbols) for k in keys
+    ]
     if not alternatives:
         return ""
     body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
     return f"(?:{body})?" if "" in node else body
 
 
-def _lexicon_pattern(lexicon: Lexicon) -> str:
-    """One pattern for all terms (valid for Python ``re`` and RE2), as a character trie.
-
-    At a given place the trie prefers the longest continuation (a longer literal or phrase
-    before a wildcard, a wildcard before ending), which for literal terms is exactly "the longest
-    term wins".
-    """
+def _trie(terms: Iterable[str]) -> dict[str, Any]:
     trie: dict[str, Any] = {}
-    for category in lexicon.categories:
-        for term in category.terms:
-            node = trie
-            for symbol in _symbols(term):
-                node = node.setdefault(symbol, {})
-            node[""] = {}
-    return r"\b(?:" + _trie_pattern(trie) + r")\b"
+    for term in terms:
+        node = trie
+        for symbol in _symbols(term):
+            node = node.setdefault(symbol, {})
+        node[""] = {}
+    return trie
+
+
+def _lexicon_pattern(lexicon: Lexicon, *, re2: bool = False) -> str:
+    """One pattern for all terms, as character tries (Python ``re``, or RE2 with ``re2``).
+
+    At a given place a trie prefers the longest continuation (a longer literal or phrase
+    before a wildcard, a wildcard before ending), which for literal terms is exactly "the longest
+    term wins". ASCII terms sit between ASCII ``\\b`` (as before Unicode terms were supported);
+    terms with other characters between a consumed non-word character (Unicode) or the text's
+    start and end, which :meth:`_Matcher.category` strips again.
+    """
+    terms = [t for c in lexicon.categories for t in c.terms]
+    ascii_terms = [t for t in terms if t.isascii()]
+    other = [t for t in terms if not t.isascii()]
+    parts = []
+    if ascii_terms:
+        body = r"\b(?:" + _trie_pattern(_trie(ascii_terms)) + r")\b"
+        parts.append(body if re2 else f"(?a:{body})")
+    if other:
+        edge = r"(?:^|[^\p{L}\p{N}_])" if re2 else r"(?:^|\W)"
+        end = r"(?:$|[^\p{L}\p{N}_])" if re2 else r"(?:$|\W)"
+        symbols = _SYMBOLS_RE2 if re2 else _SYMBOLS_UNICODE
+        parts.append(edge + "(?:" + _trie_pattern(_trie(other), symbols) + ")" + end)
+    return "|".join(parts)
+
+
+def _edges_stripped(match: str) -> list[str]:
+    """``match`` and, for Unicode terms, ``match`` without a non-word character at either end."""
+    out = [match]
+    if match and not (match[0].isalnum() or match[0] == "_"):
+        out.append(match[1:])
+    if match and not (match[-1].isalnum() or match[-1] == "_"):
+        out += [m[:-1] for m in list(out)]
+    return out
 
 
 class _Matcher:
@@ -299,13 +339,11 @@ class _Matcher:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self.pattern = _lexicon_pattern(lexicon)
-        self.regex = re.compile(self.pattern, re.IGNORECASE | re.ASCII)
+        self.pattern = _lexicon_pattern(lexicon, re2=True)  # for DuckDB (RE2)
+        self.regex = re.compile(_lexicon_pattern(lexicon), re.IGNORECASE)
         entries = [(t, k) for k, c in enumerate(lexicon.categories) for t in c.terms]
         entries.sort(key=lambda e: (-len(e[0]), e[1], e[0]))
-        self.terms = [
-            (re.compile(term_pattern(t), re.IGNORECASE | re.ASCII), k) for t, k in entries
-        ]
+        self.terms = [(re.compile(term_pattern(t), re.IGNORECASE), k) for t, k in entries]
         self.memo: dict[str, int] = {}
         self._duckdb: tuple[int, Any] | None = None
         self.n_categories = len(lexicon.categories)
@@ -315,7 +353,10 @@ class _Matcher:
         key = match.lower()
         found = self.memo.get(key)
         if found is None:
-            found = next((k for rx, k in self.terms if rx.fullmatch(key)), -1)
+            found = next(
+                (k for form in _edges_stripped(key) for rx, k in self.terms if rx.fullmatch(form)),
+                -1,
+            )
             if found < 0:
                 raise RuntimeError(f"lexicon match {match!r} fits no term (a secnews bug)")
             self.memo[key] = found

@@ -70,7 +70,8 @@ def test_metadata_matches_labels(corpora_dir: Path, html_dir: Path, file: str) -
     assert result.title is not None and result.title.startswith(entry["title"].replace("’", "'"))
     assert result.author == entry["author"]
     day = datetime.strptime(entry["date"], "%Y-%m-%d").replace(tzinfo=UTC)
-    assert result.published == day
+    assert result.published is not None and result.published.tzinfo == UTC
+    assert result.published.date() == day.date()  # the labels are days; pages state times
     assert result.url is not None and result.url.split("//")[1].lstrip("w.") == url.split("//")[
         1
     ].lstrip("w.")
@@ -220,3 +221,32 @@ def test_extract_file_dispatches_on_suffix(
         extract_file(copy)  # read as page text: minified HTML lines are no page dump
     with pytest.raises(ValueError, match="unknown format"):
         extract_file(copy, format="pdf")
+
+
+def _page(tmp_path: Path, head: str, foot: str) -> Path:
+    body = "".join(
+        f"<p>NATO defence ministers met in Brussels on Thursday to discuss item {i} of the "
+        "alliance's plans for the eastern flank and the support for Ukraine.</p>"
+        for i in range(8)
+    )
+    path = tmp_path / "page.html"
+    path.write_text(
+        f"<html><head><title>Ministers meet</title>{head}</head><body><article>"
+        f"<h1>Ministers meet</h1>{body}</article><footer>{foot}</footer></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_published_is_never_guessed_from_the_copyright_footer(tmp_path: Path) -> None:
+    result = extract_html(_page(tmp_path, "", "© 2021 Example News"))
+    assert result.published is None
+
+
+def test_published_keeps_the_time_zone(tmp_path: Path) -> None:
+    meta = '<meta property="article:published_time" content="2022-06-24T23:30:00-05:00">'
+    result = extract_html(_page(tmp_path, meta, "© 2021 Example News"))
+    assert result.published == datetime(2022, 6, 25, 4, 30, tzinfo=UTC)
+    day_only = '<meta property="article:published_time" content="2022-06-24">'
+    result = extract_html(_page(tmp_path, day_only, ""))
+    assert result.published == datetime(2022, 6, 24, tzinfo=UTC)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +77,59 @@ def test_decode_rejects_with_specific_reason(data: bytes, reason: str) -> None:
     with pytest.raises(DecodeError) as error:
         decode_bytes(data)
     assert str(error.value).startswith(reason)
+
+
+def test_decode_cp1252_french_is_not_cp1250() -> None:
+    french = "Les ministres de la Défense de l’OTAN se sont réunis jeudi à Bruxelles."
+    text, used = decode_bytes(french.encode("cp1252"))
+    assert (text, used) == (french, "cp1252")
+    short = "l’OTAN à Bruxelles"
+    assert decode_bytes(short.encode("cp1252")) == (short, "cp1252")
+
+
+def test_decode_cp1250_polish_and_czech_stay_cp1250() -> None:
+    for text in (
+        "Ministrowie obrony państw NATO spotkali się w czwartek w Brukseli, żeby omówić pomoc.",
+        "Ministři obrany členských států NATO se ve čtvrtek sešli v Bruselu a řešili pomoc.",
+    ):
+        assert decode_bytes(text.encode("cp1250")) == (text, "cp1250")
+
+
+def _real_csv(corpora_dir: Path) -> bytes:
+    path = corpora_dir / "kremlin-ukraine-press-2021-2022" / "kremlin_putin.csv"
+    return path.read_bytes()[:200_000]
+
+
+def test_decode_utf8_with_a_few_bad_bytes(corpora_dir: Path) -> None:
+    data = _real_csv(corpora_dir).rsplit(b"\n", 1)[0] + b"\n"
+    data = data.decode("utf-8").replace("said", "saïd", 1).encode("utf-8")  # one valid 2-byte
+    cut = data.index(b"Putin") + 2
+    damaged = data[:cut] + b"\xff" + data[cut:1000] + b"\xe2\x80" + data[1000:]
+    text, used = decode_bytes(damaged)
+    assert used == "utf-8 (3 bytes replaced)"
+    assert text.count("\ufffd") == 3  # one U+FFFD per bad byte
+    assert text.replace("\ufffd", "") == data.decode("utf-8")
+    assert decode_bytes(data[:cut] + b"\xff" + data[cut:]) == (
+        data[:cut].decode() + "\ufffd" + data[cut:].decode(),
+        "utf-8 (1 byte replaced)",
+    )
+
+
+def test_decode_damaged_utf8_limits() -> None:
+    body = ("Ukraine and NATO: sécurité. " * 40).encode("utf-8")
+    many = body + b"\xff" * (len(body) // 50)  # 2% bad bytes: not "a few"
+    try:
+        assert not decode_bytes(many)[1].startswith("utf-8")
+    except DecodeError as error:
+        assert str(error).startswith("undecodable")
+    ascii_cp1252 = ("NATO ministers met in Brussels on Thursday. " * 50).encode() + b"caf\xe9"
+    assert decode_bytes(ascii_cp1252)[1] != "utf-8 (1 byte replaced)"  # no UTF-8 evidence
+
+
+def test_decode_utf8_with_stray_nul(corpora_dir: Path) -> None:
+    data = _real_csv(corpora_dir)
+    cut = data.index(b"\n", 5000) + 1
+    text, used = decode_bytes(data[:cut] + b"\x00" + data[cut:])
+    assert (text, used) == (data.decode("utf-8", errors="ignore"), "utf-8 (NUL removed)")
+    with pytest.raises(DecodeError, match="NUL bytes"):  # 1% NULs: binary
+        decode_bytes(data[:10_000].replace(b" ", b"\x00", 100))

@@ -290,7 +290,7 @@ def test_cli_extract_json(
     assert len(seed["removed"]) == 14
     assert seed["removed"][0][1].startswith("credit")
     assert reuters["dateline_place"] == "LOS ANGELES"
-    assert reuters["published"] == "2020-01-20T00:00:00+00:00"
+    assert reuters["published"] == "2020-01-20T09:49:32+00:00"  # the page's time, in UTC
     assert failed == {"source_path": str(empty), "error": "empty file"}
 
 

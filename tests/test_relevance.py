@@ -177,3 +177,22 @@ def test_lexicon_is_hashable_and_reused() -> None:
     lexicon = load_lexicon()
     assert isinstance(lexicon, Lexicon)
     assert hash(lexicon) == hash(load_lexicon())
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_non_ascii_terms_match_whole_words(engine: str) -> None:
+    lexicon = parse_lexicon(
+        '[ru]\nweight = 1.0\nterms = ["НАТО", "безопасност*", "совет безопасности"]\n'
+        '[fr]\nweight = 2.0\nterms = ["sécurité", "OTAN", "défense"]\n'
+    )
+    texts = [
+        # НАТО x2 (incl. adjacent to punctuation), безопасности (wildcard), not "НАТОвский"
+        "Расширение НАТО угрожает безопасности России; НАТО, как и НАТОвский блок.",
+        # "Совет Безопасности" counts once as the phrase; "sécurité" x2, "défense"; not "sécuritéx"
+        "Совет Безопасности ООН. La sécurité, la défense et la Sécurité de l'OTAN; sécuritéx.",
+        "NATO security",  # ASCII text: nothing
+    ]
+    counts = match_counts(texts, lexicon=lexicon, engine=engine)
+    assert counts[["ru", "fr"]].to_numpy().tolist() == [[3, 0], [1, 4], [0, 0]]
+    scores = relevance_scores(texts, lexicon=lexicon, engine=engine)
+    assert scores[1] == pytest.approx(1000 * (1 + 4 * 2.0) / len(texts[1].split()))
