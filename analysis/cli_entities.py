@@ -6,7 +6,8 @@ Writes into ``--out``:
   surface forms have ids ``unresolved:<LABEL>:<surface>``);
 - ``mentions.parquet``: one row per mention (``doc_id, paragraph, sentence, start, end,
   surface, entity_id, label, type, method``);
-- ``edges.csv``: ``source, target, window, count, pmi, npmi, llr, p_value`` then ``jaccard,
+- ``edges.csv``: ``source, target, window, count, pmi, npmi, llr, p_value`` then ``p_adj``
+  (Benjamini-Hochberg adjusted ``p_value``, per group), ``jaccard,
   expected, n_source, n_target, n_units, group`` (``group`` = ``all`` for the whole corpus, and
   one block per outlet or period with ``--by``); floats with six decimals;
 - ``centralities.csv``: degree, strength, betweenness, eigenvector centrality and community of
@@ -63,7 +64,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--include-unresolved", action="store_true", help="pair unresolved entities too"
     )
-    parser.add_argument("--max-p", type=float, help="network: keep edges with p_value <= MAX_P")
+    parser.add_argument(
+        "--max-p",
+        type=float,
+        help="network: keep edges whose BH-adjusted p-value p_adj <= MAX_P",
+    )
     parser.add_argument(
         "--weight", default="count", choices=["count", "npmi", "pmi", "llr", "jaccard"]
     )
@@ -153,7 +158,13 @@ def run(args: argparse.Namespace) -> int:
     from .cooccurrence import CooccurrenceSettings, cooccurrence, cooccurrence_by
     from .entities import ExtractionSettings, entity_table, extract_entities
     from .gazetteer import GazetteerSettings, build_gazetteer
-    from .networks import NetworkSettings, build_graph, centrality_table, write_gexf, write_graphml
+    from .networks import (
+        NetworkSettings,
+        build_graph,
+        centralities_by_group,
+        write_gexf,
+        write_graphml,
+    )
     from .output import write_parquet
 
     out = Path(args.out)
@@ -197,13 +208,9 @@ def run(args: argparse.Namespace) -> int:
     all_edges = pd.concat(parts, ignore_index=True)
 
     written: list[Path] = []
-    cents = []
     for group in ["all", *sorted(set(all_edges["group"]) - {"all"})]:
         group_edges = all_edges[all_edges["group"] == group]
         graph = build_graph(group_edges, entities, settings=net_settings)
-        table = centrality_table(graph, settings=net_settings)
-        table["group"] = group
-        cents.append(table)
         if group == "all":
             written += [
                 write_gexf(graph, out / "network.gexf"),
@@ -225,7 +232,9 @@ def run(args: argparse.Namespace) -> int:
                 args,
                 "" if group == "all" else group,
             )
-    centralities = pd.concat(cents, ignore_index=True)
+    by_group = centralities_by_group(all_edges, entities, settings=net_settings)
+    is_all = by_group["group"] == "all"  # the whole corpus first, then the groups in sorted order
+    centralities = pd.concat([by_group[is_all], by_group[~is_all]], ignore_index=True)
     written += [
         atomic_write_text(out / "entities.csv", _csv(entities)),
         atomic_write_text(out / "edges.csv", _csv(all_edges)),
@@ -235,7 +244,7 @@ def run(args: argparse.Namespace) -> int:
     unresolved = mentions["entity_id"].str.startswith("unresolved:")
     manifest = {
         "command": "entities",
-        "source": {"corpus": str(Path(args.corpus)), "corpus_hash": corpus.corpus_hash},
+        "source": {"corpus": Path(args.corpus).name, "corpus_hash": corpus.corpus_hash},
         "settings": {
             "extraction": ex_settings.to_dict(),
             "cooccurrence": co_settings.to_dict(),

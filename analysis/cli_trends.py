@@ -177,7 +177,7 @@ def write_trends(
     manifest = {
         "step": "trends",
         "source": {
-            "corpus": str(Path(corpus_dir)),
+            "corpus": Path(corpus_dir).name,
             "corpus_hash": corpus.manifest.get("corpus_hash"),
         },
         "settings": asdict(settings),

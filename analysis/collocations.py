@@ -7,7 +7,10 @@ starting with ``w1``, ``C1`` the number ending with ``w2``, ``E11 = R1 C1 / N``.
 - ``pmi = log2(O11 / E11)``;
 - ``npmi = pmi / -log2(O11 / N)`` (Bouma 2009; 1 for pairs that only occur together);
 - ``t_score = (O11 - E11) / sqrt(O11)``;
-- ``g2 = 2 Σ O_ij ln(O_ij / E_ij)`` over the 2x2 table (terms with ``O_ij = 0`` count 0).
+- ``g2 = sign(O11 - E11) * 2 Σ O_ij ln(O_ij / E_ij)`` over the 2x2 table (terms with
+  ``O_ij = 0`` count 0): the log-likelihood ratio signed like quanteda's keyness, positive for
+  attracting pairs (``O11 > E11``, ``pmi > 0``), negative for repelling ones (``O11 < E11``), so
+  sorting by ``g2`` descending lists the strongest attractions first and repelling pairs last.
 
 Pairs are counted on the tokens given (e.g. :func:`secnews.analysis.statistics.document_tokens`,
 all running words); pairs with a stopword are not reported but count in ``N``, ``R1`` and ``C1``.
@@ -99,6 +102,7 @@ def collocations(
             return np.where(o > 0, o * np.log(o / e), 0.0)
 
     g2 = 2.0 * (term(o11, e11) + term(o12, e12) + term(o21, e21) + term(o22, e22))
+    g2 = np.where(o11 < e11, -g2, g2)  # signed like keyness: repelling pairs are negative
     out = pd.DataFrame(
         {
             "collocation": [f"{a} {b}" for a, b in zip(w1s, w2s, strict=True)],

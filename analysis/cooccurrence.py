@@ -17,13 +17,21 @@ Measures (one row per pair with ``count = n11 >= min_count``):
 - ``jaccard`` = n11 / (n1 + n2 - n11);
 - ``llr`` = G² = 2 Σ O ln(O / E) over the four cells (natural log; 0 ln 0 = 0); unsigned, so
   read it with ``pmi`` for the direction;
-- ``p_value``: one-sided permutation test of attraction. The (unit, entity) incidences are
-  shuffled: within each outlet (stratum) the entity column is permuted across that outlet's
-  units that hold at least one entity, which keeps every unit's number of entity slots and
-  every entity's number of incidences (an entity landing twice in one unit counts once).
+- ``p_value``: one-sided permutation test of attraction. In every permutation each entity's
+  units are redrawn at random, without replacement, from **all** the units of its outlet
+  (stratum), also those without any entity: an entity present in ``k`` units of an outlet lands
+  in ``k`` random units of that outlet, independently of the other entities. This keeps every
+  entity's number of units per outlet (not the units' number of entities), so within one
+  stratum the null distribution of ``n11`` is hypergeometric and the p-value approximates the
+  one-sided Fisher exact test of the 2x2 table over all units.
   ``p_value = (1 + #{permutations with count >= observed}) / (1 + n_permutations)``, so it is
   never 0 (the smallest attainable value is 1 / (1 + n_permutations)); ``NaN`` when
-  ``n_permutations`` is 0.
+  ``n_permutations`` is 0;
+- ``p_adj``: Benjamini-Hochberg adjusted ``p_value`` (false discovery rate,
+  :func:`scipy.stats.false_discovery_control`); the family is every pair reported in one table
+  (one window; with :func:`cooccurrence_by` each group is its own family). Filter networks on
+  ``p_adj`` (:class:`secnews.analysis.networks.NetworkSettings`), not on ``p_value``, when many
+  pairs are tested. ``NaN`` when ``p_value`` is.
 
 Entities with fewer than ``min_entity_count`` units are left out before pairs are formed;
 unresolved mentions are left out unless ``include_unresolved``.
@@ -42,6 +50,7 @@ __all__ = [
     "EDGE_COLUMNS",
     "CooccurrenceSettings",
     "assign_period",
+    "bh_adjust",
     "cooccurrence",
     "cooccurrence_by",
     "pair_measures",
@@ -58,6 +67,7 @@ EDGE_COLUMNS: tuple[str, ...] = (
     "npmi",
     "llr",
     "p_value",
+    "p_adj",
     "jaccard",
     "expected",
     "n_source",
@@ -262,6 +272,7 @@ def cooccurrence(
     out["p_value"] = _permutation_p(
         ents, stratum, _stratum_sizes(documents, settings.window), rows, cols, n11, n_ents, settings
     )
+    out["p_adj"] = bh_adjust(out["p_value"].to_numpy(dtype=float))
     out["jaccard"] = measures["jaccard"]
     out["expected"] = measures["expected"]
     out["n_source"] = marg[rows].astype(np.int64)
@@ -269,6 +280,29 @@ def cooccurrence(
     out["n_units"] = n_total
     out = out.sort_values(["count", "source", "target"], ascending=[False, True, True])
     return out[list(EDGE_COLUMNS)].reset_index(drop=True)
+
+
+def bh_adjust(p_values: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values (:func:`scipy.stats.false_discovery_control`).
+
+    Parameters
+    ----------
+    p_values
+        Raw p-values; ``NaN`` entries are left out of the family and stay ``NaN``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values, same order and length.
+    """
+    from scipy.stats import false_discovery_control
+
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(len(p), np.nan)
+    finite = ~np.isnan(p)
+    if finite.any():
+        out[finite] = false_discovery_control(p[finite], method="bh")
+    return out
 
 
 def _permutation_p(
@@ -340,6 +374,13 @@ def assign_period(documents: pd.DataFrame, *, freq: str = "year") -> pd.Series:
     -------
     pandas.Series
         String labels; ``"unknown"`` when no date is known.
+
+    Notes
+    -----
+    Not delegated to :func:`secnews.analysis.statistics.period_labels`: the two differ for
+    documents without ``published`` but with ``meta.year`` when ``freq`` is ``"quarter"`` or
+    ``"month"`` (here the yearly label ``"1991"``, there ``"unknown"``), and in the width of
+    years before 1000 (``"0999"`` here). Their labels agree otherwise, also for invalid ``meta``.
     """
     import json
 

@@ -1,38 +1,63 @@
 """KWIC concordances: every occurrence of a term or phrase with its left and right context.
 
-Matching works on the regex tokens of :mod:`secnews.analysis.preprocess_tokens` (hyphenated words
-whole, case folded for the comparison), so ``"nato"`` matches "NATO" and "NATO's" but not
-"NATO-led"; a pattern of several words (or with ``_`` as produced by phrase detection) matches the
-words in sequence; a word ending in ``*`` matches by prefix (``"sanction*"``). Contexts are the
-original text around the match, ``window`` tokens on each side, white space collapsed.
+Matching follows the rules of :mod:`secnews.analysis.lexicon` (the ones ``secnews trends``
+counts with), through :func:`secnews.analysis.lexicon.python_pattern`: case-insensitive whole
+words with Unicode word boundaries, where a hyphen or an apostrophe is a boundary, so ``"nato"``
+matches "NATO", "NATO's", "NATO-led" and "pro-NATO"; a space in a phrase matches white space or
+hyphens ("special military operation" matches "special-military-operation"); ``*`` is a
+wildcard for word characters (``"sanction*"``); ``re:PATTERN`` is a regular expression. Words
+hyphenated across a line break are joined before matching, as in trends, so KWIC hits and
+trend counts agree. An ``_`` in the pattern (as produced by phrase detection) stands for a space.
+Contexts are the original text around the match, ``window`` regex tokens
+(:mod:`secnews.analysis.preprocess_tokens`) on each side, white space collapsed.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Literal
 
 import pandas as pd
 
+from .lexicon import REGEX_PREFIX, python_pattern
 from .preprocess import frame_text
 from .preprocess_tokens import token_pattern
 
 __all__ = ["kwic"]
 
 _SPACE = re.compile(r"\s+")
+#: A word hyphenated across a line break (as ``match_text_sql`` of trends joins it).
+_LINE_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\n[ \t]*(?=[^\W\d_])")
 
 
-def _pattern_words(pattern: str) -> list[str]:
-    words = pattern.replace("_", " ").lower().split()
+def _compile(pattern: str) -> re.Pattern[str]:
+    if pattern.strip().lower().startswith(REGEX_PREFIX):
+        return python_pattern(pattern)
+    words = pattern.replace("_", " ").split()
     if not words:
         raise ValueError("the KWIC pattern is empty")
-    return words
+    return python_pattern(" ".join(words))
 
 
-def _matches(token: str, word: str) -> bool:
-    if word.endswith("*"):
-        return token.startswith(word[:-1])
-    return token == word
+def _joined(text: str) -> tuple[str, list[int], list[int]]:
+    """Text with line-break hyphens removed, and the breakpoints mapping positions back."""
+    pieces, joined_at, shift_at = [], [0], [0]
+    last, removed = 0, 0
+    for m in _LINE_HYPHEN.finditer(text):
+        pieces.append(text[last : m.start()])
+        removed += m.end() - m.start()
+        last = m.end()
+        joined_at.append(m.start() - (removed - (m.end() - m.start())))
+        shift_at.append(removed)
+    pieces.append(text[last:])
+    return "".join(pieces), joined_at, shift_at
+
+
+def _original(pos: int, joined_at: list[int], shift_at: list[int], *, end: bool) -> int:
+    """Map a position of the joined text back to the original text."""
+    index = (bisect.bisect_left if end else bisect.bisect_right)(joined_at, pos) - 1
+    return pos + shift_at[max(index, 0)]
 
 
 def kwic(
@@ -50,8 +75,9 @@ def kwic(
     frame
         Documents with ``doc_id`` and ``text`` (``title``, ``lede``, ``outlet`` used when present).
     pattern
-        A word, a phrase ("special military operation" or "special_military_operation"), words
-        may end in ``*``.
+        A word, a phrase ("special military operation" or "special_military_operation"), a
+        wildcard term (``sanction*``) or ``re:PATTERN``: the matching rules of
+        :mod:`secnews.analysis.lexicon`, the same as ``secnews trends``.
     window
         Context tokens on each side (default 8).
     sort
@@ -64,38 +90,46 @@ def kwic(
     Returns
     -------
     pandas.DataFrame
-        ``doc_id, position, left, match, right, title, outlet`` (``position`` is the token index
-        of the match inside the document text).
+        ``doc_id, position, left, match, right, title, outlet`` (``position`` is the index of
+        the first token of the document text that is not wholly left of the match).
     """
     if window < 0:
         raise ValueError("window must be >= 0")
     if sort not in ("left", "right", "none"):
         raise ValueError(f"sort must be left, right or none, got {sort!r}")
-    words = _pattern_words(pattern)
+    regex = _compile(pattern)
     finditer = token_pattern(False).finditer
     texts = frame_text(frame)
     titles = frame["title"].tolist() if "title" in frame.columns else [None] * len(frame)
     outlets = frame["outlet"].tolist() if "outlet" in frame.columns else [None] * len(frame)
     rows = []
-    k = len(words)
     for doc_id, text, title, outlet in zip(
         frame["doc_id"].tolist(), texts, titles, outlets, strict=True
     ):
+        joined, joined_at, shift_at = _joined(text)
         spans = [m.span() for m in finditer(text)]
-        lowered = [text[s:e].lower() for s, e in spans]
-        for i in range(len(spans) - k + 1):
-            if not all(_matches(lowered[i + j], words[j]) for j in range(k)):
-                continue
-            start, end = spans[i][0], spans[i + k - 1][1]
-            left_start = spans[max(0, i - window)][0] if window else start
-            right_end = spans[min(len(spans) - 1, i + k - 1 + window)][1] if window else end
+        starts = [s for s, _ in spans]
+        ends = [e for _, e in spans]
+        for m in regex.finditer(joined):
+            if m.end() == m.start():
+                continue  # an empty match of a regular expression
+            start = _original(m.start(), joined_at, shift_at, end=False)
+            end = _original(m.end(), joined_at, shift_at, end=True)
+            n_left = bisect.bisect_right(ends, start)  # tokens wholly left of the match
+            first_right = bisect.bisect_left(starts, end)  # first token wholly right of it
+            left_start = starts[max(0, n_left - window)] if window and n_left else start
+            right_end = (
+                ends[min(len(spans), first_right + window) - 1]
+                if window and first_right < len(spans)
+                else end
+            )
             rows.append(
                 {
                     "doc_id": str(doc_id),
-                    "position": i,
-                    "left": _SPACE.sub(" ", text[left_start:start]).strip(),
+                    "position": n_left,
+                    "left": _SPACE.sub(" ", text[min(left_start, start) : start]).strip(),
                     "match": _SPACE.sub(" ", text[start:end]),
-                    "right": _SPACE.sub(" ", text[end:right_end]).strip(),
+                    "right": _SPACE.sub(" ", text[end : max(right_end, end)]).strip(),
                     "title": title if isinstance(title, str) else "",
                     "outlet": outlet if isinstance(outlet, str) else "",
                 }

@@ -6,24 +6,38 @@ Text is matched after :func:`secnews.analysis.trends.match_text_sql` has lower-c
 joined words hyphenated across a line break (``terror-\\nism`` -> ``terrorism``), so
 
 - matching is **case-insensitive** (``NATO``, ``Nato`` and ``nato`` are one term);
-- only **whole words** match: a term must start and end at a word boundary (RE2's ``\\b``, i.e.
-  between a character of ``[0-9A-Za-z_]`` and any other character). ``nato`` matches ``NATO's``
-  and ``pro-NATO`` (a hyphen or an apostrophe is a boundary) but not ``natoire``;
+- only **whole words** match: a term must start and end at a word boundary, Unicode-aware: a
+  *word character* is a letter or a digit of any script or ``_`` (``[\\p{L}\\p{N}_]``), so
+  ``киев`` matches in ``в киев сегодня`` and ``kyiv`` does not match inside ``kyivé``. ``nato``
+  matches ``NATO's`` and ``pro-NATO`` (a hyphen or an apostrophe is a boundary) but not
+  ``natoire``. (RE2's ``\\b`` is ASCII-only and is therefore not used.);
 - a **space** inside a phrase matches any run of white space (line breaks included) or hyphens:
   ``special military operation`` matches ``special\\nmilitary operation`` and
   ``special-military-operation``; ``cold war`` matches ``cold-war``;
 - a **hyphen** inside a term matches a hyphen, white space or nothing: ``cease-fire`` matches
   ``cease-fire``, ``cease fire`` and ``ceasefire``;
-- a ``*`` is a wildcard for zero or more word characters, the simple way to catch inflections:
+- a ``*`` is a wildcard for zero or more word characters (any script), the simple way to catch
+  inflections:
   ``sanction*`` matches ``sanction``, ``sanctions``, ``sanctioned``; ``escalat*`` matches
   ``escalate``, ``escalation``; a ``*`` can stand inside a word (``defen*e``);
 - a term written ``re:PATTERN`` is a regular expression in RE2 syntax (DuckDB's engine), applied
-  case-insensitively to the same lower-cased text and used as is (add ``\\b`` yourself);
+  case-insensitively to the same lower-cased text and used as is (no word boundaries are added;
+  RE2's ``\\b`` is ASCII-only). Alone it is counted anywhere; as a lexicon entry it is tried
+  only where the other entries are (at the start of a word or at a non-word character);
 - every other character is literal.
 
 Occurrences are counted without overlap, left to right; inside a lexicon the entries form one
 alternation, longest entry first, so ``cold war`` and ``war`` in one lexicon count ``the cold
 war`` once.
+
+How whole words are counted without look-around (RE2 has none): the text is scanned with
+:func:`scan_pattern`, ``(ENTRY)|[\\p{L}\\p{N}_]+``, where ``ENTRY`` is the term followed by a
+consumed boundary (``(?:[^\\p{L}\\p{N}_]|$)``). The second alternative swallows every word that
+does not start a match, so a match can only begin at the start of a word (or at a non-word
+character); the number of matches whose first group took part is the count. The consumed
+boundary is never a word character, so adjacent hits still both count (``nato nato nato`` is 3).
+:func:`python_pattern` gives the equivalent Python :mod:`re` pattern (look-around with Python's
+Unicode ``\\w``), used by :mod:`secnews.analysis.kwic`.
 
 Lexicon file format (TOML, read with the standard library's :mod:`tomllib`)
 ---------------------------------------------------------------------------
@@ -52,11 +66,14 @@ from typing import Any
 __all__ = [
     "Lexicon",
     "TermSpec",
+    "ascii_pattern",
     "lexicon_spec",
     "load_lexicons",
     "may_overlap",
     "parse_lexicons",
     "parse_terms",
+    "python_pattern",
+    "scan_pattern",
     "term_pattern",
 ]
 
@@ -64,6 +81,10 @@ __all__ = [
 REGEX_PREFIX = "re:"
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
+#: RE2 class of a word character (Unicode letters and digits, ``_``).
+WORD_CHAR = r"[\p{L}\p{N}_]"
+#: RE2 boundary after a term ending in a word character: consumed non-word character or end.
+_END = r"(?:[^\p{L}\p{N}_]|$)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +102,18 @@ class TermSpec:
     literals
         Lower-case literal strings of which at least one occurs in every match (used to skip
         documents cheaply); empty when unknown (regular expressions).
+    ascii_pattern
+        The same rule with RE2's ASCII ``\\b`` and ``\\w``: it finds exactly the matches of
+        :func:`scan_pattern` in a text whose letters and digits are all ASCII (the fast path
+        of :mod:`secnews.analysis.trends`); empty for regular expressions and lexicons holding
+        one (they are always scanned).
     """
 
     name: str
     pattern: str
     kind: str
     literals: tuple[str, ...] = ()
+    ascii_pattern: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +135,14 @@ class Lexicon:
     description: str = ""
 
 
-def _word_pattern(word: str) -> str:
-    """RE2 pattern of one word of a term (hyphens and ``*`` handled)."""
+def _word_pattern(word: str, wildcard: str) -> str:
+    """Pattern of one word of a term (hyphens and ``*`` handled)."""
     pieces = []
     for part_index, part in enumerate(word.split("-")):
         if part_index:
             pieces.append(r"(?:-|\s+)?")
         chunks = part.split("*")
-        pieces.append(r"\w*".join(re.escape(chunk) for chunk in chunks))
+        pieces.append(wildcard.join(re.escape(chunk) for chunk in chunks))
     return "".join(pieces)
 
 
@@ -129,8 +156,30 @@ def _normalize_term(term: str) -> str:
     return _SPACE.sub(" ", term.strip().lower())
 
 
+def _checked(term: str) -> tuple[str, str | None]:
+    """(normalized term, None) or (stripped term, regex body) for ``re:`` terms."""
+    raw = term.strip()
+    if raw.lower().startswith(REGEX_PREFIX):
+        body = raw[len(REGEX_PREFIX) :]
+        if not body:
+            raise ValueError(f"empty regular expression in term {term!r}")
+        return raw, body
+    norm = _normalize_term(raw)
+    if not norm or not _WORD.search(norm.replace("*", "")):
+        raise ValueError(f"term {term!r} has no word character to match")
+    return norm, None
+
+
+def _body(norm: str, wildcard: str) -> str:
+    return r"[\s-]+".join(_word_pattern(word, wildcard) for word in norm.split(" "))
+
+
+def _edge_is_word(char: str) -> bool:
+    return bool(_WORD.match(char)) or char == "*"
+
+
 def term_pattern(term: str) -> str:
-    """Return the RE2 pattern that counts ``term`` under the module's matching rules.
+    """Return the RE2 pattern of one match of ``term`` under the module's matching rules.
 
     Parameters
     ----------
@@ -140,27 +189,65 @@ def term_pattern(term: str) -> str:
     Returns
     -------
     str
-        A pattern for lower-cased text; words are wrapped in ``\\b`` when they start (end) with a
-        word character.
+        A pattern for lower-cased text. When the term ends with a word character (or ``*``) the
+        pattern ends with the consumed boundary ``(?:[^\\p{L}\\p{N}_]|$)``; the start boundary is
+        enforced by scanning with :func:`scan_pattern` (count with that, not with this pattern
+        alone). ``re:PATTERN`` gives ``(?i)PATTERN``.
 
     Raises
     ------
     ValueError
         If the term is empty or a ``*`` is its only content.
     """
-    raw = term.strip()
-    if raw.lower().startswith(REGEX_PREFIX):
-        body = raw[len(REGEX_PREFIX) :]
-        if not body:
-            raise ValueError(f"empty regular expression in term {term!r}")
-        return "(?i)" + body
-    norm = _normalize_term(raw)
-    if not norm or not _WORD.search(norm.replace("*", "")):
-        raise ValueError(f"term {term!r} has no word character to match")
-    body = r"[\s-]+".join(_word_pattern(word) for word in norm.split(" "))
-    start = r"\b" if _WORD.match(norm[0]) or norm[0] == "*" else ""
-    end = r"\b" if _WORD.match(norm[-1]) or norm[-1] == "*" else ""
-    return f"{start}{body}{end}"
+    norm, regex = _checked(term)
+    if regex is not None:
+        return "(?i)" + regex
+    end = _END if _edge_is_word(norm[-1]) else ""
+    return _body(norm, WORD_CHAR + "*") + end
+
+
+def ascii_pattern(term: str) -> str:
+    """Return the ASCII-only RE2 pattern of ``term`` (``\\b`` boundaries, ``\\w`` wildcards).
+
+    In a text whose letters and digits are all ASCII its matches are those of
+    :func:`scan_pattern` (both boundary rules agree there); used as a fast path. Empty for
+    ``re:`` terms.
+    """
+    norm, regex = _checked(term)
+    if regex is not None:
+        return ""
+    start = r"\b" if _edge_is_word(norm[0]) else ""
+    end = r"\b" if _edge_is_word(norm[-1]) else ""
+    return start + _body(norm, r"\w*") + end
+
+
+def scan_pattern(patterns: Sequence[str]) -> str:
+    """Return the RE2 pattern that scans text for whole-word matches of ``patterns``.
+
+    ``((?:p1)|(?:p2)|...)|[\\p{L}\\p{N}_]+``: count (or extract) the matches whose group 1 is
+    not null (see the module docstring).
+    """
+    if not patterns:
+        raise ValueError("no patterns to scan for")
+    alternation = "|".join(f"(?:{p})" for p in patterns)
+    return f"({alternation})|{WORD_CHAR}+"
+
+
+def python_pattern(term: str) -> re.Pattern[str]:
+    """Return a compiled Python :mod:`re` pattern equivalent to the counting rule of ``term``.
+
+    Case-insensitive; whole words by look-around with Python's Unicode ``\\w`` (letters,
+    digits and ``_`` of any script, as ``[\\p{L}\\p{N}_]`` in RE2). Apply it to text in which
+    words hyphenated across a line break are joined, as :mod:`secnews.analysis.trends` does.
+    ``re:PATTERN`` terms are compiled as Python regular expressions (RE2 and Python agree on the
+    common syntax; ``\\p{...}`` classes are RE2-only).
+    """
+    norm, regex = _checked(term)
+    if regex is not None:
+        return re.compile(regex, re.IGNORECASE)
+    start = r"(?<!\w)" if _edge_is_word(norm[0]) else ""
+    end = r"(?!\w)" if _edge_is_word(norm[-1]) else ""
+    return re.compile(start + _body(norm, r"\w*") + end, re.IGNORECASE)
 
 
 def _spec_for_term(term: str) -> TermSpec:
@@ -171,7 +258,13 @@ def _spec_for_term(term: str) -> TermSpec:
     norm = _normalize_term(raw)
     kind = "phrase" if " " in norm else "term"
     literal = _literal_of(norm)
-    return TermSpec(name=norm, pattern=pattern, kind=kind, literals=(literal,) if literal else ())
+    return TermSpec(
+        name=norm,
+        pattern=pattern,
+        kind=kind,
+        literals=(literal,) if literal else (),
+        ascii_pattern=ascii_pattern(raw),
+    )
 
 
 def parse_terms(terms: str | Sequence[str]) -> list[TermSpec]:
@@ -247,7 +340,16 @@ def lexicon_spec(lexicon: Lexicon) -> TermSpec:
     literals: tuple[str, ...] = ()
     if all(spec.literals for spec in entries):
         literals = tuple(sorted({lit for spec in entries for lit in spec.literals}))
-    return TermSpec(name=lexicon.name, pattern=alternation, kind="lexicon", literals=literals)
+    fast = ""
+    if all(spec.ascii_pattern for spec in entries):
+        fast = "|".join(f"(?:{spec.ascii_pattern})" for spec in entries)
+    return TermSpec(
+        name=lexicon.name,
+        pattern=alternation,
+        kind="lexicon",
+        literals=literals,
+        ascii_pattern=fast,
+    )
 
 
 def _lexicon_from(name: str, value: Any) -> Lexicon:

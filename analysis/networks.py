@@ -2,7 +2,7 @@
 
 A network has one node per entity of an edge table and one undirected edge per pair, with the
 edge attributes of :mod:`secnews.analysis.cooccurrence` (``count``, ``pmi``, ``npmi``, ``llr``,
-``p_value``, ``jaccard``) and ``weight`` = the column chosen in :class:`NetworkSettings`.
+``p_value``, ``p_adj``, ``jaccard``) and ``weight`` = the column chosen in :class:`NetworkSettings`.
 
 Centralities (:func:`centrality_table`):
 
@@ -69,7 +69,9 @@ class NetworkSettings:
     weight
         Edge column used as weight (``count``, ``npmi``, ``pmi``, ``llr``, ``jaccard``).
     max_p_value
-        Keep only edges with ``p_value <= max_p_value`` (``None``: keep all).
+        Keep only edges whose Benjamini-Hochberg adjusted p-value ``p_adj`` is ``<=
+        max_p_value`` (``None``: keep all). The raw ``p_value`` is not used: with many pairs
+        tested, filtering on it would let through many chance edges.
     min_count
         Keep only edges with ``count >= min_count``.
     min_npmi
@@ -102,11 +104,17 @@ class NetworkSettings:
 
 
 def filter_edges(edges: pd.DataFrame, settings: NetworkSettings | None = None) -> pd.DataFrame:
-    """Return the edges that pass the network filters of ``settings``."""
+    """Return the edges that pass the network filters of ``settings``.
+
+    ``max_p_value`` is compared with the adjusted ``p_adj`` column (see
+    :class:`NetworkSettings`); an edge table without it raises ``ValueError``.
+    """
     settings = settings or NetworkSettings()
     keep = edges["count"] >= settings.min_count
     if settings.max_p_value is not None:
-        keep &= edges["p_value"] <= settings.max_p_value
+        if "p_adj" not in edges.columns:
+            raise ValueError("max_p_value filters on p_adj, but the edge table has no p_adj column")
+        keep &= edges["p_adj"] <= settings.max_p_value
     if settings.min_npmi is not None:
         keep &= edges["npmi"] >= settings.min_npmi
     return edges[keep]
@@ -152,7 +160,9 @@ def build_graph(
             type=str(meta.get("type", "")),
             count=int(meta.get("count", 0) or 0),
         )
-    numeric = [c for c in ("count", "pmi", "npmi", "llr", "p_value", "jaccard") if c in edges]
+    numeric = [
+        c for c in ("count", "pmi", "npmi", "llr", "p_value", "p_adj", "jaccard") if c in edges
+    ]
     for row in edges.itertuples(index=False):
         data = {c: _plain(getattr(row, c)) for c in numeric}
         data["weight"] = _plain(getattr(row, settings.weight))

@@ -58,7 +58,8 @@ def period_labels(
     """Return a period label per document (``2022-02``, ``2022Q1`` or ``2022``).
 
     From ``published``; when it is null and ``meta`` holds a ``year``, a yearly label comes from
-    it (for ``freq="year"`` only); otherwise the label is ``"unknown"``.
+    it (for ``freq="year"`` only); otherwise the label is ``"unknown"`` (also when ``meta`` is
+    not valid JSON, not a JSON object or its ``year`` is not a number).
     """
     if freq not in ("month", "quarter", "year"):
         raise ValueError(f"freq must be month, quarter or year, got {freq!r}")
@@ -79,9 +80,12 @@ def period_labels(
         for idx, meta in zip(frame.index, frame["meta"], strict=True):
             if labels[idx] != "unknown" or not isinstance(meta, str):
                 continue
-            year = json.loads(meta or "{}").get("year")
-            if year is not None:
-                labels[idx] = str(int(year))
+            try:
+                year = json.loads(meta or "{}").get("year")
+                label = str(int(year)) if year is not None else "unknown"
+            except (ValueError, TypeError, AttributeError):  # not JSON, not an object, bad year
+                label = "unknown"
+            labels[idx] = label
     return labels.astype(str)
 
 
@@ -195,7 +199,7 @@ def corpus_summary(
                 "mean_tokens": float(lengths.mean()) if len(lengths) else math.nan,
                 "median_tokens": float(np.median(lengths)) if len(lengths) else math.nan,
                 "mattr": mattr(stream, window=window),
-                "mattr_full_window": len(stream) > window,
+                "mattr_full_window": len(stream) >= window,
             }
         )
         if by == "all":

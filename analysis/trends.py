@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .lexicon import TermSpec, may_overlap
+from .lexicon import TermSpec, may_overlap, scan_pattern
 
 if TYPE_CHECKING:
     import duckdb
@@ -212,11 +212,45 @@ def _group_sql(by: str | None) -> str:
     return f"coalesce(json_extract_string(CAST(meta AS VARCHAR), '$.{key}'), '(unknown)')"
 
 
+#: RE2 class of a letter or digit outside ASCII (every character but ASCII, punctuation,
+#: symbols, separators, control characters and marks).
+_NON_ASCII_WORD = r"[^\x00-\x7F\pP\pS\pZ\pC\pM]"
+
+
+def _hits_sql(specs: Sequence[TermSpec], *, fast: bool = True) -> str:
+    """SQL list of the whole-word matches of ``specs`` in ``t`` (one alternation).
+
+    Scans with :func:`secnews.analysis.lexicon.scan_pattern` (Unicode word boundaries); a text
+    whose letters and digits are all ASCII is matched with the equivalent, much faster ASCII
+    patterns (:attr:`TermSpec.ascii_pattern`) when every spec has one and ``fast`` is true.
+    """
+    scan = _sql_string(scan_pattern([spec.pattern for spec in specs]))
+    slow = f"list_filter(regexp_extract_all(t, {scan}, 1), lambda x: x IS NOT NULL)"
+    if not fast or not all(spec.ascii_pattern for spec in specs):
+        return slow
+    alternation = _sql_string("|".join(f"(?:{spec.ascii_pattern})" for spec in specs))
+    quick = f"regexp_extract_all(t, {alternation})"
+    return (
+        f"CASE WHEN regexp_matches(t, {_sql_string(_NON_ASCII_WORD)}) THEN {slow} ELSE {quick} END"
+    )
+
+
+def _literal_test(specs: Sequence[TermSpec]) -> str | None:
+    """SQL test that ``t`` holds a literal of one of ``specs`` (None when one has none)."""
+    if not all(spec.literals for spec in specs):
+        return None
+    literals = sorted({lit for spec in specs for lit in spec.literals})
+    return " OR ".join(f"contains(t, {_sql_string(lit)})" for lit in literals)
+
+
 def _count_sql(spec: TermSpec) -> str:
-    count = f"coalesce(len(regexp_extract_all(t, {_sql_string(spec.pattern)})), 0)"
-    if not spec.literals:
+    if spec.kind == "regex":  # a raw regular expression counts anywhere, as written
+        count = f"coalesce(len(regexp_extract_all(t, {_sql_string(spec.pattern)})), 0)"
+    else:
+        count = f"coalesce(len({_hits_sql([spec])}), 0)"
+    test = _literal_test([spec])
+    if test is None:
         return count
-    test = " OR ".join(f"contains(t, {_sql_string(lit)})" for lit in spec.literals)
     return f"CASE WHEN {test} THEN {count} ELSE 0 END"
 
 
@@ -249,16 +283,16 @@ def _pass_sql(terms: Sequence[TermSpec], group: list[int]) -> str:
     if len(group) == 1:
         j = group[0]
         return f"SELECT CAST({_count_sql(terms[j])} AS BIGINT) AS c{j} FROM docs ORDER BY rid"
-    alternation = "|".join(f"(?:{terms[j].pattern})" for j in group)
+    hits = _hits_sql([terms[j] for j in group])
+    test = _literal_test([terms[j] for j in group])
+    if test is not None:  # skip documents holding none of the literals
+        hits = f"CASE WHEN {test} THEN {hits} ELSE [] END"
     columns = ", ".join(
         f"CAST(coalesce(len(list_filter(ms, lambda x: regexp_full_match(x, "
         f"{_sql_string(terms[j].pattern)}))), 0) AS BIGINT) AS c{j}"
         for j in group
     )
-    return (
-        f"SELECT {columns} FROM (SELECT rid, regexp_extract_all(t, {_sql_string(alternation)}) AS ms "
-        "FROM docs) ORDER BY rid"
-    )
+    return f"SELECT {columns} FROM (SELECT rid, {hits} AS ms FROM docs) ORDER BY rid"
 
 
 def _connect() -> duckdb.DuckDBPyConnection:

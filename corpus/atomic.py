@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text"]
+__all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text", "current_umask"]
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
@@ -33,7 +33,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
     try:
         write(temp)
         # mkstemp creates the file readable by its owner only; give it the usual mode
-        os.chmod(temp, 0o666 & ~_umask())
+        os.chmod(temp, 0o666 & ~current_umask())
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
@@ -41,7 +41,25 @@ def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
     return path
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """Return the process umask without changing it.
+
+    Reads the ``Umask:`` line of ``/proc/self/status`` (Linux 4.7+). Only where that is missing
+    does it fall back to the ``os.umask`` round trip, which sets the umask to 0 for a moment
+    (files other threads create meanwhile would get mode 666/777).
+
+    Returns
+    -------
+    int
+        The umask, e.g. ``0o022``.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("Umask:"):
+                    return int(line.split(":", 1)[1].strip(), 8)
+    except (OSError, ValueError):
+        pass
     mask = os.umask(0)
     os.umask(mask)
     return mask

@@ -18,16 +18,25 @@ Checks at build level, on top of each loader's own (each gives a row in ``reject
 - ``absurd date``: ``published`` outside [:attr:`~BuildSettings.min_year`,
   :attr:`~BuildSettings.max_year`];
 - a ``doc_id`` already used by an earlier document (same outlet and URL) is not a reject: the
-  later document is stored with the id suffixed ``-2``, ``-3``, ... and ``dup_of`` set to the
-  first one.
+  later document is stored under the id ``{doc_id}-{h}``, ``h`` the first 12 hex digits of the
+  SHA-256 of its full text (so the id does not depend on the order of the sources; a third
+  byte-identical text gets ``-2``, ``-3``, ... after that). Its ``dup_of`` is set to the first
+  document (kind ``same doc_id``) only when their bodies (``text``, already normalized) are
+  equal, whatever their titles; otherwise both
+  are kept (different articles under one URL, e.g. a press-release index page) and the later one
+  is counted in ``id_collisions`` and listed in the manifest.
 
 Counts per source satisfy ``in = kept + duplicates + rejected`` (asserted), where ``in`` is every
 item the loaders yielded, ``duplicates`` the stored documents with ``dup_of`` set and
-``null_dates`` the stored documents (kept or duplicate) without ``published``.
+``null_dates`` the stored documents (kept or duplicate) without ``published``. The loaders'
+:class:`~secnews.corpus.tabular.LoadStats` give ``unparsed_dates``, ``truncated`` and ``ignored``
+(see :class:`~secnews.corpus.build_summary.SourceCounts`). A table row rejected by the checks
+above names its data row in ``rejects.csv``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
 import os
@@ -36,14 +45,15 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from .build_dedupe import BatchSignatures
-from .build_sources import Source, iter_source
+from .build_dedupe import BatchSignatures, resolve_chains
+from .build_sources import ROW_KEY, Source, iter_source
+from .build_summary import BuildSummary, SourceCounts
 from .build_util import (
     RelativePaths,
     StagedTables,
@@ -54,7 +64,7 @@ from .build_util import (
 )
 from .record import Article, LoadResult, Reject
 from .store import ARTICLES_FILE, ARTICLES_SCHEMA, MANIFEST_FILE, REJECTS_FILE, document_text
-from .store_write import ArticleWriter, file_sha256, staging_dir, write_manifest
+from .store_write import ArticleWriter, RejectWriter, file_sha256, staging_dir, write_manifest
 
 __all__ = ["BuildSettings", "BuildSummary", "Source", "SourceCounts", "build_corpus"]
 
@@ -163,81 +173,6 @@ def _jsonable(value: Any) -> Any:
     return repr(value)
 
 
-@dataclass
-class SourceCounts:
-    """Counts of one source; ``n_in == kept + duplicates + rejected``."""
-
-    source: str
-    n_in: int = 0
-    kept: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    null_dates: int = 0
-
-    def check(self) -> None:
-        """Raise ``AssertionError`` when the counts do not add up."""
-        if self.n_in != self.kept + self.duplicates + self.rejected:
-            raise AssertionError(
-                f"{self.source}: in={self.n_in} != kept {self.kept} + duplicates "
-                f"{self.duplicates} + rejected {self.rejected}"
-            )
-
-    def as_dict(self) -> dict[str, Any]:
-        """The counts with the column names of :meth:`BuildSummary.table`."""
-        stored = self.kept + self.duplicates
-        return {
-            "source": self.source,
-            "in": self.n_in,
-            "kept": self.kept,
-            "duplicates": self.duplicates,
-            "rejected": self.rejected,
-            "null_dates": self.null_dates,
-            "null_date_share": round(self.null_dates / stored, 6) if stored else None,
-        }
-
-
-@dataclass
-class BuildSummary:
-    """What a build did: counts per source, the duplicates found, the corpus hash."""
-
-    out: Path
-    corpus_hash: str
-    sources: list[SourceCounts]
-    duplicates: list[dict[str, Any]] = field(default_factory=list)
-    input_bytes: int = 0
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def table(self, *, total: bool = True) -> Any:
-        """Counts per source as a DataFrame (``source, in, kept, duplicates, rejected,
-        null_dates, null_date_share``), with a final ``total`` row when asked."""
-        import pandas as pd
-
-        return pd.DataFrame(self.rows(total=total))
-
-    def rows(self, *, total: bool = True) -> list[dict[str, Any]]:
-        """The rows of :meth:`table` as dicts (JSON-ready)."""
-        rows = [c.as_dict() for c in self.sources]
-        if total and rows:
-            overall = SourceCounts(
-                "total",
-                n_in=sum(c.n_in for c in self.sources),
-                kept=sum(c.kept for c in self.sources),
-                duplicates=sum(c.duplicates for c in self.sources),
-                rejected=sum(c.rejected for c in self.sources),
-                null_dates=sum(c.null_dates for c in self.sources),
-            )
-            rows.append(overall.as_dict())
-        return rows
-
-    def duplicates_frame(self) -> Any:
-        """The duplicates found: ``doc_id, dup_of, source, kind, similarity, title``."""
-        import pandas as pd
-
-        return pd.DataFrame(
-            self.duplicates, columns=["doc_id", "dup_of", "source", "kind", "similarity", "title"]
-        )
-
-
 class _Builder:
     """The state of one build (kept private: :func:`build_corpus` is the interface)."""
 
@@ -251,11 +186,14 @@ class _Builder:
         self.counts = [SourceCounts(s.label) for s in self.sources]
         self.ids: set[str] = set()
         self.forced: dict[str, str] = {}
+        self.body_keys: list[bytes] = []
+        self.collisions: list[dict[str, Any]] = []
+        self.load_stats: list[Any] = []
         self.source_of: dict[str, int] = {}
         self.titles: dict[str, str | None] = {}
         self.files: list[set[str]] = [set() for _ in self.sources]
         self.lexicon: Any = None
-        self._reject_handle: Any = None
+        self._rejects: RejectWriter | None = None
         self.timings: dict[str, float] = {}
         self.loaders: set[str] = set()
         self.hashes = BatchSignatures(settings.dedupe_settings)
@@ -282,21 +220,25 @@ class _Builder:
             )
         return None
 
-    def _unique_id(self, doc_id: str) -> str:
+    def _unique_id(self, doc_id: str, text: str) -> str:
+        """``doc_id`` if unused, else ``{doc_id}-{12 hex digits of the text's SHA-256}`` (with
+        ``-2``, ``-3``, ... after it only for further byte-identical texts)."""
         if doc_id not in self.ids:
             return doc_id
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        derived = f"{doc_id}-{digest}"
         k = 2
-        while f"{doc_id}-{k}" in self.ids:
+        unique = derived
+        while unique in self.ids:
+            unique = f"{derived}-{k}"
             k += 1
-        return f"{doc_id}-{k}"
+        return unique
 
     # -- rejects ------------------------------------------------------------------------------------
     def _reject(self, source: int, reject: Reject) -> None:
-        import csv
-
-        writer = csv.writer(self._reject_handle, lineterminator="\n")
+        assert self._rejects is not None  # open while the sources are read
         path = self._relative[source](reject.source_path)
-        writer.writerow([path, "" if reject.row is None else reject.row, reject.reason])
+        self._rejects.write(Reject(path, reject.reason, reject.row))
         self.counts[source].rejected += 1
 
     # -- batches ------------------------------------------------------------------------------------
@@ -320,13 +262,18 @@ class _Builder:
         n_words = count_words(texts)
         if settings.dedupe:
             self.hashes.submit(texts)
+        # the body decides whether a document under a repeated doc_id is a copy: scrapers
+        # repeat one page under several titles (usgov-ukraine-2022 does)
+        self.body_keys.extend(
+            hashlib.blake2b(r["text"].encode("utf-8"), digest_size=16).digest() for r in rows
+        )
         for row, text, words in zip(rows, texts, n_words, strict=True):
             row["source_path"] = relative(row["source_path"])
             row["n_chars"] = len(text)
             row["n_words"] = words
             row["relevance"] = None
             original = row["doc_id"]
-            unique = self._unique_id(original)
+            unique = self._unique_id(original, text)
             row["doc_id"] = unique
             row["dup_of"] = None
             self.ids.add(unique)
@@ -366,9 +313,10 @@ class _Builder:
             if isinstance(item, Reject):
                 self._reject(source, item)
                 continue
+            row = item.meta.pop(ROW_KEY, None)
             reason = self._check(item)
             if reason is not None:
-                self._reject(source, Reject(item.source_path, reason, None))
+                self._reject(source, Reject(item.source_path, reason, row))
                 continue
             if self.sources[source].outlet_names and item.outlet is not None:
                 item.outlet = dict(self.sources[source].outlet_names).get(item.outlet, item.outlet)
@@ -385,11 +333,14 @@ class _Builder:
         """Read every source into the staging file and the duplicate index."""
         from tqdm.auto import tqdm
 
+        from .tabular import LoadStats
+
         stage = self.stage
+        self.load_stats = [LoadStats() for _ in self.sources]
         self._warm = threading.Thread(target=self._warm_up, name="secnews-warm-up", daemon=True)
         self._warm.start()
         with (
-            open(self.folder / REJECTS_FILE, "w", encoding="utf-8", newline="") as handle,
+            RejectWriter(self.folder / REJECTS_FILE) as rejects,
             tqdm(
                 total=None,
                 unit="doc",
@@ -397,13 +348,15 @@ class _Builder:
                 disable=None if progress is None else not progress,
             ) as bar,
         ):
-            self._reject_handle = handle
-            handle.write("source_path,row,reason\n")
+            self._rejects = rejects
             try:
                 for number, source in enumerate(self.sources):
                     bar.set_postfix_str(source.label[-40:])
                     items = iter_source(
-                        source, loader_settings=self._loader_settings(), exclude=(self.target,)
+                        source,
+                        loader_settings=self._loader_settings(),
+                        exclude=(self.target,),
+                        stats=self.load_stats[number],
                     )
                     batches = prefetch_batches(items, self.settings.batch_size)
                     while True:
@@ -419,7 +372,11 @@ class _Builder:
             finally:
                 self._join_warm_up()
                 stage.close()
-                self._reject_handle = None
+                self._rejects = None
+                for counts, stats in zip(self.counts, self.load_stats, strict=True):
+                    counts.unparsed_dates = stats.unparsed_dates
+                    counts.truncated = stats.truncated
+                    counts.ignored = stats.ignored
                 start = time.perf_counter()
                 self.hashes.wait()
                 self._tick("duplicates", start)
@@ -448,12 +405,32 @@ class _Builder:
         s = self.settings
         return {"pagetext": s.pagetext, "html": s.html, "table": s.table, "folder": s.folder}
 
+    def _same_id(self) -> dict[str, str]:
+        """``{doc_id: first doc_id}`` of the documents stored under a derived id whose text is an
+        exact duplicate of the first one; the others are counted as id collisions."""
+        keys = self.body_keys
+        position = {doc_id: n for n, doc_id in enumerate(self.source_of)}
+        same: dict[str, str] = {}
+        for unique, original in self.forced.items():
+            if keys[position[unique]] == keys[position[original]]:
+                same[unique] = original
+            else:
+                self.counts[self.source_of[unique]].id_collisions += 1
+                self.collisions.append(
+                    {
+                        "doc_id": unique,
+                        "original_id": original,
+                        "source": self.sources[self.source_of[unique]].label,
+                    }
+                )
+        return same
+
     def finish(self, progress: bool | None) -> tuple[str, list[dict[str, Any]]]:
         """Resolve duplicates, write ``articles.parquet`` and return (hash, duplicates)."""
-        dup_of: dict[str, str] = dict(self.forced)
-        kinds = dict.fromkeys(self.forced, "same doc_id")
-        similarity: dict[str, float | None] = dict.fromkeys(self.forced)
         start = time.perf_counter()
+        dup_of = self._same_id()
+        kinds = dict.fromkeys(dup_of, "same doc_id")
+        similarity: dict[str, float | None] = dict.fromkeys(dup_of)
         if self.settings.dedupe and self.source_of:
             found = self.hashes.duplicates(list(self.source_of))
             for doc_id, (original, kind, sim) in found.items():
@@ -461,7 +438,7 @@ class _Builder:
                     dup_of[doc_id] = original
                     kinds[doc_id] = kind
                     similarity[doc_id] = sim
-        dup_of = _resolve_chains(dup_of)
+        dup_of = resolve_chains(dup_of)
         self._tick("duplicates", start)
         start = time.perf_counter()
         with ArticleWriter(
@@ -519,18 +496,6 @@ class _Builder:
 
     def _tick(self, step: str, start: float) -> None:
         self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - start
-
-
-def _resolve_chains(dup_of: dict[str, str]) -> dict[str, str]:
-    """Point every duplicate at the first document of its chain (never at another duplicate)."""
-    out = {}
-    for doc_id, target in dup_of.items():
-        seen = {doc_id}
-        while target in dup_of and target not in seen:
-            seen.add(target)
-            target = dup_of[target]
-        out[doc_id] = target
-    return out
 
 
 def _versions() -> dict[str, str | None]:
@@ -592,6 +557,7 @@ def build_corpus(
             duplicates=duplicates,
             input_bytes=input_bytes,
             timings=builder.timings,
+            id_collisions=builder.collisions,
         )
         manifest = {
             "format": "secnews-corpus/1",
@@ -605,6 +571,7 @@ def build_corpus(
             "duplicates": [
                 {k: d[k] for k in ("doc_id", "dup_of", "kind", "similarity")} for d in duplicates
             ],
+            "id_collisions": builder.collisions,
             "versions": _versions(),
         }
         write_manifest(folder / MANIFEST_FILE, manifest)

@@ -2,72 +2,21 @@
 
 :class:`BatchSignatures` hashes the full text of each document (title, lede and body joined by
 blank lines, :func:`~secnews.corpus.store.document_text`) batch by batch while the build reads
-its sources, and resolves the groups at the end; :func:`find_stage_duplicates` does the same
-from a staged Parquet file, one row group at a time. Either way no second copy of the corpus
-text is held in memory. Exact duplicates (equal after folding case and white space) get
+its sources, and resolves the groups at the end, so no second copy of the corpus text is held
+in memory. Exact duplicates (equal after folding case and white space) get
 ``kind = "exact"``, MinHash-LSH near duplicates ``kind = "near"``; ``dup_of`` names the earliest
 document of its group in stored row order."""
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow.parquet as pq
 
-from .store import document_text
-
-__all__ = ["BatchSignatures", "find_stage_duplicates", "iter_stage_texts"]
-
-
-def iter_stage_texts(stage: Path) -> Iterator[str]:
-    """Yield the full text of every row of a staged Parquet file, in row order."""
-    with pq.ParquetFile(stage) as parquet:
-        for group in range(parquet.num_row_groups):
-            table = parquet.read_row_group(group, columns=["title", "lede", "text"])
-            for row in table.to_pylist():
-                yield document_text(row)
-
-
-def find_stage_duplicates(
-    stage: Path, doc_ids: list[str], *, settings: Any = None, progress: bool | None = None
-) -> dict[str, tuple[str, str, float]]:
-    """Find the duplicates among the staged documents.
-
-    Parameters
-    ----------
-    stage
-        The staging Parquet file (rows in stored order).
-    doc_ids
-        The ``doc_id`` of every staged row, in the same order.
-    settings
-        A :class:`secnews.corpus.dedupe.DedupeSettings` (``None``: its defaults).
-    progress
-        Show a progress bar (``None``: only on a terminal).
-
-    Returns
-    -------
-    dict
-        ``{doc_id: (dup_of, kind, similarity)}`` for every duplicate.
-    """
-    from .dedupe import DedupeSettings, find_duplicates
-
-    found = find_duplicates(
-        doc_ids,
-        iter_stage_texts(stage),
-        settings=settings if settings is not None else DedupeSettings(),
-        progress=progress,
-    )
-    return {
-        str(doc_id): (str(dup_of), str(kind), float(similarity))
-        for doc_id, dup_of, kind, similarity in zip(
-            found["doc_id"], found["dup_of"], found["kind"], found["similarity"], strict=True
-        )
-    }
+__all__ = ["BatchSignatures", "resolve_chains"]
 
 
 def _as_found(found: Any) -> dict[str, tuple[str, str, float]]:
@@ -100,7 +49,8 @@ class BatchSignatures:
     """Exact keys and MinHash signatures of a build's documents, computed batch by batch while
     the sources are read (the texts are at hand then), so the duplicate step needs no second
     pass over the staged texts. A document's signature does not depend on the other documents:
-    :meth:`duplicates` gives the same answer as :func:`find_stage_duplicates`.
+    :meth:`duplicates` gives the same answer as :func:`secnews.corpus.dedupe.find_duplicates` over
+    all the texts at once.
 
     :meth:`submit` hashes in the background, at most ``ahead`` batches behind: in a thread at
     first, and in a helper process (forked where possible: it runs only numpy and rensa) once
@@ -189,6 +139,12 @@ class BatchSignatures:
                     executor.shutdown(wait=True, cancel_futures=True)
             self._threads = self._process = None
 
+    def keys(self) -> list[bytes | None]:
+        """The exact-duplicate keys (:func:`~secnews.corpus.dedupe_hash.exact_key`) of the
+        documents added so far, in order (waits for the pending batches)."""
+        self.wait()
+        return list(self._keys)
+
     def duplicates(self, doc_ids: list[str]) -> dict[str, tuple[str, str, float]]:
         """``{doc_id: (dup_of, kind, similarity)}`` for every duplicate among the documents
         added so far (``doc_ids`` in the same order)."""
@@ -207,3 +163,27 @@ class BatchSignatures:
             doc_ids, signatures, self._keys, shingles, settings=settings
         )
         return _as_found(found)
+
+
+def resolve_chains(dup_of: dict[str, str]) -> dict[str, str]:
+    """Point every duplicate at the first document of its chain (never at another duplicate).
+
+    Parameters
+    ----------
+    dup_of
+        ``{doc_id: dup_of}``, where ``dup_of`` may itself be a duplicate.
+
+    Returns
+    -------
+    dict
+        The same keys, each pointing at a document that is not in ``dup_of`` (or at the last
+        document reached before a cycle).
+    """
+    out = {}
+    for doc_id, target in dup_of.items():
+        seen = {doc_id}
+        while target in dup_of and target not in seen:
+            seen.add(target)
+            target = dup_of[target]
+        out[doc_id] = target
+    return out

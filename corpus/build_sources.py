@@ -23,14 +23,20 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .record import Article, LoadResult, Reject
 
-__all__ = ["EXTENSIONS", "FORMATS", "Source", "iter_source"]
+if TYPE_CHECKING:
+    from .tabular import LoadStats
+
+__all__ = ["EXTENSIONS", "FORMATS", "ROW_KEY", "Source", "iter_source"]
 
 logger = logging.getLogger(__name__)
 
+#: Private ``meta`` key under which :func:`iter_source` passes the 1-based data row of an article
+#: read from a table (the build removes it before storing).
+ROW_KEY = "_secnews_row"
 #: Accepted values of :attr:`Source.format`.
 FORMATS: tuple[str, ...] = ("auto", "pagetext", "html", "table", "folder")
 #: File extension -> loader used by ``auto``.
@@ -132,12 +138,21 @@ class Source:
         """``path`` relative to :attr:`base` when it lies below it (POSIX separators; paths are
         made absolute and normalized, symbolic links are not resolved)."""
         text = os.fspath(path)
+        inside = self.below_base(text)
+        return text if inside is None or inside == "" else inside
+
+    def below_base(self, path: str | Path) -> str | None:
+        """The POSIX path of ``path`` relative to :attr:`base`: ``""`` for the base itself,
+        ``None`` when there is no base or ``path`` is not below it (the rule is lexical, as in
+        :meth:`relative`)."""
         if self.base is None:
-            return text
+            return None
         base = _absolute(os.fspath(self.base))
-        full = _absolute(text)
-        if full == base or not full.startswith(base.rstrip(os.sep) + os.sep):
-            return text
+        full = _absolute(os.fspath(path))
+        if full == base:
+            return ""
+        if not full.startswith(base.rstrip(os.sep) + os.sep):
+            return None
         return Path(os.path.relpath(full, base)).as_posix()
 
 
@@ -161,8 +176,25 @@ def _kind(path: Path) -> str:
     return EXTENSIONS.get(path.suffix.lower(), "pagetext")
 
 
-def _loaders(source: Source, settings: Mapping[str, Any]) -> dict[str, Loader]:
-    """Adapters that call each loader module with this source's options."""
+def _numbered(items: Iterable[LoadResult]) -> Iterator[LoadResult]:
+    """Put the data row of each article of a table into ``meta[ROW_KEY]``: the table loader
+    yields exactly one item per data row, in file order (rows 1, 2, ...), and file-level rejects
+    (``row=None``) only when no row, or no further row, can be read."""
+    number = 0
+    for item in items:
+        if isinstance(item, Article):
+            number += 1
+            item.meta[ROW_KEY] = number
+        elif item.row is not None:
+            number = item.row
+        yield item
+
+
+def _loaders(
+    source: Source, settings: Mapping[str, Any], stats: LoadStats | None = None
+) -> dict[str, Loader]:
+    """Adapters that call each loader module with this source's options (the table and folder
+    loaders count into ``stats``)."""
 
     def opts(kind: str) -> dict[str, Any]:
         value = settings.get(kind)
@@ -187,14 +219,18 @@ def _loaders(source: Source, settings: Mapping[str, Any]) -> dict[str, Loader]:
         if isinstance(mapping, str):
             mapping = parse_mapping(mapping)
         (path,) = files
-        return load_table(path, mapping=mapping, outlet=source.outlet, **opts("table"))
+        return _numbered(
+            load_table(path, mapping=mapping, outlet=source.outlet, stats=stats, **opts("table"))
+        )
 
     def folder(files: list[Path]) -> Iterable[LoadResult]:
         from .folder import load_folder
 
         (root,) = files
         assert source.pattern is not None  # a folder plan needs a pattern (see _plan)
-        return load_folder(root, pattern=source.pattern, outlet=source.outlet, **opts("folder"))
+        return load_folder(
+            root, pattern=source.pattern, outlet=source.outlet, stats=stats, **opts("folder")
+        )
 
     return {"pagetext": pagetext, "html": html, "table": table, "folder": folder}
 
@@ -259,7 +295,11 @@ def _guarded(kind: str, loader: Loader, files: list[Path]) -> Iterator[LoadResul
 
 
 def iter_source(
-    source: Source, *, loader_settings: Mapping[str, Any], exclude: Sequence[str | Path] = ()
+    source: Source,
+    *,
+    loader_settings: Mapping[str, Any],
+    exclude: Sequence[str | Path] = (),
+    stats: LoadStats | None = None,
 ) -> Iterator[LoadResult]:
     """Yield the :class:`Article` and :class:`Reject` items of a source, in deterministic order.
 
@@ -272,15 +312,27 @@ def iter_source(
         that is missing or ``None`` uses the loader's defaults.
     exclude
         Folders whose files are never read (the output corpus, when it lies inside a source).
+    stats
+        A :class:`~secnews.corpus.tabular.LoadStats` to count into: the table and folder loaders
+        fill it themselves (unparsed dates, truncated cells, ignored files), the items of the
+        other loaders and this function's own rejects are counted here. A reject made for a
+        loader that raised (``loader error``) is not counted.
+
+    Articles read from a table carry their 1-based data row in ``meta[ROW_KEY]``.
     """
-    loaders = _loaders(source, loader_settings)
+    loaders = _loaders(source, loader_settings, stats)
     for kind, files in _plan(source, tuple(_key(e) for e in exclude)):
-        if kind == "missing":
-            yield Reject(str(files[0]), "not found")
-        elif kind == "empty":
-            yield Reject(str(files[0]), "empty folder (no files)")
-        else:
-            for item in _guarded(kind, loaders[kind], files):
-                if not isinstance(item, Article | Reject):
-                    raise TypeError(f"{kind} loader yielded {type(item).__name__}")
-                yield item
+        if kind in ("missing", "empty"):
+            reason = "not found" if kind == "missing" else "empty folder (no files)"
+            reject = Reject(str(files[0]), reason)
+            if stats is not None:
+                stats.count(reject)
+            yield reject
+            continue
+        counted = kind in ("table", "folder")
+        for item in _guarded(kind, loaders[kind], files):
+            if not isinstance(item, Article | Reject):
+                raise TypeError(f"{kind} loader yielded {type(item).__name__}")
+            if stats is not None and not counted:
+                stats.count(item)
+            yield item

@@ -58,14 +58,7 @@ class RelativePaths:
 
     def _folder(self, head: str) -> str | None:
         """The relative POSIX path of a folder ("" for the base itself), ``None`` outside."""
-        assert self.source.base is not None
-        base = os.path.normpath(os.path.abspath(os.fspath(self.source.base)))
-        full = os.path.normpath(os.path.abspath(head))
-        if full == base:
-            return ""
-        if not full.startswith(base.rstrip(os.sep) + os.sep):
-            return None
-        return Path(os.path.relpath(full, base)).as_posix()
+        return self.source.below_base(head)
 
 
 class StagedTables:
@@ -135,7 +128,11 @@ class StagedTables:
 
 
 def count_words(texts: Sequence[str]) -> list[int]:
-    """Return ``len(text.split())`` for every text (white-space separated words)."""
+    """Return ``len(text.split())`` for every text (white-space separated words).
+
+    :func:`secnews.corpus.boilerplate.word_count` computes the same count for one text; this is
+    the one the build uses (``n_words``).
+    """
     return [len(text.split()) for text in texts]
 
 

@@ -31,12 +31,14 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .atomic import current_umask
 from .record import Reject
 from .store import ARTICLES_SCHEMA, MANIFEST_FILE, STORE_COLUMNS
 
 __all__ = [
     "ArticleWriter",
     "ContentHasher",
+    "RejectWriter",
     "file_sha256",
     "replace_dir",
     "staging_dir",
@@ -176,6 +178,50 @@ class ArticleWriter:
         self.close()
 
 
+class RejectWriter:
+    """Write ``rejects.csv`` (``source_path,row,reason``; ``row`` empty for a whole file) one
+    reject at a time, in the order given. Use as a context manager.
+
+    Parameters
+    ----------
+    path
+        The CSV file to create.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.count = 0
+        self._handle: Any = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self._writer = csv.writer(self._handle, lineterminator="\n")
+        self._writer.writerow(["source_path", "row", "reason"])
+
+    def write(self, reject: Reject) -> None:
+        """Append one reject."""
+        if self._handle is None:
+            raise ValueError("the writer is closed")
+        self._writer.writerow(
+            [reject.source_path, "" if reject.row is None else reject.row, reject.reason]
+        )
+        self.count += 1
+
+    def close(self) -> None:
+        """Close the file."""
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def __enter__(self) -> RejectWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
 def write_rejects(path: str | Path, rejects: Iterable[Reject]) -> int:
     """Write ``rejects.csv`` (``source_path,row,reason``; ``row`` empty for a whole file).
 
@@ -184,16 +230,10 @@ def write_rejects(path: str | Path, rejects: Iterable[Reject]) -> int:
     int
         Number of rejects written.
     """
-    count = 0
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["source_path", "row", "reason"])
+    with RejectWriter(path) as writer:
         for reject in rejects:
-            writer.writerow(
-                [reject.source_path, "" if reject.row is None else reject.row, reject.reason]
-            )
-            count += 1
-    return count
+            writer.write(reject)
+        return writer.count
 
 
 def write_manifest(path: str | Path, manifest: dict[str, Any]) -> None:
@@ -283,9 +323,7 @@ def staging_dir(out: str | Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
         yield tmp
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o777 & ~umask)
+        tmp.chmod(0o777 & ~current_umask())
         replace_dir(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

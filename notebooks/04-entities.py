@@ -51,10 +51,11 @@ entities.head(25).set_index("entity_id")
 # ## Strongest associations
 #
 # Pairs named together at least twice, by G². `p_value` is the permutation p-value
-# ((1 + #permutations at least as extreme) / (1 + permutations)).
+# ((1 + #permutations at least as extreme) / (1 + permutations)); `p_adj` adjusts it for the
+# number of pairs tested (Benjamini-Hochberg).
 
 # %%
-columns = ["group", "source", "target", "count", "pmi", "npmi", "llr", "p_value"]
+columns = ["group", "source", "target", "count", "pmi", "npmi", "llr", "p_value", "p_adj"]
 (
     edges[edges["group"] != "all"]
     .sort_values(["group", "llr"], ascending=[True, False])

@@ -17,6 +17,7 @@ from secnews.corpus import build as build_module
 from secnews.corpus.build import BuildSummary, SourceCounts
 from secnews.corpus.paths import DATA_ENV
 from secnews.corpus.registry import dataset_sources, get_dataset
+from secnews.corpus.store import document_text
 
 
 def _build(name: str, out: Path, **settings: Any) -> BuildSummary:
@@ -171,7 +172,11 @@ def test_same_url_twice_gets_a_unique_id_and_dup_of(tmp_path: Path, corpora_dir:
     assert frame["doc_id"].is_unique
     firsts, seconds = frame.iloc[:20], frame.iloc[20:]
     assert list(seconds["dup_of"]) == list(firsts["doc_id"])
-    assert list(seconds["doc_id"]) == [f"{d}-2" for d in firsts["doc_id"]]
+    # same text: the derived id is the first id plus 12 hex digits of the text's SHA-256
+    for first, second in zip(firsts["doc_id"], seconds["doc_id"], strict=True):
+        assert second.startswith(f"{first}-") and len(second) == len(first) + 13
+    assert (counts["tass"]["id_collisions"], counts["tass again"]["id_collisions"]) == (0, 0)
+    assert set(summary.duplicates_frame()["kind"]) == {"same doc_id"}
 
 
 def test_counts_invariant_is_checked() -> None:
@@ -267,3 +272,141 @@ def test_a_corpus_inside_its_source_folder_is_not_read_back(
     for _ in range(2):  # the second build must not load the first one's files
         summary = build_corpus([Source((data,), name="pages")], data / "corpus", progress=False)
         assert _counts(summary)["pages"]["in"] == 1
+
+
+def _id_texts(corpora_dir: Path, n: int) -> list[str]:
+    items = json.loads((corpora_dir / "tass-politics-2024/politics_20.json").read_text("utf-8"))
+    return [" ".join(item["content"]) for item in items[:n]]
+
+
+def test_different_articles_under_one_url_are_all_kept(tmp_path: Path, corpora_dir: Path) -> None:
+    import hashlib
+
+    texts = _id_texts(corpora_dir, 3)
+    rows = [
+        {"url": "https://example.org/news", "title": f"t{i}", "text": t}
+        for i, t in enumerate(texts)
+    ]
+    rows.append(dict(rows[0]))  # a true duplicate: same URL, same text
+    path = tmp_path / "same_url.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    source = Source((path,), format="table", outlet="X", name="csv")
+    summary = build_corpus([source], tmp_path / "c", progress=False)
+    counts = _counts(summary)["csv"]
+    assert (counts["in"], counts["kept"], counts["duplicates"], counts["id_collisions"]) == (
+        4,
+        3,
+        1,
+        2,
+    )
+    frame = open_corpus(tmp_path / "c").frame(
+        ["doc_id", "dup_of", "title", "lede", "text"], include_duplicates=True
+    )
+    first = frame["doc_id"][0]
+    # the later ids come from the id and the SHA-256 of the full text (title, lede, body)
+    full = [document_text(row) for row in frame.to_dict(orient="records")]
+    assert full[1].startswith("t1\n\n") and full[3] == full[0]
+    digests = [hashlib.sha256(t.encode()).hexdigest()[:12] for t in full]
+    assert list(frame["doc_id"]) == [first] + [f"{first}-{d}" for d in digests[1:]]
+    assert list(frame["dup_of"].isna()) == [True, True, True, False]
+    assert frame["dup_of"][3] == first
+    assert summary.duplicates_frame()["kind"].tolist() == ["same doc_id"]
+    manifest = json.loads((tmp_path / "c/manifest.json").read_text("utf-8"))
+    assert [c["doc_id"] for c in manifest["id_collisions"]] == list(frame["doc_id"][1:3])
+    assert {c["original_id"] for c in manifest["id_collisions"]} == {first}
+    assert manifest["counts"][0]["id_collisions"] == 2
+    # the ids do not depend on the order of the rows
+    pd.DataFrame([rows[0], rows[2], rows[1]]).to_csv(path, index=False)
+    build_corpus([source], tmp_path / "d", progress=False)
+    again = open_corpus(tmp_path / "d").frame(["doc_id"])
+    assert set(again["doc_id"]) == set(frame["doc_id"][:3])
+
+
+def test_usgov_repeated_urls_with_the_same_body_are_duplicates(tmp_path: Path) -> None:
+    """291 rows, 48 repeat an earlier outlet + URL. 31 repeat the whole row; 17 repeat the
+    body of the first one under another title (a scraping artefact of the upstream file). The
+    body decides: all 48 are duplicates (``same doc_id``), none is an id collision."""
+    summary = _build("usgov-ukraine-2022", tmp_path / "c")
+    counts = _counts(summary)["usgov-ukraine-2022"]
+    assert (counts["kept"], counts["duplicates"], counts["id_collisions"]) == (240, 51, 0)
+    assert counts["truncated"] == 4 and counts["unparsed_dates"] == 0
+    kinds = summary.duplicates_frame()["kind"].value_counts().to_dict()
+    assert kinds == {"same doc_id": 48, "near": 3}
+
+
+def test_load_stats_reach_the_counts_and_rejects_name_their_row(
+    tmp_path: Path, corpora_dir: Path
+) -> None:
+    texts = _id_texts(corpora_dir, 4)
+    long_text = (texts[3] + " ") * (32_767 // len(texts[3]) + 1)
+    rows = [
+        {"url": "u1", "date": "2024-03-01", "text": texts[0]},
+        {"url": "u2", "date": "in the spring", "text": texts[1]},  # unparsed date
+        {"url": "u3", "date": "1990-05-05", "text": texts[2]},  # before min_year: build reject
+        {"url": "u4", "date": "2024-03-02", "text": long_text[:32_767]},  # at Excel's limit
+    ]
+    path = tmp_path / "t.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    summary = build_corpus(
+        [Source((path,), format="table", outlet="X", name="csv", base=tmp_path)],
+        tmp_path / "c",
+        settings=BuildSettings(min_year=2000, dedupe=False, relevance=False),
+        progress=False,
+    )
+    counts = _counts(summary)["csv"]
+    assert (counts["kept"], counts["rejected"], counts["null_dates"]) == (3, 1, 1)
+    assert (counts["unparsed_dates"], counts["truncated"], counts["ignored"]) == (1, 1, 0)
+    assert list(summary.table().columns) == [
+        "source",
+        "in",
+        "kept",
+        "duplicates",
+        "rejected",
+        "null_dates",
+        "null_date_share",
+        "unparsed_dates",
+        "truncated",
+        "ignored",
+        "id_collisions",
+    ]
+    rejects = open_corpus(tmp_path / "c").rejects()
+    assert rejects[["source_path", "row"]].astype(str).values.tolist() == [["t.csv", "3"]]
+    assert rejects["reason"][0].startswith("absurd date 1990-05-05")
+    meta = open_corpus(tmp_path / "c").frame(["meta"])["meta"]
+    assert not any("_secnews_row" in m for m in meta)  # the private key is not stored
+    manifest = json.loads((tmp_path / "c/manifest.json").read_text("utf-8"))
+    assert manifest["counts"][-1]["truncated"] == 1
+
+
+def test_folder_ignored_files_are_counted(tmp_path: Path, corpora_dir: Path) -> None:
+    data = tmp_path / "in"
+    (data / "2020").mkdir(parents=True)
+    shutil.copyfile(corpora_dir / "seed-article/000_da4050e255aaa6b8.txt", data / "2020/a.txt")
+    (data / "2020/notes.pdf").write_bytes(b"%PDF-1.4")
+    (data / "readme.md").write_text("not a document\n", encoding="utf-8")
+    source = Source((data,), format="folder", pattern="{year}/{name}.txt", name="f")
+    counts = _counts(build_corpus([source], tmp_path / "c", progress=False))["f"]
+    assert (counts["in"], counts["kept"], counts["ignored"]) == (1, 1, 2)
+
+
+def test_press_build_is_deterministic_over_batch_sizes(
+    tmp_path: Path, press: tuple[Path, BuildSummary]
+) -> None:
+    """Two builds with 97-document batches (19 batches, real duplicates across batches) give
+    the same bytes and hash; the default batch size (one batch) and the fixture's 300 give
+    other row groups, hence other Parquet bytes, but the same rows in the same order and so the
+    same corpus hash (it does not depend on row groups)."""
+    first = _build("kremlin-ukraine-press", tmp_path / "a", batch_size=97)
+    second = _build("kremlin-ukraine-press", tmp_path / "b", batch_size=97)
+    data = (tmp_path / "a/articles.parquet").read_bytes()
+    assert data == (tmp_path / "b/articles.parquet").read_bytes()
+    assert first.corpus_hash == second.corpus_hash
+    assert len(first.duplicates) >= 2
+    assert first.duplicates == second.duplicates
+    default = _build("kremlin-ukraine-press", tmp_path / "d")
+    assert default.corpus_hash == first.corpus_hash == press[1].corpus_hash
+    assert default.duplicates == first.duplicates
+    assert pq.ParquetFile(tmp_path / "a/articles.parquet").metadata.num_row_groups >= 19
+    assert pq.read_table(tmp_path / "d/articles.parquet").equals(
+        pq.read_table(tmp_path / "a/articles.parquet")
+    )

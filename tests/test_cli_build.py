@@ -43,9 +43,16 @@ def test_build_files_with_mapping_and_outlet(
         "rejected",
         "null_dates",
         "null_date_share",
+        "unparsed_dates",
+        "truncated",
+        "ignored",
+        "id_collisions",
     ]
     row = next(line for line in stdout.splitlines() if line.strip().startswith(str(csv)))
-    n_in, kept, dups, rejected, null_dates, share = row.split()[1:]
+    n_in, kept, dups, rejected, null_dates, share, unparsed, truncated, ignored, collisions = (
+        row.split()[1:]
+    )
+    assert (unparsed, truncated, ignored, collisions) == ("0", "0", "0", "0")
     assert int(n_in) == 816 == int(kept) + int(dups) + int(rejected)
     assert (null_dates, share) == ("0", "0.0%")
     assert f"{int(dups)} duplicate(s)" in stdout

@@ -99,6 +99,7 @@ def test_cli_writes_tables_figures_and_manifest(
     assert manifest["settings"]["freq"] == "W" and manifest["settings"]["by"] == "outlet"
     assert manifest["changepoint_settings"]["penalty_c"] == 3.0
     assert manifest["source"]["corpus_hash"]
+    assert manifest["source"]["corpus"] == press_corpus.name  # the folder name, never absolute
     assert {s["name"] for s in manifest["series"]} >= {"nato", "escalation"}
     assert set(manifest["outputs"]) >= {
         "trends.csv",

@@ -42,3 +42,19 @@ def test_press_collocations(press_frame: pd.DataFrame) -> None:
     top = set(table.head(30)["collocation"])
     assert "vladimir putin" in top and "prime minister" in top
     assert (table["npmi"] <= 1 + 1e-12).all() and (table["count"] >= 10).all()
+
+
+def test_g2_is_signed_and_repelling_pairs_sort_last() -> None:
+    # pairs: (a,b) x1, (b,a) x1, (a,a) x2 ... built so that "a b" is repelled
+    docs = [["a", "a", "a"], ["b", "b", "b"], ["a", "b"], ["c", "d"], ["c", "d"]]
+    # N = 2 + 2 + 1 + 1 + 1 = 7; O11(a b) = 1, R1(a) = 3, C1(b) = 3, E11 = 9 / 7 > 1
+    table = collocations(docs, min_count=1)
+    row = table.set_index("collocation").loc["a b"]
+    o = [1.0, 2.0, 2.0, 2.0]  # O11, O12, O21, O22
+    e = [9 / 7, 12 / 7, 12 / 7, 16 / 7]
+    unsigned = 2 * sum(oi * math.log(oi / ei) for oi, ei in zip(o, e, strict=True))
+    assert row["pmi"] < 0
+    assert row["g2"] == pytest.approx(-unsigned)
+    assert table["collocation"].iloc[-1] == "a b"
+    assert (table.loc[table["pmi"] > 0, "g2"] > 0).all()
+    assert table["g2"].is_monotonic_decreasing

@@ -13,6 +13,7 @@ from secnews.analysis.cooccurrence import (
     EDGE_COLUMNS,
     CooccurrenceSettings,
     assign_period,
+    bh_adjust,
     cooccurrence,
     cooccurrence_by,
     pair_measures,
@@ -263,3 +264,25 @@ def test_sparse_and_dense_permutation_paths_agree(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(module, "_DENSE_MAX_ENTITIES", 0)
     sparse = cooccurrence(TOY, _documents(5), settings=settings)
     pd.testing.assert_frame_equal(dense, sparse)
+
+
+def test_p_adj_is_benjamini_hochberg_of_p_value() -> None:
+    # by hand: sorted p 0.01, 0.03, 0.04, 0.2 (m = 4) -> 0.04, min(0.06, 0.0533), 0.0533, 0.2
+    assert bh_adjust(np.array([0.01, 0.04, 0.03, 0.2])) == pytest.approx(
+        [0.04, 0.16 / 3, 0.16 / 3, 0.2]
+    )
+    assert np.isnan(bh_adjust(np.array([np.nan, 0.5]))[0])
+    assert bh_adjust(np.array([np.nan, 0.5]))[1] == pytest.approx(0.5)
+    # a toy table: four entities in 30 documents, every pair reported
+    rng = np.random.default_rng(0)
+    rows = [(f"d{d}", 0, 0, e) for d in range(30) for e in "ABCD" if rng.random() < 0.5 or e == "A"]
+    docs = _documents(30)
+    settings = CooccurrenceSettings(window="document", min_count=1, n_permutations=199)
+    edges = cooccurrence(_mentions(rows), docs, settings=settings)
+    assert list(edges.columns[:9]) == [*EDGE_COLUMNS[:8], "p_adj"]
+    assert len(edges) == 6
+    from statsmodels.stats.multitest import multipletests
+
+    expected = multipletests(edges["p_value"], method="fdr_bh")[1]
+    assert edges["p_adj"].to_numpy() == pytest.approx(expected)
+    assert (edges["p_adj"] >= edges["p_value"]).all()

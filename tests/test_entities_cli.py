@@ -97,6 +97,10 @@ def test_cli_outputs(small_corpus: Path, tmp_path: Path) -> None:
     assert counts["documents"] == 120
     assert counts["mentions"] == counts["resolved_mentions"] + counts["unresolved_mentions"]
     assert manifest["source"]["corpus_hash"]
+    assert manifest["source"]["corpus"] == small_corpus.name  # never the absolute path
+    assert str(small_corpus.parent) not in (out / "manifest.json").read_text(encoding="utf-8")
+    cents = pd.read_csv(out / "centralities.csv")
+    assert list(dict.fromkeys(cents["group"])) == ["all", "kremlin.ru", "president.gov.ua"]
 
 
 def test_cli_is_deterministic(small_corpus: Path, tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ def _edges(pairs: list[tuple[str, str, int]], group: str = "all") -> pd.DataFram
             "npmi": [c / 10 for _, _, c in pairs],
             "llr": 2.0,
             "p_value": [0.01 if c > 1 else 0.5 for _, _, c in pairs],
+            "p_adj": [0.03 if c > 1 else 0.9 for _, _, c in pairs],
             "jaccard": 0.1,
             "group": group,
         }
@@ -96,6 +97,14 @@ def test_communities_are_the_two_triangles_and_deterministic() -> None:
 
 def test_filters_and_weights() -> None:
     assert len(filter_edges(TWO_CLIQUES, NetworkSettings(max_p_value=0.05))) == 6
+
+
+def test_max_p_value_filters_on_adjusted_p() -> None:
+    # raw p-values pass 0.02 for six edges, the adjusted ones (0.03) do not
+    assert len(filter_edges(TWO_CLIQUES, NetworkSettings(max_p_value=0.02))) == 0
+    assert len(filter_edges(TWO_CLIQUES, NetworkSettings(max_p_value=0.03))) == 6
+    with pytest.raises(ValueError, match="p_adj"):
+        filter_edges(TWO_CLIQUES.drop(columns="p_adj"), NetworkSettings(max_p_value=0.05))
     assert len(filter_edges(TWO_CLIQUES, NetworkSettings(min_count=4))) == 4
     assert len(filter_edges(TWO_CLIQUES, NetworkSettings(min_npmi=0.5))) == 3
     graph = build_graph(TWO_CLIQUES, settings=NetworkSettings(weight="npmi"))

@@ -138,3 +138,22 @@ def test_plot_keyness_returns_figure() -> None:
     fig = plot_keyness(table, n=2, labels=("kremlin.ru", "president.gov.ua"))
     assert isinstance(fig, Figure)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["c", "b", "a"]
+
+
+def test_mattr_full_window_when_stream_is_exactly_one_window() -> None:
+    frame = pd.DataFrame({"doc_id": ["a", "b"], "text": ["x", "y"], "outlet": ["o", "o"]})
+    exact = corpus_summary(frame, tokens=[["a", "b", "c"], ["a", "d"]], window=5, by="all")
+    assert exact["mattr_full_window"].tolist() == [True]
+    assert exact["mattr"].iloc[0] == pytest.approx(4 / 5)
+    short = corpus_summary(frame, tokens=[["a", "b", "c"], ["a", "d"]], window=6, by="all")
+    assert short["mattr_full_window"].tolist() == [False]
+
+
+def test_period_labels_tolerates_bad_meta() -> None:
+    frame = pd.DataFrame(
+        {
+            "published": pd.Series([None, None, None, None], dtype="datetime64[ns, UTC]"),
+            "meta": ["{not json", '{"year": 1991}', "[1, 2]", '{"year": "n/a"}'],
+        }
+    )
+    assert period_labels(frame, "year").tolist() == ["unknown", "1991", "unknown", "unknown"]

@@ -192,3 +192,76 @@ def test_staging_dir_swaps_and_refuses_foreign_folders(tmp_path: Path, rows: lis
     with pytest.raises(FileExistsError, match="not a secnews corpus"), staging_dir(foreign):
         pass
     assert (foreign / "thesis.tex").read_text() == "do not delete"
+
+
+def test_umask_is_read_without_being_changed(
+    tmp_path: Path, rows: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from secnews.corpus import atomic
+    from secnews.corpus.atomic import atomic_write_text, current_umask
+
+    previous = os.umask(0o027)
+    try:
+        assert current_umask() == 0o027
+        real_umask = os.umask
+
+        def forbidden(mask: int) -> int:
+            raise AssertionError("the umask must not be changed while threads run")
+
+        monkeypatch.setattr(os, "umask", forbidden)
+        atomic_write_text(tmp_path / "a.txt", "x")
+        assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o640
+        target = tmp_path / "corpus"
+        with staging_dir(target) as tmp:
+            _write(tmp, rows[:2])
+        assert target.stat().st_mode & 0o777 == 0o750
+        # without /proc: the os.umask round trip, which restores the mask
+        monkeypatch.setattr(os, "umask", real_umask)
+        real_open = open
+
+        def no_proc(path: Any, *args: Any, **kwargs: Any) -> Any:
+            if str(path).startswith("/proc/"):
+                raise FileNotFoundError(path)
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr("builtins.open", no_proc)
+        assert atomic.current_umask() == 0o027
+        assert os.umask(0o027) == 0o027
+    finally:
+        os.umask(previous)
+
+
+def test_write_rejects_and_the_streaming_writer_agree(tmp_path: Path) -> None:
+    from secnews.corpus.store_write import RejectWriter
+
+    rejects = [Reject("a.csv", "no text", 3), Reject("b.txt", 'bad, "quoted" reason')]
+    assert write_rejects(tmp_path / "one.csv", rejects) == 2
+    with RejectWriter(tmp_path / "two.csv") as writer:
+        for reject in rejects:
+            writer.write(reject)
+    text = (tmp_path / "one.csv").read_text("utf-8")
+    assert text == (tmp_path / "two.csv").read_text("utf-8")
+    assert text == 'source_path,row,reason\na.csv,3,no text\nb.txt,,"bad, ""quoted"" reason"\n'
+
+
+def test_relative_paths_match_source_relative(tmp_path: Path) -> None:
+    from secnews.corpus.build_sources import Source
+    from secnews.corpus.build_util import RelativePaths
+
+    base = tmp_path / "data"
+    source = Source((base,), base=base)
+    relative = RelativePaths(source)
+    paths = [
+        base / "a.txt",
+        base / "x" / "y" / "b.txt",
+        base / "x" / ".." / "c.txt",
+        tmp_path / "other" / "d.txt",
+        tmp_path / "database" / "e.txt",  # a sibling whose name starts like the base
+        "f.txt",
+    ]
+    for path in map(str, paths):
+        assert relative(path) == source.relative(path)
+    assert relative(str(base / "x" / "y" / "b.txt")) == "x/y/b.txt"
+    assert relative(str(tmp_path / "other" / "d.txt")) == str(tmp_path / "other" / "d.txt")

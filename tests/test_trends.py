@@ -10,10 +10,12 @@ import pytest
 
 from secnews.analysis.lexicon import (
     Lexicon,
+    ascii_pattern,
     lexicon_spec,
     load_lexicons,
     parse_lexicons,
     parse_terms,
+    scan_pattern,
     term_pattern,
 )
 from secnews.analysis.preprocess_tokens import token_pattern
@@ -65,6 +67,17 @@ def _count(text: str, term: str, **settings: object) -> int:
         ("defence and defense", "defen*e", 2),
         ("U.S. and US and us", r"re:\bu\.?s\.?", 3),
         ("terror-\nism and terrorism", "terrorism", 2),
+        # Unicode word boundaries (RE2's \b is ASCII-only)
+        ("в Киев сегодня, из Киева; Киев", "киев", 2),
+        ("Kyivé et Kyiv, kyiv's", "kyiv", 2),
+        ("éNATO and NATOé, but NATO", "nato", 1),
+        ("Санкции, санкций и санкция", "санкци*", 3),
+        # adjacent hits that share a boundary character all count
+        ("nato nato", "nato", 2),
+        ("nato nato nato", "nato", 3),
+        ("NATO-NATO,NATO", "nato", 3),
+        ("nato natonato nato", "nato", 2),
+        ("nato nato n", "nato n", 1),
     ],
 )
 def test_matching_rules(text: str, term: str, expected: int) -> None:
@@ -77,12 +90,14 @@ def test_line_hyphen_joining_can_be_switched_off() -> None:
 
 
 def test_term_patterns_and_parsing() -> None:
-    assert term_pattern("NATO") == r"\bnato\b"
+    end = r"(?:[^\p{L}\p{N}_]|$)"
+    assert term_pattern("NATO") == r"nato" + end
     assert (
-        term_pattern("special  military operation") == r"\bspecial[\s-]+military[\s-]+operation\b"
+        term_pattern("special  military operation") == r"special[\s-]+military[\s-]+operation" + end
     )
-    assert term_pattern("cease-fire") == r"\bcease(?:-|\s+)?fire\b"
-    assert term_pattern("sanction*") == r"\bsanction\w*\b"
+    assert term_pattern("cease-fire") == r"cease(?:-|\s+)?fire" + end
+    assert term_pattern("sanction*") == r"sanction[\p{L}\p{N}_]*" + end
+    assert scan_pattern(["nato"]) == r"((?:nato))|[\p{L}\p{N}_]+"
     assert term_pattern("re:[0-9]+") == "(?i)[0-9]+"
     specs = parse_terms("nato, NATO ,sanctions,, special military operation")
     assert [s.name for s in specs] == ["nato", "sanctions", "special military operation"]
@@ -316,3 +331,27 @@ def test_grouped_passes_count_exactly_like_one_pass_per_term(press_frame: pd.Dat
     alone = document_counts(press_frame, specs, settings=TrendSettings(freq="W", group_size=1))
     pd.testing.assert_frame_equal(grouped.frame, alone.frame)
     assert grouped.frame["war"].sum() > 100 and grouped.frame["ceasefire"].sum() > 0
+
+
+def test_ascii_fast_path_counts_like_the_unicode_scan(press_frame: pd.DataFrame) -> None:
+    # a text with a non-ASCII letter is scanned with Unicode boundaries; an ASCII one with the
+    # \b patterns: adding "é" to every title (away from the matches) forces the scan
+    assert ascii_pattern("NATO") == r"\bnato\b" and ascii_pattern("re:x") == ""
+    sample = press_frame.head(300)
+    specs = parse_terms("nato,war,cold war,sanction*,special military operation,cease-fire")
+    specs.append(lexicon_spec(Lexicon(name="talk", terms=("peace talks", "talks", "negotiat*"))))
+    settings = TrendSettings(freq="W")
+    fast = document_counts(sample, specs, settings=settings).frame
+    forced = sample.assign(title=sample["title"] + " é")
+    scanned = document_counts(forced, specs, settings=settings).frame
+    pd.testing.assert_frame_equal(fast.drop(columns="tokens"), scanned.drop(columns="tokens"))
+    assert fast["nato"].sum() > 20 and fast["talk"].sum() > 20
+
+
+def test_grouped_and_alone_agree_on_cyrillic_and_accents() -> None:
+    frame = _one_doc("В Киев, НАТО-НАТО; Kyivé, Kyiv, kyiv's nato, натовский, санкции", title="é")
+    specs = parse_terms("киев,нато,kyiv,nato,санкци*")
+    grouped = document_counts(frame, specs, settings=TrendSettings(freq="day")).frame
+    alone = document_counts(frame, specs, settings=TrendSettings(freq="day", group_size=1)).frame
+    pd.testing.assert_frame_equal(grouped, alone)
+    assert grouped[["киев", "нато", "kyiv", "nato", "санкци*"]].iloc[0].tolist() == [1, 2, 2, 1, 1]
