@@ -220,18 +220,27 @@ _NON_ASCII_WORD = r"[^\x00-\x7F\pP\pS\pZ\pC\pM]"
 def _hits_sql(specs: Sequence[TermSpec], *, fast: bool = True) -> str:
     """SQL list of the whole-word matches of ``specs`` in ``t`` (one alternation).
 
-    Scans with :func:`secnews.analysis.lexicon.scan_pattern` (Unicode word boundaries); a text
-    whose letters and digits are all ASCII is matched with the equivalent, much faster ASCII
-    patterns (:attr:`TermSpec.ascii_pattern`) when every spec has one and ``fast`` is true.
+    Scans with :func:`secnews.analysis.lexicon.scan_pattern` (Unicode word boundaries). With
+    ``fast``, texts whose letters and digits are all ASCII use the much faster ASCII patterns
+    (:attr:`TermSpec.ascii_pattern`); when every term is ASCII, so do the other texts, with every
+    non-ASCII letter or digit replaced by ``x``: ``\\b`` then sees exactly the Unicode word
+    boundaries ("kyivé" is one word), and an ASCII term matches only where the original text has
+    the same ASCII characters.
     """
     scan = _sql_string(scan_pattern([spec.pattern for spec in specs]))
     slow = f"list_filter(regexp_extract_all(t, {scan}, 1), lambda x: x IS NOT NULL)"
     if not fast or not all(spec.ascii_pattern for spec in specs):
         return slow
     alternation = _sql_string("|".join(f"(?:{spec.ascii_pattern})" for spec in specs))
+    word = _sql_string(_NON_ASCII_WORD)
     quick = f"regexp_extract_all(t, {alternation})"
+    if not all(spec.ascii_pattern.isascii() for spec in specs):
+        # a non-ASCII term can only match a text with non-ASCII letters: scan those fully
+        return f"CASE WHEN regexp_matches(t, {word}) THEN {slow} ELSE {quick} END"
+    masked = f"regexp_replace(t, {word}, 'x', 'g')"
     return (
-        f"CASE WHEN regexp_matches(t, {_sql_string(_NON_ASCII_WORD)}) THEN {slow} ELSE {quick} END"
+        f"CASE WHEN regexp_matches(t, {word}) THEN regexp_extract_all({masked}, {alternation}) "
+        f"ELSE {quick} END"
     )
 
 

@@ -11,15 +11,21 @@ value is missing, cannot be parsed, or names less than a whole day. The rules, i
    numbers from 3000 up to 2,958,465 are Excel serial dates (days since 1899-12-30, the
    1900 date system, fractions are the time of day); numbers from 10\\ :sup:`9` up to
    10\\ :sup:`11` are Unix seconds and from 10\\ :sup:`11` up to 10\\ :sup:`14` Unix
-   milliseconds. Anything else gives ``None``.
-4. Strings in ISO 8601 (``2022-06-24``, ``2022-06-24T17:30:00Z``, ``2024-12-26 21:09:18``,
-   ``2022-06-24T17:30:00+03:00``) are read as ISO. This rule comes first, so ``YYYY-MM-DD`` is
-   never ambiguous.
+   milliseconds. Anything else gives ``None``. An Excel serial without a fraction is a date
+   without a time of day (see the last paragraph).
+4. Strings (``str`` and its subclasses, e.g. ``numpy.str_``) in ISO 8601 (``2022-06-24``,
+   ``2022-06-24T17:30:00Z``, ``2024-12-26 21:09:18``, ``2022-06-24T17:30:00+03:00``) are read
+   as ISO. This rule comes first, so ``YYYY-MM-DD`` is never ambiguous.
 5. Partial dates give ``None`` -- a day is never invented: a year alone (``2022``), a year and a
    month (``2022-06``, ``06/2022``, ``September 2022``).
-6. All-numeric dates with separators:
+6. All-digit strings: eight digits are ``YYYYMMDD`` (``20220624``) when that is a valid date;
+   otherwise a digit string is read like the integer it spells, but only as Unix seconds
+   (``1656091800``) or milliseconds (10\\ :sup:`9` up to 10\\ :sup:`14`); other digit strings
+   (``45000``, an identifier) give ``None`` -- a text cell is not taken for an Excel serial.
+7. All-numeric dates with separators:
 
-   - ``YYYY/MM/DD`` and ``YYYY.MM.DD``: year first, then month, then day;
+   - ``YYYY/MM/DD`` and ``YYYY.MM.DD`` (one- or two-digit month and day: ``2022/6/5``): year
+     first, then month, then day;
    - dots (``28.02.2022``): **day first** (the European and Russian convention);
    - slashes and hyphens (``02/28/2022``, ``02-28-2022``): **month first** (the US convention),
      unless ``dayfirst=True``;
@@ -28,15 +34,23 @@ value is missing, cannot be parsed, or names less than a whole day. The rules, i
      ``dayfirst=True``), the valid reading is used;
    - two-digit years: 00-68 are 2000-2068, 69-99 are 1969-1999 (the POSIX ``%y`` rule).
 
-7. Anything else (month names: ``September 30, 2022``, ``Aug. 9, 2022``, ``30 Sep 2022 10:00``)
+8. Anything else (month names: ``September 30, 2022``, ``Aug. 9, 2022``, ``30 Sep 2022 10:00``)
    goes to :func:`dateutil.parser.parse` with the same ``dayfirst`` flag; a string that dateutil
    can only complete with a default day, month or year is partial and gives ``None``. The time
    zone names UTC, GMT, Z, MSK, EET, EEST, CET, CEST, EST, EDT, CST, CDT, MST, MDT, PST and PDT are
-   understood; other names are ignored (the time is then naive).
+   understood; any other name (``BST``, which is British Summer Time or Bangladesh Standard Time,
+   ``IST``, ``AEST``, ...) gives ``None`` rather than a time that may be hours off.
 
-Naive times (no offset in the value) are taken to be in ``default_tz`` (UTC unless the caller says
-otherwise, e.g. ``ZoneInfo("Europe/Moscow")`` for an export written in Moscow time) and converted
-to UTC.
+Naive times (a time of day but no offset in the value) are taken to be in ``default_tz`` (UTC
+unless the caller says otherwise, e.g. ``ZoneInfo("Europe/Moscow")`` for an export written in
+Moscow time) and converted to UTC. A value without a time of day (``24.02.2022``,
+``2022-02-24``, ``September 30, 2022``, a :class:`~datetime.date`, an integral Excel serial) is
+midnight UTC of that date whatever ``default_tz`` is: shifting it by the zone would move it to
+another day. (:class:`~datetime.datetime` objects, including Excel date cells, always carry a time
+and use ``default_tz``.)
+
+Values whose conversion leaves the range of :class:`~datetime.datetime`
+(``9999-12-31T23:59:59-05:00``) give ``None``, never an exception.
 
 :func:`is_plausible` checks a parsed date against a year range; the loaders reject rows whose date
 lies outside it (default 1800..2100, see :data:`DEFAULT_MIN_YEAR`), because a year such as 1066 or
@@ -76,10 +90,11 @@ _ISO_PARTS = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(
-    r"(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{2,4})"
+    r"(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})"
     r"(?:[T ,]+(?P<time>\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?))?"
 )
 _YEAR_ONLY = re.compile(r"\d{4}")
+_DIGITS = re.compile(r"[0-9]+")
 _YEAR_MONTH = re.compile(r"\d{4}[-/.]\d{1,2}|\d{1,2}[-/.]\d{4}")
 _TZINFOS: dict[str, int] = {
     "UTC": 0,
@@ -101,13 +116,33 @@ _TZINFOS: dict[str, int] = {
 }
 # Two different defaults: a component that differs between both parses was not in the string.
 _DEFAULT_A = datetime(2001, 1, 1)
-_DEFAULT_B = datetime(2002, 2, 2)
+_DEFAULT_B = datetime(2002, 2, 2, 1, 1, 1)
+
+
+class _UnknownZone(Exception):
+    """A time zone name that :data:`_TZINFOS` does not define."""
+
+
+def _zone(name: str | None, offset: int | None) -> int | None:
+    """``tzinfos`` callable for dateutil: known names, explicit offsets, unknown names raise."""
+    if name is not None and name.upper() in _TZINFOS:
+        return _TZINFOS[name.upper()]
+    if offset is not None:
+        return offset
+    if name is None:
+        return None
+    raise _UnknownZone(name)
 
 
 def _to_utc(value: datetime, default_tz: tzinfo) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         value = value.replace(tzinfo=default_tz)
     return value.astimezone(UTC)
+
+
+def _day_utc(value: date) -> datetime:
+    """Midnight UTC of a date without a time of day (``default_tz`` is not applied)."""
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
 def _from_number(value: float, default_tz: tzinfo) -> datetime | None:
@@ -118,6 +153,8 @@ def _from_number(value: float, default_tz: tzinfo) -> datetime | None:
     try:
         if 3000 <= value <= _EXCEL_MAX_SERIAL:
             naive = _EXCEL_EPOCH.replace(tzinfo=None) + timedelta(days=value)
+            if value.is_integer():
+                return _day_utc(naive)
             return _to_utc(naive, default_tz)
         if 1e9 <= value < 1e11:
             return datetime.fromtimestamp(value, tz=UTC)
@@ -148,7 +185,7 @@ def _from_iso(text: str, default_tz: tzinfo) -> datetime | None:
         return None
     tz_text = match["tz"]
     if tz_text is None:
-        return _to_utc(naive, default_tz)
+        return _to_utc(naive, default_tz) if match["h"] else _day_utc(naive)
     if tz_text.upper() == "Z":
         return naive.replace(tzinfo=UTC)
     digits = tz_text[1:].replace(":", "")
@@ -199,7 +236,7 @@ def _from_numeric(match: re.Match[str], *, dayfirst: bool, default_tz: tzinfo) -
             return None
         day_value = _valid(int(a), int(b), int(c))
     else:
-        if len(c) == 3:
+        if len(c) not in (2, 4):
             return None
         year = _year(c)
         first, second = int(a), int(b)
@@ -209,8 +246,22 @@ def _from_numeric(match: re.Match[str], *, dayfirst: bool, default_tz: tzinfo) -
         day_value = _valid(year, *preferred) or _valid(year, *other)
     if day_value is None:
         return None
+    if not match["time"]:
+        return _day_utc(day_value)
     naive = datetime(day_value.year, day_value.month, day_value.day, *clock)
     return _to_utc(naive, default_tz)
+
+
+def _from_digits(text: str) -> datetime | None:
+    """``YYYYMMDD``, or Unix seconds or milliseconds written as a digit string."""
+    if len(text) == 8:
+        day_value = _valid(int(text[:4]), int(text[4:6]), int(text[6:]))
+        if day_value is not None:
+            return _day_utc(day_value)
+    number = int(text)
+    if 1e9 <= number < 1e14:
+        return _from_number(float(number), UTC)
+    return None
 
 
 def _from_words(text: str, *, dayfirst: bool, default_tz: tzinfo) -> datetime | None:
@@ -219,12 +270,14 @@ def _from_words(text: str, *, dayfirst: bool, default_tz: tzinfo) -> datetime | 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            first = parser.parse(text, dayfirst=dayfirst, default=_DEFAULT_A, tzinfos=_TZINFOS)
-            second = parser.parse(text, dayfirst=dayfirst, default=_DEFAULT_B, tzinfos=_TZINFOS)
-        except (ValueError, OverflowError, TypeError, parser.ParserError):
+            first = parser.parse(text, dayfirst=dayfirst, default=_DEFAULT_A, tzinfos=_zone)
+            second = parser.parse(text, dayfirst=dayfirst, default=_DEFAULT_B, tzinfos=_zone)
+        except (ValueError, OverflowError, TypeError, parser.ParserError, _UnknownZone):
             return None
     if (first.year, first.month, first.day) != (second.year, second.month, second.day):
         return None  # a day, month or year is missing from the string
+    if first.hour != second.hour and first.utcoffset() is None:
+        return _day_utc(first)  # no time of day in the string
     return _to_utc(first, default_tz)
 
 
@@ -284,6 +337,13 @@ def parse_date(value: Any, *, dayfirst: bool = False, default_tz: tzinfo = UTC) 
         A timezone-aware UTC datetime, or ``None`` when the value is missing, unparseable or only
         a year or month.
     """
+    try:
+        return _parse(value, dayfirst=dayfirst, default_tz=default_tz)
+    except (OverflowError, ValueError):
+        return None  # e.g. a year-9999 time whose offset moves it past datetime.max
+
+
+def _parse(value: Any, *, dayfirst: bool, default_tz: tzinfo) -> datetime | None:
     if value is None or isinstance(value, bool):
         return None
     try:
@@ -298,20 +358,24 @@ def parse_date(value: Any, *, dayfirst: bool = False, default_tz: tzinfo = UTC) 
             value = value.to_pydatetime()
         return _to_utc(value, default_tz)
     if isinstance(value, date):
-        return _to_utc(datetime(value.year, value.month, value.day), default_tz)
+        return _day_utc(value)
     if type(value).__name__ == "datetime64":
         try:
             converted = value.astype("datetime64[us]").item()
         except (ValueError, OverflowError):
             return None
         return parse_date(converted, dayfirst=dayfirst, default_tz=default_tz)
+    if isinstance(value, str):
+        return _from_text(str(value), dayfirst=dayfirst, default_tz=default_tz)
     if isinstance(value, int | float) or type(value).__module__ == "numpy":
         try:
             return _from_number(float(value), default_tz)
         except (TypeError, ValueError):
             return None
-    if not isinstance(value, str):
-        return None
+    return None
+
+
+def _from_text(value: str, *, dayfirst: bool, default_tz: tzinfo) -> datetime | None:
     text = value.strip()
     if not text or len(text) > 100:
         return None
@@ -319,6 +383,8 @@ def parse_date(value: Any, *, dayfirst: bool = False, default_tz: tzinfo = UTC) 
         return _from_iso(text, default_tz)
     if _YEAR_ONLY.fullmatch(text) or _YEAR_MONTH.fullmatch(text):
         return None
+    if _DIGITS.fullmatch(text):
+        return _from_digits(text)
     numeric = _NUMERIC.fullmatch(text)
     if numeric is not None:
         return _from_numeric(numeric, dayfirst=dayfirst, default_tz=default_tz)

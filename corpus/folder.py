@@ -15,11 +15,13 @@ with ``_`` match but are not stored.
 **Fields -> record.** ``title``, ``author``, ``language``, ``url``, ``dateline_place`` and
 ``outlet`` fill the record fields of the same name (the ``outlet`` argument wins over the path).
 ``date`` is parsed with :func:`secnews.corpus.dates.parse_date` into ``published`` (an
-unparseable value stays in ``meta["date"]``); ``year`` + ``month`` + ``day`` together also give
-``published``. A ``year`` alone never does: ``published`` stays ``None`` (a day is never
-invented) and ``meta["year"]`` carries the year for yearly periods. Every field except ``title``
-and ``outlet`` is also kept in ``meta`` (so the UN corpus has ``meta = {"country": "USA",
-"session": 47, "year": 1992}``, ``outlet = "UN General Debate"`` when the caller passes it).
+unparseable value stays in ``meta["date"]``; an all-digit value such as ``20220624``, stored as
+an ``int``, is parsed as the digit string, i.e. ``YYYYMMDD`` or Unix seconds); ``year`` +
+``month`` + ``day`` together also give ``published``. A ``year`` alone never does:
+``published`` stays ``None`` (a day is never invented) and ``meta["year"]`` carries the year
+for yearly periods. Every field except ``title`` and ``outlet`` is also kept in ``meta`` (so the
+UN corpus has ``meta = {"country": "USA", "session": 47, "year": 1992}``, ``outlet = "UN General
+Debate"`` when the caller passes it).
 
 **Which files.** Files are walked in sorted order (relative POSIX paths). A file is a *candidate*
 when it lies at the pattern's depth, its folders match the pattern's folder parts and its name
@@ -57,7 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .dates import DEFAULT_MAX_YEAR, DEFAULT_MIN_YEAR, parse_date
+from .dates import DEFAULT_MAX_YEAR, DEFAULT_MIN_YEAR, is_plausible, parse_date
 from .decode import DecodeError, decode_bytes
 from .normalize import normalize_inline, normalize_text
 from .record import Article, LoadResult, Reject, make_doc_id
@@ -247,7 +249,10 @@ def _walk(root: Path, pattern: FolderPattern, stats: LoadStats) -> list[tuple[st
 
 def _published(fields: dict[str, Any], dayfirst: bool) -> Any:
     if "date" in fields:
-        return parse_date(fields["date"], dayfirst=dayfirst)
+        value = fields["date"]
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # an all-digit path field: 20220624, not a number of days
+        return parse_date(value, dayfirst=dayfirst)
     if all(k in fields for k in ("year", "month", "day")):
         try:
             return parse_date(
@@ -292,7 +297,9 @@ def _load_one(
     if outlet:
         record["outlet"] = outlet
     published = _published(fields, settings.dayfirst)
-    if published is not None and not settings.min_year <= published.year <= settings.max_year:
+    if published is not None and not is_plausible(
+        published, min_year=settings.min_year, max_year=settings.max_year
+    ):
         return Reject(
             path,
             f"implausible date (year {published.year} outside "

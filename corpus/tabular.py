@@ -26,6 +26,13 @@ line has one paragraph per line (CSV exports write paragraphs on single lines)
 When the text starts with the lede (TASS repeats its description as the first paragraph), that
 copy is removed from the text, unless nothing would remain.
 
+**Cell types.** The text cell must be a string (or a list of strings, one paragraph each); any
+other value (a number, a dict, a list of objects) rejects the row (``text is not a string
+(dict)``) instead of becoming text like ``"{'a': 1}"``. The other record fields (title, lede,
+author, ...) accept strings and numbers (a number is written as text: an Excel headline ``1984``
+is read as the integer 1984) and lists of those; a dict or other object leaves the field null and
+is kept in ``meta`` under its column name.
+
 **Dates** are parsed by :func:`secnews.corpus.dates.parse_date` (documented day-first rule).
 A date that cannot be parsed, or names only a year or month, leaves ``published`` null, keeps the
 raw value in ``meta["date_raw"]`` and is counted in :attr:`LoadStats.unparsed_dates`; a date
@@ -37,7 +44,10 @@ kept: malformed CSV rows (wrong number of fields, broken quoting -- after a brok
 resumes at its next line, so an unclosed quote does not swallow the rest of the file), cells
 larger than :attr:`TableSettings.max_cell_chars`, rows without text, empty rows, JSON lines that
 do not parse. A file that cannot be read at all (binary, empty, undecodable, a broken workbook,
-no text column) gives one reject with ``row=None``. A text cell of exactly 32,767 characters (Excel's
+no text column) gives one reject with ``row=None``. A file that breaks while it is read (a
+truncated Excel sheet, a corrupt Parquet row group's metadata) keeps the rows read before and
+ends with one reject ``unreadable <format> after row N: <error>``; an unexpected error while
+building one row's article rejects that row only. A text cell of exactly 32,767 characters (Excel's
 cell limit) is kept but flagged ``meta["truncated"] = True`` and counted.
 """
 
@@ -52,11 +62,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .dates import DEFAULT_MAX_YEAR, DEFAULT_MIN_YEAR, parse_date
+from .dates import DEFAULT_MAX_YEAR, DEFAULT_MIN_YEAR, is_plausible, parse_date
 from .decode import DecodeError
 from .normalize import join_paragraphs, normalize_inline, normalize_text, paragraphs
 from .record import Article, LoadResult, Reject, make_doc_id
-from .tabular_read import RowError, read_rows
+from .tabular_read import RowError, is_inline, is_text, read_rows, type_name
 
 __all__ = [
     "AUTO_COLUMNS",
@@ -240,6 +250,15 @@ class TableSettings:
     max_blank_rows: int = 1000
     na_values: tuple[str, ...] = ("NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "#N/A")
 
+    def __post_init__(self) -> None:
+        try:
+            _timezone(self.timezone)
+        except Exception as exc:  # ZoneInfoNotFoundError, ValueError, TypeError
+            raise ValueError(
+                f"unknown time zone {self.timezone!r}: give an IANA name such as "
+                f"'UTC' or 'Europe/Moscow' ({type(exc).__name__}: {exc})"
+            ) from exc
+
 
 @dataclass
 class LoadStats:
@@ -369,7 +388,7 @@ def _text_of(value: Any, mode: str) -> tuple[str, bool]:
 
 
 def _inline(value: Any) -> str | None:
-    if _is_empty(value):
+    if _is_empty(value) or not is_inline(value):
         return None
     if isinstance(value, list | tuple):
         value = " ".join(str(v) for v in value if not _is_empty(v))
@@ -420,11 +439,14 @@ def _make_article(
     raw_text = row.get(columns["text"])
     if _is_empty(raw_text):
         return Reject(path, f"no text (column {columns['text']!r} is empty)", row=number)
+    if not is_text(raw_text):
+        return Reject(path, f"text is not a string ({type_name(raw_text)})", row=number)
     text, truncated = _text_of(raw_text, settings.paragraphs)
     values = {name: _inline(row.get(column)) for name, column in columns.items() if name != "text"}
     lede = None
-    if "lede" in columns and not _is_empty(row.get(columns["lede"])):
-        lede = _text_of(row.get(columns["lede"]), "blank")[0].replace("\n\n", " ") or None
+    raw_lede = row.get(columns["lede"]) if "lede" in columns else None
+    if not _is_empty(raw_lede) and is_inline(raw_lede):
+        lede = _text_of(raw_lede, "blank")[0].replace("\n\n", " ") or None
     text = _strip_lede(text, lede)
     if len(text) < settings.min_text_chars:
         return Reject(path, "no text", row=number)
@@ -436,7 +458,9 @@ def _make_article(
             published = parse_date(raw_date, dayfirst=settings.dayfirst, default_tz=tz)
             if published is None:
                 meta["date_raw"] = _meta_value(raw_date)
-            elif not settings.min_year <= published.year <= settings.max_year:
+            elif not is_plausible(
+                published, min_year=settings.min_year, max_year=settings.max_year
+            ):
                 return Reject(
                     path,
                     f"implausible date {str(raw_date).strip()!r} (year {published.year} outside "
@@ -448,6 +472,10 @@ def _make_article(
     for column in meta_columns:
         value = row.get(column)
         if not _is_empty(value):
+            meta[column] = _meta_value(value)
+    for name, column in columns.items():  # a dict or object in a record field: keep it in meta
+        value = row.get(column)
+        if name not in ("text", "published") and not _is_empty(value) and not is_inline(value):
             meta[column] = _meta_value(value)
     if truncated:
         meta["truncated"] = True
@@ -536,15 +564,20 @@ def load_table(
             else:
                 if resolved is None:
                     resolved = _resolve(list(row), mapping, outlet)
-                item = _make_article(
-                    row,
-                    number,
-                    path=source,
-                    mapping=resolved,
-                    outlet=outlet,
-                    settings=settings,
-                    tz=tz,
-                )
+                try:
+                    item = _make_article(
+                        row,
+                        number,
+                        path=source,
+                        mapping=resolved,
+                        outlet=outlet,
+                        settings=settings,
+                        tz=tz,
+                    )
+                except Exception as exc:  # one bad row must never take the file down
+                    logger.warning("%s row %d: %r", source, number, exc)
+                    reason = f"row could not be read: {type(exc).__name__}: {exc}"
+                    item = Reject(source, reason, row=number)
             stats.count(item)
             yield item
     except (DecodeError, RowError) as exc:
@@ -555,6 +588,14 @@ def load_table(
     except OSError as exc:
         failed = True
         reject = Reject(source, f"unreadable file: {exc.strerror or exc}", row=None)
+        stats.count(reject)
+        yield reject
+    except Exception as exc:  # a reader that broke mid-file: keep the rows read so far
+        failed = True
+        logger.warning("%s: unreadable %s after row %d: %r", source, fmt, number, exc)
+        message = " ".join(str(exc).split())
+        reason = f"unreadable {fmt} after row {number}: {type(exc).__name__}: {message}"
+        reject = Reject(source, reason, row=None)
         stats.count(reject)
         yield reject
     if number == 0 and not failed:

@@ -10,6 +10,14 @@ oversized cell is reported as bad, and when it spans several lines, parsing resu
 second line, so that an unclosed quote cannot swallow the rest of the file. Blank lines between
 records are not rows. Excel: empty rows before a data row are reported as empty rows; a run of
 ``max_blank_rows`` empty rows ends the sheet (sheets are often formatted down to row 1,048,576).
+
+JSON records need not share their keys: the columns of a JSON or JSON Lines file are the union of
+the keys of all its records (in order of first appearance), and a record without a key has
+``None`` there (JSON Lines are parsed twice for this: once for the keys, once for the rows).
+Parquet is read one row group at a time: a row group that cannot be decoded gives one bad-row
+reason per row it holds (its row count comes from the file's metadata) and the following groups
+are still read. Any other error while a file is iterated propagates to the caller, which keeps
+the rows read so far.
 """
 
 from __future__ import annotations
@@ -25,13 +33,41 @@ from typing import Any
 
 from .decode import decode_bytes
 
-__all__ = ["RowError", "read_rows"]
+__all__ = ["RowError", "is_inline", "is_text", "read_rows", "type_name"]
 
 logger = logging.getLogger(__name__)
 
 
 class RowError(Exception):
     """A bad row; the message is the reject reason."""
+
+
+def type_name(value: Any) -> str:
+    """The type of a cell for a reject reason: ``dict``, ``list of dict, int``."""
+    if isinstance(value, list | tuple):
+        inner = sorted(
+            {type(v).__name__ for v in value if not isinstance(v, str) and v is not None}
+        )
+        return f"{type(value).__name__} of {', '.join(inner)}"
+    return type(value).__name__
+
+
+def is_text(value: Any) -> bool:
+    """A string, or a list of strings (empty items allowed)."""
+    if isinstance(value, list | tuple):
+        return all(v is None or isinstance(v, str) for v in value)
+    return isinstance(value, str)
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def is_inline(value: Any) -> bool:
+    """A string or number, or a list of those: what a record field other than text accepts."""
+    if isinstance(value, list | tuple):
+        return all(v is None or _is_scalar(v) for v in value)
+    return _is_scalar(value)
 
 
 def _decoded(path: Path) -> str:
@@ -128,6 +164,21 @@ def _unique(names: Iterable[Any]) -> list[str]:
     return out
 
 
+def _union_keys(records: Iterable[Any]) -> list[str]:
+    keys: dict[str, None] = {}
+    for item in records:
+        if isinstance(item, dict):
+            keys.update(dict.fromkeys(item))
+    return list(keys)
+
+
+def _complete(item: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    """The record with ``None`` for the keys it lacks (its own keys keep their order)."""
+    if len(item) == len(keys):
+        return item
+    return {**item, **{k: None for k in keys if k not in item}}
+
+
 def _iter_json(path: Path) -> Iterator[dict[str, Any] | str]:
     try:
         data = json.loads(_decoded(path))
@@ -140,14 +191,33 @@ def _iter_json(path: Path) -> Iterator[dict[str, Any] | str]:
         data = lists[0]
     if not isinstance(data, list):
         raise RowError(f"JSON top level is a {type(data).__name__}, not a list of records")
+    keys = _union_keys(data)
     for item in data:
         yield (
-            item if isinstance(item, dict) else f"record is a {type(item).__name__}, not an object"
+            _complete(item, keys)
+            if isinstance(item, dict)
+            else f"record is a {type(item).__name__}, not an object"
         )
 
 
+def _jsonl_keys(text: str) -> list[str]:
+    keys: dict[str, None] = {}
+    for line in io.StringIO(text):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(item, dict):
+            keys.update(dict.fromkeys(item))
+    return list(keys)
+
+
 def _iter_jsonl(path: Path) -> Iterator[dict[str, Any] | str]:
-    for number, line in enumerate(io.StringIO(_decoded(path)), start=1):
+    text = _decoded(path)
+    keys = _jsonl_keys(text)
+    for number, line in enumerate(io.StringIO(text), start=1):
         if not line.strip():
             continue
         try:
@@ -155,7 +225,11 @@ def _iter_jsonl(path: Path) -> Iterator[dict[str, Any] | str]:
         except json.JSONDecodeError as exc:
             yield f"malformed JSON line (line {number}): {exc.msg}"
             continue
-        yield item if isinstance(item, dict) else f"line {number} is not a JSON object"
+        yield (
+            _complete(item, keys)
+            if isinstance(item, dict)
+            else f"line {number} is not a JSON object"
+        )
 
 
 def _iter_xlsx(
@@ -164,10 +238,11 @@ def _iter_xlsx(
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
         raise RowError(f"unreadable Excel file: {type(exc).__name__}: {exc}") from exc
     try:
         if sheet_name is not None and sheet_name not in book.sheetnames:
@@ -207,8 +282,20 @@ def _iter_parquet(path: Path) -> Iterator[dict[str, Any] | str]:
         reader = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
         raise RowError(f"unreadable Parquet file: {exc}") from exc
-    for batch in reader.iter_batches(batch_size=1024):
-        yield from batch.to_pylist()
+    for group in range(reader.num_row_groups):
+        size = reader.metadata.row_group(group).num_rows
+        done = 0
+        try:
+            for batch in reader.iter_batches(batch_size=1024, row_groups=[group]):
+                rows = batch.to_pylist()
+                done += len(rows)
+                yield from rows
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            logger.warning("%s: Parquet row group %d unreadable: %s", path, group, exc)
+            message = " ".join(str(exc).split())
+            reason = f"unreadable Parquet row group {group} ({size:,} rows): {message}"
+            for _ in range(max(size - done, 0)):
+                yield reason
 
 
 def read_rows(

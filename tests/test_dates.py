@@ -80,7 +80,9 @@ def test_day_first_rule(value: str, dayfirst: bool, expected: datetime) -> None:
 def test_naive_times_use_default_tz() -> None:
     moscow = ZoneInfo("Europe/Moscow")
     assert parse_date("2022-02-24 05:00", default_tz=moscow) == utc(2022, 2, 24, 2, 0)
-    assert parse_date("24.02.2022", default_tz=moscow) == utc(2022, 2, 23, 21, 0)
+    # a date without a time of day is midnight UTC of that date, never shifted to another day
+    assert parse_date("24.02.2022", default_tz=moscow) == utc(2022, 2, 24)
+    assert parse_date("24.02.2022 01:00", default_tz=moscow) == utc(2022, 2, 23, 22, 0)
     # an explicit offset wins over the default
     assert parse_date("2022-02-24T05:00:00Z", default_tz=moscow) == utc(2022, 2, 24, 5, 0)
 
@@ -128,3 +130,69 @@ def test_is_plausible_range() -> None:
     assert not is_plausible(utc(1066, 10, 14))
     assert not is_plausible(utc(2999, 1, 1))
     assert not is_plausible(utc(2022, 1, 1), max_year=2021)
+
+
+# --- review fixes -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "9999-12-31T23:59:59-05:00",  # past datetime.max once converted to UTC
+        "0001-01-01T00:00:00+01:00",  # before datetime.min
+        "31 Dec 9999 23:00 EST",
+    ],
+)
+def test_out_of_range_values_give_none_not_overflow(value: str) -> None:
+    assert parse_date(value) is None
+    assert parse_date("9999-12-31 23:59", default_tz=ZoneInfo("America/New_York")) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2022/6/5", utc(2022, 6, 5)),
+        ("2022.6.5", utc(2022, 6, 5)),
+        ("2022/06/5", utc(2022, 6, 5)),
+        ("20220624", utc(2022, 6, 24)),
+        ("1656091800", utc(2022, 6, 24, 17, 30)),  # Unix seconds, like the int
+        ("1656091800000", utc(2022, 6, 24, 17, 30)),  # Unix milliseconds
+        (np.str_("2022-06-24"), utc(2022, 6, 24)),
+        (np.str_("20220624"), utc(2022, 6, 24)),
+        ("30 Sep 2022 10:00 MSK", utc(2022, 9, 30, 7, 0)),
+        ("30 Sep 2022 10:00 +0300", utc(2022, 9, 30, 7, 0)),
+    ],
+)
+def test_more_forms(value: str, expected: datetime) -> None:
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "30 Sep 2022 10:00 BST",  # British Summer Time or Bangladesh: never a guessed time
+        "30 Sep 2022 10:00 IST",
+        "20221340",  # eight digits that are no date, and not in the Unix range
+        "45000",  # a digit string is not an Excel serial
+        "123456",
+        "2022/6/5/1",
+    ],
+)
+def test_unknown_zones_and_bad_digit_strings_give_none(value: str) -> None:
+    assert parse_date(value) is None
+
+
+def test_dates_without_time_ignore_default_tz() -> None:
+    moscow = ZoneInfo("Europe/Moscow")
+    new_york = ZoneInfo("America/New_York")
+    for tz in (moscow, new_york):
+        assert parse_date("24.02.2022", default_tz=tz) == utc(2022, 2, 24)
+        assert parse_date("2022-02-24", default_tz=tz) == utc(2022, 2, 24)
+        assert parse_date("02/24/2022", default_tz=tz) == utc(2022, 2, 24)
+        assert parse_date("February 24, 2022", default_tz=tz) == utc(2022, 2, 24)
+        assert parse_date(date(2022, 2, 24), default_tz=tz) == utc(2022, 2, 24)
+        assert parse_date(44616, default_tz=tz) == utc(2022, 2, 24)  # integral Excel serial
+    # with a time of day the zone applies (midnight included)
+    assert parse_date("February 24, 2022 00:00", default_tz=moscow) == utc(2022, 2, 23, 21)
+    assert parse_date("2022-02-24 00:00", default_tz=new_york) == utc(2022, 2, 24, 5)
+    assert parse_date(44616.5, default_tz=moscow) == utc(2022, 2, 24, 9)

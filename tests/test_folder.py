@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -226,3 +227,21 @@ def test_missing_folder_and_size_limit(tmp_path: Path) -> None:
         load_folder(tmp_path, pattern="{name}.txt", settings=FolderSettings(max_bytes=1000))
     )
     assert isinstance(big, Reject) and big.reason == "file too large (5,000 bytes > limit 1,000)"
+
+
+def test_all_digit_date_field_is_parsed(tmp_path: Path) -> None:
+    write(tmp_path / "RUS_20220624.txt", "Compact date in the name.")
+    write(tmp_path / "UKR_1656091800.txt", "Unix seconds in the name.")
+    write(tmp_path / "USA_20221340.txt", "Eight digits that are no date.")
+    write(tmp_path / "ZZZ_29991231.txt", "A date outside the plausible years.")
+    items = list(
+        load_folder(tmp_path, pattern="{country}_{date}.txt", settings=FolderSettings(n_jobs=1))
+    )
+    by_country = {i.meta["country"]: i for i in items if isinstance(i, Article)}
+    assert by_country["RUS"].published == datetime(2022, 6, 24, tzinfo=UTC)
+    assert by_country["RUS"].meta["date"] == 20220624
+    assert by_country["UKR"].published == datetime(2022, 6, 24, 17, 30, tzinfo=UTC)
+    assert by_country["USA"].published is None
+    (reject,) = [i for i in items if isinstance(i, Reject)]
+    assert reject.source_path.endswith("ZZZ_29991231.txt")
+    assert reject.reason == "implausible date (year 2999 outside 1800..2100)"

@@ -364,3 +364,167 @@ def test_paragraph_rules(tmp_path: Path) -> None:
     ]
     items, _ = load(path, settings=TableSettings(paragraphs="blank"))
     assert articles(items)[0].text == "Line one line two"
+
+
+# --- review fixes: bad values never take a file down --------------------------------------------
+
+
+def test_out_of_range_date_and_a_failing_row_are_one_row_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "title,text,date\n"
+        "a,first text,2022-06-24\n"
+        "b,second text,9999-12-31T23:59:59-05:00\n"
+        "c,third text,0001-01-01T00:00:00+01:00\n"
+        "d,fourth text,BOOM\n"
+        "e,fifth text,2022-06-25\n",
+        encoding="utf-8",
+    )
+    items, stats = load(path)
+    assert stats.kept == 5 and stats.rejected == 0
+    kept = articles(items)
+    assert [a.published for a in kept][1:3] == [None, None]  # unparseable: null, raw kept
+    assert kept[1].meta["date_raw"] == "9999-12-31T23:59:59-05:00"
+    assert kept[4].published == datetime(2022, 6, 25, tzinfo=UTC)
+
+    import secnews.corpus.tabular as tabular
+
+    real = tabular.parse_date
+
+    def exploding(value: Any, **kwargs: Any) -> Any:
+        if value == "BOOM":
+            raise RuntimeError("synthetic failure")
+        return real(value, **kwargs)
+
+    monkeypatch.setattr(tabular, "parse_date", exploding)
+    items, stats = load(path)
+    assert (stats.kept, stats.rejected) == (4, 1)
+    bad = [i for i in items if isinstance(i, Reject)]
+    assert (
+        bad[0].row == 4
+        and bad[0].reason == "row could not be read: RuntimeError: synthetic failure"
+    )
+    assert [a.title for a in articles(items)] == ["a", "b", "c", "e"]
+
+
+def test_json_columns_are_the_union_of_all_records(tmp_path: Path) -> None:
+    records = [
+        {"title": "one", "text": "first text"},
+        {"title": "two", "text": "second text", "date": "2022-06-24"},
+        {"text": "third text", "extra": 1},
+    ]
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    listed = tmp_path / "a.json"
+    listed.write_text(json.dumps(records), encoding="utf-8")
+    for path in (jsonl, listed):
+        for mapping in (None, parse_mapping("text=text,title=title,published=date,meta=extra")):
+            items, stats = load(path, mapping=mapping)
+            assert stats.kept == 3, (path, mapping, items)
+            kept = articles(items)
+            assert [a.published for a in kept] == [None, datetime(2022, 6, 24, tzinfo=UTC), None]
+            assert [a.title for a in kept] == ["one", "two", None]
+            assert kept[2].meta == {"extra": 1}
+            assert stats.unparsed_dates == 0  # a missing key is no unparsed date
+    # a mapped column that no record has is still a file-level reason
+    items, _ = load(jsonl, mapping=parse_mapping("text=text,published=when"))
+    assert len(items) == 1 and items[0].row is None
+    assert "mapped column(s) 'when' not in the file" in items[0].reason
+
+
+def test_non_string_text_cells_are_rejected(tmp_path: Path) -> None:
+    records = [
+        {"title": "dict", "text": {"a": 1}},
+        {"title": "list of dicts", "text": [{"a": 1}]},
+        {"title": "number", "text": 5},
+        {"title": "bool", "text": True},
+        {"title": 1984, "text": ["para one", "para two"], "author": {"name": "X"}},
+    ]
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    items, _ = load(path)
+    assert [(i.row, i.reason) for i in items if isinstance(i, Reject)] == [
+        (1, "text is not a string (dict)"),
+        (2, "text is not a string (list of dict)"),
+        (3, "text is not a string (int)"),
+        (4, "text is not a string (bool)"),
+    ]
+    (kept,) = articles(items)
+    assert kept.text == "para one\n\npara two"
+    assert kept.title == "1984"  # a number in a record field other than text is written as text
+    assert kept.author is None and kept.meta["author"] == {"name": "X"}
+
+
+def test_date_only_values_are_not_shifted_by_the_timezone(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("text,date\nfirst,24.02.2022\nsecond,24.02.2022 01:00\n", encoding="utf-8")
+    items, _ = load(path, settings=TableSettings(timezone="Europe/Moscow"))
+    assert [a.published for a in articles(items)] == [
+        datetime(2022, 2, 24, tzinfo=UTC),
+        datetime(2022, 2, 23, 22, tzinfo=UTC),
+    ]
+
+
+def test_invalid_timezone_setting_is_a_clear_value_error() -> None:
+    with pytest.raises(ValueError, match="unknown time zone 'Mars/Olympus'"):
+        TableSettings(timezone="Mars/Olympus")
+    with pytest.raises(ValueError, match="unknown time zone ''"):
+        TableSettings(timezone="")
+
+
+def test_truncated_xlsx_keeps_the_rows_before(tmp_path: Path) -> None:
+    import zipfile
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["title", "text"])
+    for i in range(200):
+        sheet.append([f"t{i}", f"text number {i}"])
+    full = tmp_path / "full.xlsx"
+    book.save(full)
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(full) as source, zipfile.ZipFile(broken, "w") as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            out.writestr(info, data)
+    items, stats = load(broken)
+    assert 0 < stats.kept < 200 and stats.rejected == 1
+    last = items[-1]
+    assert isinstance(last, Reject) and last.row is None
+    assert last.reason.startswith(f"unreadable xlsx after row {stats.kept}: ParseError")
+    assert [a.title for a in articles(items)] == [f"t{i}" for i in range(stats.kept)]
+
+
+def test_wrong_format_setting_is_a_file_reject(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("title,text\na,b\n", encoding="utf-8")
+    items, _ = load(path, settings=TableSettings(format="xlsx"))
+    assert len(items) == 1 and isinstance(items[0], Reject) and items[0].row is None
+    assert items[0].reason.startswith("unreadable Excel file: InvalidFileException")
+
+
+def test_corrupt_parquet_row_group_rejects_only_its_rows(tmp_path: Path) -> None:
+    table = pa.table(
+        {"title": [f"t{i}" for i in range(300)], "text": [f"text {i} " * 20 for i in range(300)]}
+    )
+    good = tmp_path / "good.parquet"
+    pq.write_table(table, good, row_group_size=100, compression="none")
+    column = pq.ParquetFile(good).metadata.row_group(1).column(1)
+    start = column.dictionary_page_offset or column.data_page_offset
+    raw = bytearray(good.read_bytes())
+    raw[start + 5 : start + column.total_compressed_size // 2] = b"\xff" * (
+        column.total_compressed_size // 2 - 5
+    )
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(bytes(raw))
+    items, stats = load(bad)
+    assert (stats.n_in, stats.kept, stats.rejected) == (300, 200, 100)
+    assert [a.title for a in articles(items)] == [f"t{i}" for i in (*range(100), *range(200, 300))]
+    (reason,) = stats.reasons
+    assert reason.startswith("unreadable Parquet row group 1 (100 rows): ")
+    assert all(isinstance(items[i], Reject) and items[i].row == i + 1 for i in range(100, 200))

@@ -355,3 +355,20 @@ def test_grouped_and_alone_agree_on_cyrillic_and_accents() -> None:
     alone = document_counts(frame, specs, settings=TrendSettings(freq="day", group_size=1)).frame
     pd.testing.assert_frame_equal(grouped, alone)
     assert grouped[["киев", "нато", "kyiv", "nato", "санкци*"]].iloc[0].tolist() == [1, 2, 2, 1, 1]
+
+
+def test_masked_fast_path_equals_the_unicode_scan_next_to_accented_words(
+    press_frame: pd.DataFrame,
+) -> None:
+    # ASCII terms in texts with non-ASCII letters use the \b patterns on a masked copy; a
+    # Cyrillic term in the same group forces the full Unicode scan instead: both must agree,
+    # also where a term touches an accented letter ("natoé" is one word, "nato." is not)
+    sample = press_frame.head(200).assign(
+        text=lambda f: f["text"] + " natoé kyivé éwar nato. Kyiv-led"
+    )
+    terms = "nato,kyiv,war,sanction*,special military operation"
+    settings = TrendSettings(freq="W")
+    masked = document_counts(sample, parse_terms(terms), settings=settings).frame
+    scanned = document_counts(sample, parse_terms(terms + ",киев"), settings=settings).frame
+    pd.testing.assert_frame_equal(masked, scanned.drop(columns="киев"))
+    assert masked["nato"].sum() >= 200 and masked["kyiv"].sum() >= 200
