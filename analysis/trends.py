@@ -222,10 +222,10 @@ def _hits_sql(specs: Sequence[TermSpec], *, fast: bool = True) -> str:
 
     Scans with :func:`secnews.analysis.lexicon.scan_pattern` (Unicode word boundaries). With
     ``fast``, texts whose letters and digits are all ASCII use the much faster ASCII patterns
-    (:attr:`TermSpec.ascii_pattern`); when every term is ASCII, so do the other texts, with every
-    non-ASCII letter or digit replaced by ``x``: ``\\b`` then sees exactly the Unicode word
-    boundaries ("kyivé" is one word), and an ASCII term matches only where the original text has
-    the same ASCII characters.
+    (:attr:`TermSpec.ascii_pattern`); when every term is ASCII, so do the other texts, on the
+    column ``ta``: the text with every non-ASCII letter or digit replaced by ``x``, made once.
+    ``\\b`` then sees exactly the Unicode word boundaries ("kyivé" is one word), and an ASCII
+    term matches only where the original text has the same ASCII characters.
     """
     scan = _sql_string(scan_pattern([spec.pattern for spec in specs]))
     slow = f"list_filter(regexp_extract_all(t, {scan}, 1), lambda x: x IS NOT NULL)"
@@ -237,11 +237,7 @@ def _hits_sql(specs: Sequence[TermSpec], *, fast: bool = True) -> str:
     if not all(spec.ascii_pattern.isascii() for spec in specs):
         # a non-ASCII term can only match a text with non-ASCII letters: scan those fully
         return f"CASE WHEN regexp_matches(t, {word}) THEN {slow} ELSE {quick} END"
-    masked = f"regexp_replace(t, {word}, 'x', 'g')"
-    return (
-        f"CASE WHEN regexp_matches(t, {word}) THEN regexp_extract_all({masked}, {alternation}) "
-        f"ELSE {quick} END"
-    )
+    return f"regexp_extract_all(ta, {alternation})"
 
 
 def _literal_test(specs: Sequence[TermSpec]) -> str | None:
@@ -296,9 +292,13 @@ def _pass_sql(terms: Sequence[TermSpec], group: list[int]) -> str:
     test = _literal_test([terms[j] for j in group])
     if test is not None:  # skip documents holding none of the literals
         hits = f"CASE WHEN {test} THEN {hits} ELSE [] END"
+    specs = [terms[j] for j in group]
+    # hits found by the ASCII patterns (see _hits_sql) are assigned with the same patterns
+    ascii_only = all(spec.ascii_pattern and spec.ascii_pattern.isascii() for spec in specs)
     columns = ", ".join(
         f"CAST(coalesce(len(list_filter(ms, lambda x: regexp_full_match(x, "
-        f"{_sql_string(terms[j].pattern)}))), 0) AS BIGINT) AS c{j}"
+        f"{_sql_string(terms[j].ascii_pattern if ascii_only else terms[j].pattern)}))), 0) "
+        f"AS BIGINT) AS c{j}"
         for j in group
     )
     return f"SELECT {columns} FROM (SELECT rid, {hits} AS ms FROM docs) ORDER BY rid"
@@ -387,6 +387,12 @@ def document_counts(
             f"CAST(doc_id AS VARCHAR) AS doc_id, {_group_sql(settings.by)} AS outlet, "
             f"{_period_sql(settings, has_meta=has_meta)} AS period, {text_sql} AS t "
             f"FROM {relation} {where}"
+        )
+        word = _sql_string(_NON_ASCII_WORD)
+        con.execute(
+            "ALTER TABLE docs ADD COLUMN ta VARCHAR; "
+            f"UPDATE docs SET ta = CASE WHEN regexp_matches(t, {word}) "
+            f"THEN regexp_replace(t, {word}, 'x', 'g') ELSE t END"
         )
         row = con.execute("SELECT count(*) FROM docs WHERE period IS NULL").fetchone()
         dropped_period = int(row[0]) if row else 0
