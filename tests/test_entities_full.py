@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_entities import check_seed, seed_frame_by_lines, seed_frame_by_pagetext
 
 from secnews.analysis.entities import ExtractionSettings, extract_entities
 from secnews.analysis.entities_spacy import INSTALL_HINT, build_pipeline, load_english_pipeline
 from secnews.analysis.gazetteer import Gazetteer, build_gazetteer
+
+from .test_entities import check_seed, seed_frame_by_lines, seed_frame_by_pagetext
 
 #: Statistical NER spans in the seed's own text that are not gazetteer actors and stay
 #: unresolved: "Permanent Mission" (Russia's mission to NATO, a fair ORG) and "Euro-Atlantic"
