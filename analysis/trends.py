@@ -234,7 +234,7 @@ def _hits_sql(specs: Sequence[TermSpec], *, fast: bool = True) -> str:
     alternation = _sql_string("|".join(f"(?:{spec.ascii_pattern})" for spec in specs))
     word = _sql_string(_NON_ASCII_WORD)
     quick = f"regexp_extract_all(t, {alternation})"
-    if not all(spec.ascii_pattern.isascii() for spec in specs):
+    if not all(_is_ascii(spec) for spec in specs):
         # a non-ASCII term can only match a text with non-ASCII letters: scan those fully
         return f"CASE WHEN regexp_matches(t, {word}) THEN {slow} ELSE {quick} END"
     return f"regexp_extract_all(ta, {alternation})"
@@ -259,6 +259,10 @@ def _count_sql(spec: TermSpec) -> str:
     return f"CASE WHEN {test} THEN {count} ELSE 0 END"
 
 
+def _is_ascii(spec: TermSpec) -> bool:
+    return bool(spec.ascii_pattern) and spec.ascii_pattern.isascii()
+
+
 def term_groups(terms: Sequence[TermSpec], *, size: int = 64) -> list[list[int]]:
     """Partition series into groups counted in one pass each.
 
@@ -266,7 +270,8 @@ def term_groups(terms: Sequence[TermSpec], *, size: int = 64) -> list[list[int]]
     false for every pair) are counted together: one scan of the text with the alternation of
     their patterns, then every match is assigned to the one series whose pattern matches it in
     full. Because no two series of a group can match overlapping text, the counts equal those of
-    separate scans. Regular expressions and lexicons are counted alone.
+    separate scans. Regular expressions and lexicons are counted alone, and ASCII terms never
+    share a group with non-ASCII ones (an ASCII group takes the fast path of ``_hits_sql``).
 
     Returns
     -------
@@ -276,7 +281,11 @@ def term_groups(terms: Sequence[TermSpec], *, size: int = 64) -> list[list[int]]
     groups: list[list[int]] = []
     for index, spec in enumerate(terms):
         for group in groups:
-            if len(group) < size and not any(may_overlap(spec, terms[j]) for j in group):
+            if (
+                len(group) < size
+                and _is_ascii(spec) == _is_ascii(terms[group[0]])
+                and not any(may_overlap(spec, terms[j]) for j in group)
+            ):
                 group.append(index)
                 break
         else:
@@ -294,7 +303,7 @@ def _pass_sql(terms: Sequence[TermSpec], group: list[int]) -> str:
         hits = f"CASE WHEN {test} THEN {hits} ELSE [] END"
     specs = [terms[j] for j in group]
     # hits found by the ASCII patterns (see _hits_sql) are assigned with the same patterns
-    ascii_only = all(spec.ascii_pattern and spec.ascii_pattern.isascii() for spec in specs)
+    ascii_only = all(_is_ascii(spec) for spec in specs)
     columns = ", ".join(
         f"CAST(coalesce(len(list_filter(ms, lambda x: regexp_full_match(x, "
         f"{_sql_string(terms[j].ascii_pattern if ascii_only else terms[j].pattern)}))), 0) "
