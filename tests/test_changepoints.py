@@ -4,7 +4,6 @@ Kremlin/Kyiv press releases (weekly) and the UN General Debate corpus (yearly)."
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +21,8 @@ from secnews.analysis.changepoints import (
 from secnews.analysis.lexicon import parse_terms
 from secnews.analysis.trends import TrendSettings, document_counts
 from secnews.analysis.trends_stats import trend_table
-from secnews.corpus.normalize import normalize_text
+from secnews.corpus.folder import load_folder
+from secnews.corpus.record import iter_articles
 
 INVASION = pd.Timestamp("2022-02-24")
 
@@ -157,24 +157,29 @@ def test_change_points_of_the_invasion_on_real_press_releases(
     assert _near_invasion(changes, "invasion", "president.gov.ua", "kleinberg")
 
 
-_UN_FILE = re.compile(r"^([A-Z]{2,3})_(\d+)_(\d{4})\.txt$")
+UN_PATTERN = "TXT/Session {session} - {year}/{country}_{session}_{year}.txt"
 
 
 def _un_frame(corpora_dir: Path) -> pd.DataFrame:
-    """The UN General Debate speeches, one per file; country and year from the path."""
-    rows = []
-    for path in sorted((corpora_dir / "ungdc-1946-2024" / "TXT").glob("Session */*.txt")):
-        match = _UN_FILE.match(path.name)
-        if not match:
-            continue
-        text = normalize_text(path.read_bytes().decode("utf-8-sig", errors="replace"))
-        meta = {
-            "country": match.group(1),
-            "session": int(match.group(2)),
-            "year": int(match.group(3)),
-        }
-        rows.append((path.stem, "ungdc", None, "", text, json.dumps(meta, sort_keys=True)))
-    return pd.DataFrame(rows, columns=["doc_id", "outlet", "published", "title", "text", "meta"])
+    """The UN General Debate speeches through the project's folder loader (metadata from the
+    path, hard-wrapped lines unwrapped)."""
+    articles = iter_articles(
+        load_folder(corpora_dir / "ungdc-1946-2024", pattern=UN_PATTERN, outlet="ungdc")
+    )
+    return pd.DataFrame(
+        [
+            (
+                a.doc_id,
+                a.outlet,
+                a.published,
+                a.title or "",
+                a.text,
+                json.dumps(a.meta, sort_keys=True),
+            )
+            for a in articles
+        ],
+        columns=["doc_id", "outlet", "published", "title", "text", "meta"],
+    )
 
 
 @pytest.fixture(scope="module")

@@ -18,24 +18,14 @@ from secnews.analysis.cooccurrence import (
     cooccurrence_by,
     pair_measures,
 )
+from secnews.analysis.entities import MENTION_COLUMNS
 
 
 def _mentions(rows: list[tuple[str, int, int, str]]) -> pd.DataFrame:
     """(doc_id, paragraph, sentence, entity_id) -> a mention table."""
     return pd.DataFrame(
         [(d, p, s, 0, 1, e, e, e, "x", "gazetteer") for d, p, s, e in rows],
-        columns=[
-            "doc_id",
-            "paragraph",
-            "sentence",
-            "start",
-            "end",
-            "surface",
-            "entity_id",
-            "label",
-            "type",
-            "method",
-        ],
+        columns=list(MENTION_COLUMNS),
     )
 
 
