@@ -96,7 +96,12 @@ def test_summary_on_press(press_frame: pd.DataFrame) -> None:
     assert by_period["documents"].iloc[:-1].sum() == len(press_frame)
     assert set(by_period["group"]) >= {"2021Q4", "2022Q1", "2022Q2", "all"}
     fig = plot_summary(summary.reset_index())
-    assert isinstance(fig, Figure)
+    bars = {
+        t.get_text(): p.get_height()
+        for t, p in zip(fig.axes[0].get_xticklabels(), fig.axes[0].patches, strict=True)
+    }
+    assert "all" not in bars
+    assert bars["president.gov.ua"] == summary.loc["president.gov.ua", "tokens"]
 
 
 def test_source_counts_from_manifest() -> None:
@@ -121,8 +126,15 @@ def test_term_frequencies_by_hand() -> None:
     ztable = zipf_table(table)
     assert ztable["rank"].tolist() == [1, 2, 3]
     fit = fit_zipf(ztable["count"], method="ols")
-    assert isinstance(plot_zipf(ztable, fit), Figure)
-    assert isinstance(plot_frequencies(table), Figure)
+    zipf_fig = plot_zipf(ztable, fit)
+    observed, fitted = zipf_fig.axes[0].get_lines()
+    assert observed.get_ydata().tolist() == [4, 3, 1]
+    assert fitted.get_ydata() == pytest.approx(
+        fit.constant * np.array([1.0, 2.0, 3.0]) ** -fit.exponent
+    )
+    assert f"s = {fit.exponent:.3f}" in fitted.get_label()
+    bars = plot_frequencies(table, n=2).axes[0].patches
+    assert [b.get_width() for b in bars] == pytest.approx([3 / 8 * 1e4, 4 / 8 * 1e4])
 
 
 def test_plot_keyness_returns_figure() -> None:
