@@ -63,7 +63,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--alpha", type=_alpha, default=None, help="auto, symmetric, asymmetric or a number"
     )
     parser.add_argument(
-        "--workers", type=int, default=1, help="workers (gensim-multicore, tomotopy)"
+        "--workers",
+        type=int,
+        default=None,
+        help="processes per fit (gensim E-step; -1, the default: one per core; results do not "
+        "depend on it) or threads (gensim-multicore, tomotopy)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=-1,
+        help="processes for the K x seed grid (-1: one per core; results do not depend on it)",
     )
     parser.add_argument(
         "--heldout", type=float, default=0.1, help="held-out share of documents for perplexity"
@@ -133,6 +143,7 @@ def run_step(corpus_dir: Path, out_dir: Path, settings: Mapping[str, Any], *, se
 
     options = dict(settings)
     pre_options = options.pop("preprocess", {}) or {}
+    n_jobs = int(options.pop("jobs", -1))
     corpus = open_corpus(corpus_dir)
     pre = preprocess(corpus, settings=PreprocessSettings(**pre_options))
     inputs = inputs_from_preprocessed(pre)
@@ -145,7 +156,12 @@ def run_step(corpus_dir: Path, out_dir: Path, settings: Mapping[str, Any], *, se
         }
     }
     run_topics(
-        inputs, documents, out_dir, settings=run_settings(options, seed=seed), provenance=provenance
+        inputs,
+        documents,
+        out_dir,
+        settings=run_settings(options, seed=seed),
+        provenance=provenance,
+        n_jobs=n_jobs,
     )
 
 
@@ -167,6 +183,7 @@ def run(args: argparse.Namespace) -> int:
         "n_boot": args.n_boot,
         "period": args.period,
         "event_date": args.event_date,
+        "jobs": args.jobs,
     }
     try:
         run_step(args.corpus, args.out, options, seed=args.seed)

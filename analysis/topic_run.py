@@ -168,6 +168,7 @@ def run_topics(
     *,
     settings: TopicRunSettings,
     provenance: Mapping[str, Any] | None = None,
+    n_jobs: int = -1,
 ) -> dict[str, Any]:
     """Select K (optional), fit the final model on all documents and write every result.
 
@@ -183,6 +184,9 @@ def run_topics(
         Settings; ``settings.selection`` runs the K x seed grid and fits the recommended K.
     provenance : mapping, optional
         Extra manifest entries (corpus path and hash, ...).
+    n_jobs : int
+        Processes for the K x seed grid (``-1``: one per core). The results, manifest included,
+        do not depend on it.
 
     Returns
     -------
@@ -211,6 +215,7 @@ def run_topics(
             scorer=scorer,
             settings=settings.selection,
             model_settings=model_settings,
+            n_jobs=n_jobs,
         )
         write_csv(result.table, out / "selection.csv")
         write_csv(result.topic_stability, out / "topic_stability.csv")

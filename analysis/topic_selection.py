@@ -18,8 +18,12 @@ topic diversity and seed stability, and a documented rule that recommends one K.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -237,6 +241,81 @@ class SelectionResult:
     topic_words: dict[tuple[int, int], np.ndarray]
 
 
+@dataclass(frozen=True)
+class _GridJob:
+    """What every fit of a grid shares (inherited by forked workers, pickled for spawned ones)."""
+
+    train_bow: sp.csr_matrix
+    test_bow: sp.csr_matrix
+    vocabulary: list[str]
+    model_settings: TopicSettings
+    settings: SelectionSettings
+
+
+_WORKER_JOB: list[_GridJob] = []
+
+
+def _init_worker(job: _GridJob) -> None:
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)  # one BLAS thread per worker: the workers share the cores
+    _WORKER_JOB[:] = [job]
+
+
+def _fit_point(job: _GridJob, k: int, seed: int) -> tuple[dict[str, Any], np.ndarray]:
+    """Fit one (K, seed) and score what needs the model (perplexity, diversity)."""
+    started = time.perf_counter()
+    # One process per fit: the grid's parallelism is across fits.
+    settings = job.model_settings.replace(k=k, random_state=seed, workers=1)
+    model = TopicModel(settings).fit(job.train_bow, job.vocabulary)
+    logger.info("K=%d seed=%d fitted in %.1f s", k, seed, time.perf_counter() - started)
+    perplexity = (
+        heldout_perplexity(model, job.test_bow, random_state=job.settings.random_state)
+        if job.test_bow.shape[0]
+        else np.nan
+    )
+    row = {
+        "k": k,
+        "seed": seed,
+        "perplexity": perplexity,
+        "diversity": topic_diversity(model.topic_word_, topn=job.settings.diversity_topn),
+    }
+    return row, model.topic_word_
+
+
+def _fit_in_worker(k: int, seed: int) -> tuple[dict[str, Any], np.ndarray]:
+    return _fit_point(_WORKER_JOB[0], k, seed)
+
+
+def _fit_grid(
+    job: _GridJob, grid: list[tuple[int, int]], *, n_jobs: int
+) -> Iterator[tuple[dict[str, Any], np.ndarray]]:
+    """Yield the fit of every grid point, in completion order; the largest K start first so
+    that the workers finish together."""
+    from tqdm.auto import tqdm
+
+    workers = min(n_jobs if n_jobs > 0 else (os.cpu_count() or 1), len(grid))
+    progress = tqdm(total=len(grid), desc="topic grid", disable=None)
+    if workers <= 1:
+        for k, seed in grid:
+            yield _fit_point(job, k, seed)
+            progress.update()
+        progress.close()
+        return
+    methods = multiprocessing.get_all_start_methods()
+    fork = "fork" in methods and sys.platform != "darwin"
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    order = sorted(grid, key=lambda point: (-point[0], point[1]))
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(job,)
+    ) as pool:
+        futures = [pool.submit(_fit_in_worker, k, seed) for k, seed in order]
+        for future in as_completed(futures):
+            yield future.result()
+            progress.update()
+    progress.close()
+
+
 def run_selection(
     bow: Any,
     vocabulary: Sequence[str],
@@ -244,8 +323,13 @@ def run_selection(
     scorer: CoherenceScorer,
     settings: SelectionSettings,
     model_settings: TopicSettings,
+    n_jobs: int = -1,
 ) -> SelectionResult:
     """Fit every (K, seed) of the grid and score it.
+
+    The fits run in ``n_jobs`` worker processes (``-1``: one per CPU core), each fit in one
+    process (``workers=1``). Each fit is independent and deterministic, so the results do not
+    depend on ``n_jobs``.
 
     Parameters
     ----------
@@ -259,37 +343,19 @@ def run_selection(
         The grid.
     model_settings : TopicSettings
         Settings of each fit; ``k`` and ``random_state`` are replaced by the grid's.
+    n_jobs : int
+        Worker processes for the fits (``1``: fit in this process).
     """
-    from tqdm.auto import tqdm
-
     matrix = as_csr(bow, n_terms=len(vocabulary))
     train, test = split_heldout(
         matrix.shape[0], fraction=settings.heldout_fraction, random_state=settings.random_state
     )
-    train_bow, test_bow = matrix[train], matrix[test]
-    rows: list[dict[str, Any]] = []
-    topic_words: dict[tuple[int, int], np.ndarray] = {}
     grid = [(k, s) for k in settings.ks for s in settings.seeds]
-    for k, seed in tqdm(grid, desc="topic grid", disable=None):
-        started = time.perf_counter()
-        model = TopicModel(model_settings.replace(k=k, random_state=seed)).fit(
-            train_bow, vocabulary
-        )
-        logger.info("K=%d seed=%d fitted in %.1f s", k, seed, time.perf_counter() - started)
-        topic_words[(k, seed)] = model.topic_word_
-        perplexity = (
-            heldout_perplexity(model, test_bow, random_state=settings.random_state)
-            if test.size
-            else np.nan
-        )
-        rows.append(
-            {
-                "k": k,
-                "seed": seed,
-                "perplexity": perplexity,
-                "diversity": topic_diversity(model.topic_word_, topn=settings.diversity_topn),
-            }
-        )
+    job = _GridJob(matrix[train], matrix[test], list(vocabulary), model_settings, settings)
+    fitted = {(row["k"], row["seed"]): (row, tw) for row, tw in _fit_grid(job, grid, n_jobs=n_jobs)}
+    # Grid order from here on, whatever order the workers finished in.
+    rows = [fitted[point][0] for point in grid]
+    topic_words = {point: fitted[point][1] for point in grid}
     tops = {key: _top_ids(tw, settings.coherence_topn) for key, tw in topic_words.items()}
     scorer.prepare(np.concatenate([np.concatenate(t) for t in tops.values()]), settings.measures)
     for row in rows:

@@ -3,7 +3,8 @@
 The core of the topic code works on plain arrays (a docs x terms count matrix, a vocabulary list
 and document ids), as pyLDAvis does; each engine is a thin adapter that turns those into its own
 input and returns a topic-word matrix (rows sum to 1) and a document-topic matrix (rows sum
-to 1). Engines: ``gensim`` (``LdaModel``, single process, bit-reproducible for a seed),
+to 1). Engines: ``gensim`` (``LdaModel``, bit-reproducible for a seed, with the E-step spread over
+the cores: :mod:`secnews.analysis.topics_vb`),
 ``gensim-multicore`` (``LdaMulticore``: faster on several cores but not bit-reproducible),
 ``sklearn-lda``, ``sklearn-nmf`` and ``tomotopy`` (see :mod:`secnews.analysis.topics_engines`).
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -73,7 +74,10 @@ class TopicSettings:
     random_state : int
         Seed of every random step.
     workers : int
-        Worker processes/threads (``gensim-multicore``, ``tomotopy``); 1 for reproducible runs.
+        ``gensim``: processes for the E-step (``-1``: one per core); the topics are the same for
+        any number (tested). ``gensim-multicore``: ``LdaMulticore`` workers (``-1``: all cores;
+        not reproducible). ``tomotopy``: sampling threads; ``-1`` means 1, which keeps its runs
+        reproducible.
     topn : int
         Number of top words kept per topic in tables and coherence.
     shuffle : bool
@@ -94,7 +98,7 @@ class TopicSettings:
     offset: float = 1.0
     gamma_threshold: float = 0.001
     random_state: int = 0
-    workers: int = 1
+    workers: int = -1
     topn: int = 20
     shuffle: bool = True
 
@@ -169,10 +173,19 @@ def _gensim_prior(value: str | float | None, k: int) -> Any:
 
 
 class GensimEngine:
-    """Adapter for gensim ``LdaModel`` (or ``LdaMulticore`` with ``multicore=True``)."""
+    """Adapter for gensim ``LdaModel`` (or ``LdaMulticore`` with ``multicore=True``).
 
-    def __init__(self, *, multicore: bool = False) -> None:
+    ``LdaModel`` is trained by :func:`secnews.analysis.topics_vb.train_online_vb`: gensim's own
+    online variational Bayes with the E-step in ``settings.workers`` processes; the topics do
+    not depend on the number of workers. ``on_pass(pass_index, model)`` is called after each pass
+    (for time-to-quality curves).
+    """
+
+    def __init__(
+        self, *, multicore: bool = False, on_pass: Callable[[int, Any], None] | None = None
+    ) -> None:
         self.multicore = multicore
+        self.on_pass = on_pass
         self.name = "gensim-multicore" if multicore else "gensim"
 
     def fit(
@@ -181,13 +194,14 @@ class GensimEngine:
         """Train gensim LDA; see :class:`TopicSettings` for the mapping of settings."""
         from gensim.models import LdaModel, LdaMulticore
 
+        from .topics_vb import OnlineVBSchedule, train_online_vb
+
         id2word = dict(enumerate(vocabulary))
         train = bow
         if settings.shuffle:
             order = np.random.default_rng(settings.random_state).permutation(bow.shape[0])
             train = bow[order]
         common = dict(
-            corpus=_gensim_corpus(train),
             num_topics=settings.k,
             id2word=id2word,
             chunksize=settings.chunksize,
@@ -206,33 +220,49 @@ class GensimEngine:
             if alpha == "auto":
                 logger.warning("LdaMulticore cannot learn alpha ('auto'); using 'symmetric'")
                 alpha = "symmetric"
+            workers = settings.workers if settings.workers > 0 else None
             logger.warning(
-                "LdaMulticore (%d workers) is not bit-reproducible: topics vary between runs "
+                "LdaMulticore (%s workers) is not bit-reproducible: topics vary between runs "
                 "with the same seed",
-                settings.workers,
+                workers or "all",
             )
-            native = LdaMulticore(alpha=alpha, workers=max(settings.workers, 1), **common)
+            native = LdaMulticore(
+                corpus=_gensim_corpus(train), alpha=alpha, workers=workers, **common
+            )
         else:
-            native = LdaModel(alpha=alpha, update_every=settings.update_every, **common)
+            native = LdaModel(
+                corpus=None, alpha=alpha, update_every=settings.update_every, **common
+            )
+            schedule = OnlineVBSchedule(
+                passes=settings.passes,
+                chunksize=settings.chunksize,
+                update_every=settings.update_every,
+                decay=settings.decay,
+                offset=settings.offset,
+                iterations=settings.iterations,
+                gamma_threshold=settings.gamma_threshold,
+            )
+            train_online_vb(
+                native, train, schedule=schedule, workers=settings.workers, on_pass=self.on_pass
+            )
         topic_word = _normalize_rows(native.get_topics())
         doc_topic = self.transform(native, bow, settings)
         return native, topic_word, doc_topic
 
     def transform(self, native: Any, bow: sp.csr_matrix, settings: TopicSettings) -> np.ndarray:
         """Variational E-step per document; the same input gives the same output on every call."""
-        saved = native.random_state
-        native.random_state = np.random.RandomState(settings.random_state)
-        try:
-            parts = []
-            for start in range(0, bow.shape[0], settings.chunksize):
-                chunk = list(_gensim_corpus(bow[start : start + settings.chunksize]))
-                gamma, _ = native.inference(chunk)
-                parts.append(gamma)
-        finally:
-            native.random_state = saved
-        if not parts:
+        from .topics_vb import infer_gamma
+
+        if bow.shape[0] == 0:
             return np.zeros((0, settings.k))
-        return _normalize_rows(np.vstack(parts))
+        gamma = infer_gamma(
+            native,
+            bow,
+            chunksize=settings.chunksize,
+            random_state=settings.random_state,
+            workers=settings.workers,
+        )
+        return _normalize_rows(gamma)
 
     def save(self, native: Any, folder: Path) -> list[Path]:
         """gensim's own format (``model.gensim`` plus its ``.state``/``.expElogbeta.npy``...)."""

@@ -272,3 +272,28 @@ def test_run_settings_from_study_options() -> None:
     assert settings.model.passes == 3 and settings.model.alpha == "symmetric"
     single = run_settings({"k": 7, "seeds": 1})
     assert single.selection is None and single.model.k == 7
+
+
+def test_grid_in_parallel_equals_the_grid_in_one_process(inputs: TopicInputs) -> None:
+    """The worker processes change only the wall time: same table, same topics, same order."""
+    from secnews.analysis.topic_run import _scorer
+    from secnews.analysis.topic_selection import run_selection
+
+    grid = SelectionSettings(ks=(3, 5), seeds=(0, 1), random_state=0)
+    runs = [
+        run_selection(
+            inputs.bow,
+            inputs.vocabulary,
+            scorer=_scorer(inputs),
+            settings=grid,
+            model_settings=FAST,
+            n_jobs=n_jobs,
+        )
+        for n_jobs in (1, 2)
+    ]
+    pd.testing.assert_frame_equal(runs[0].table, runs[1].table, check_exact=True)
+    assert (
+        list(runs[0].topic_words) == list(runs[1].topic_words) == [(3, 0), (3, 1), (5, 0), (5, 1)]
+    )
+    for key, words in runs[0].topic_words.items():
+        np.testing.assert_array_equal(words, runs[1].topic_words[key])
