@@ -305,6 +305,10 @@ def _fit_grid(
     methods = multiprocessing.get_all_start_methods()
     fork = "fork" in methods and sys.platform != "darwin"
     context = multiprocessing.get_context("fork" if fork else "spawn")
+    if fork and job.model_settings.engine == "gensim":
+        from .topics_estep import compile_kernel
+
+        compile_kernel()  # once, here: the forked workers inherit the compiled E-step
     order = sorted(grid, key=lambda point: (-point[0], point[1]))
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(job,)

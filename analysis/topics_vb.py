@@ -85,7 +85,8 @@ def estep_block(
     iterations: int,
     gamma_threshold: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Variational E-step of a block of documents (gensim's ``LdaModel.inference`` loop).
+    """Variational E-step of a block of documents (gensim's ``LdaModel.inference`` loop,
+    compiled: :mod:`secnews.analysis.topics_estep`).
 
     Parameters
     ----------
@@ -109,33 +110,24 @@ def estep_block(
     sstats : numpy.ndarray
         Sufficient statistics of those terms, topics x ``len(columns)``.
     """
-    from gensim.matutils import dirichlet_expectation, mean_absolute_difference
+    from .topics_estep import estep_kernel
 
     dtype = exp_elog_beta.dtype
-    eps = np.finfo(dtype).eps
     columns, local = np.unique(block.indices, return_inverse=True)
-    beta = exp_elog_beta[:, columns]
+    beta = np.ascontiguousarray(exp_elog_beta[:, columns])
     sstats = np.zeros_like(beta)
-    counts = block.data.astype(dtype, copy=False)
     out = np.array(gamma, dtype=dtype, copy=True)
-    alpha = alpha.astype(dtype, copy=False)
-    indptr = block.indptr
-    for d in range(block.shape[0]):
-        ids = local[indptr[d] : indptr[d + 1]]
-        cts = counts[indptr[d] : indptr[d + 1]]
-        gammad = out[d, :]
-        exp_theta = np.exp(dirichlet_expectation(gammad))
-        beta_d = beta[:, ids]
-        phinorm = np.dot(exp_theta, beta_d) + eps
-        for _ in range(iterations):
-            last = gammad
-            gammad = alpha + exp_theta * np.dot(cts / phinorm, beta_d.T)
-            exp_theta = np.exp(dirichlet_expectation(gammad))
-            phinorm = np.dot(exp_theta, beta_d) + eps
-            if mean_absolute_difference(gammad, last) < gamma_threshold:
-                break
-        out[d, :] = gammad
-        sstats[:, ids] += np.outer(exp_theta, cts / phinorm)
+    estep_kernel()(
+        block.indptr.astype(np.int64, copy=False),
+        local.astype(np.int64, copy=False),
+        block.data.astype(dtype, copy=False),
+        beta,
+        out,
+        np.asarray(alpha, dtype=dtype),
+        int(iterations),
+        float(gamma_threshold),
+        sstats,
+    )
     sstats *= beta
     return out, columns, sstats
 
@@ -216,7 +208,10 @@ class _EStep:
         if n_workers <= 1:
             yield self
             return
+        from .topics_estep import compile_kernel
+
         beta = self.model.expElogbeta
+        compile_kernel(beta.dtype)  # once, here: forked workers inherit the compiled code
         memory = shared_memory.SharedMemory(create=True, size=max(beta.nbytes, 1))
         try:
             self.shared = np.ndarray(beta.shape, dtype=beta.dtype, buffer=memory.buf)

@@ -318,6 +318,10 @@ def main(argv: list[str] | None = None) -> None:
         "--chunksize", type=int, default=None, help="default engine: override chunksize"
     )
     parser.add_argument("--eta", type=float, default=None, help="default engine: override eta")
+    parser.add_argument(
+        "--iterations", type=int, default=None, help="default engine: override iterations"
+    )
+    parser.add_argument("--decay", type=float, default=None, help="default engine: override decay")
     parser.add_argument("--grid", action="store_true", help="also run the K x seed selection grid")
     parser.add_argument("--grid-passes", type=int, default=None)
     parser.add_argument(
@@ -332,6 +336,8 @@ def main(argv: list[str] | None = None) -> None:
                 ("passes", args.passes),
                 ("chunksize", args.chunksize),
                 ("eta", args.eta),
+                ("iterations", args.iterations),
+                ("decay", args.decay),
             )
             if value is not None
         }

