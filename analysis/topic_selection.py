@@ -18,12 +18,9 @@ topic diversity and seed stability, and a documented rule that recommends one K.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
-import sys
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -34,6 +31,7 @@ from scipy.optimize import linear_sum_assignment
 
 from .coherence import CoherenceScorer
 from .topics import TopicModel, TopicSettings, as_csr
+from .workers import limit_blas_threads, n_processes, process_pool
 
 __all__ = [
     "SELECTION_COLUMNS",
@@ -256,9 +254,7 @@ _WORKER_JOB: list[_GridJob] = []
 
 
 def _init_worker(job: _GridJob) -> None:
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1)  # one BLAS thread per worker: the workers share the cores
+    limit_blas_threads()
     _WORKER_JOB[:] = [job]
 
 
@@ -294,7 +290,7 @@ def _fit_grid(
     that the workers finish together."""
     from tqdm.auto import tqdm
 
-    workers = min(n_jobs if n_jobs > 0 else (os.cpu_count() or 1), len(grid))
+    workers = min(n_processes(n_jobs), len(grid))
     progress = tqdm(total=len(grid), desc="topic grid", disable=None)
     if workers <= 1:
         for k, seed in grid:
@@ -302,17 +298,12 @@ def _fit_grid(
             progress.update()
         progress.close()
         return
-    methods = multiprocessing.get_all_start_methods()
-    fork = "fork" in methods and sys.platform != "darwin"
-    context = multiprocessing.get_context("fork" if fork else "spawn")
-    if fork and job.model_settings.engine == "gensim":
+    if job.model_settings.engine == "gensim":
         from .topics_estep import compile_kernel
 
-        compile_kernel()  # once, here: the forked workers inherit the compiled E-step
+        compile_kernel()  # once, here: forked workers inherit the compiled E-step
     order = sorted(grid, key=lambda point: (-point[0], point[1]))
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(job,)
-    ) as pool:
+    with process_pool(workers, initializer=_init_worker, initargs=(job,)) as pool:
         futures = [pool.submit(_fit_in_worker, k, seed) for k, seed in order]
         for future in as_completed(futures):
             yield future.result()

@@ -19,9 +19,6 @@ order in which floating-point sums are added (tested to a tolerance).
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
-import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -32,12 +29,13 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .workers import limit_blas_threads, n_processes, process_pool
+
 __all__ = [
     "BLOCK_DOCS",
     "OnlineVBSchedule",
     "estep_block",
     "infer_gamma",
-    "n_workers",
     "train_online_vb",
 ]
 
@@ -137,9 +135,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(bow: sp.csr_matrix, beta_name: str, shape: tuple[int, int], dtype: str) -> None:
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1)  # the workers share the cores; one BLAS thread each
+    limit_blas_threads()
     memory = shared_memory.SharedMemory(name=beta_name)
     _WORKER.update(
         bow=bow, memory=memory, beta=np.ndarray(shape, dtype=np.dtype(dtype), buffer=memory.buf)
@@ -215,16 +211,8 @@ class _EStep:
         memory = shared_memory.SharedMemory(create=True, size=max(beta.nbytes, 1))
         try:
             self.shared = np.ndarray(beta.shape, dtype=beta.dtype, buffer=memory.buf)
-            methods = multiprocessing.get_all_start_methods()
-            fork = "fork" in methods and sys.platform != "darwin"
-            context = multiprocessing.get_context("fork" if fork else "spawn")
             initargs = (self.bow, memory.name, beta.shape, beta.dtype.str)
-            with ProcessPoolExecutor(
-                max_workers=n_workers,
-                mp_context=context,
-                initializer=_init_worker,
-                initargs=initargs,
-            ) as pool:
+            with process_pool(n_workers, initializer=_init_worker, initargs=initargs) as pool:
                 self.pool = pool
                 yield self
         finally:
@@ -232,11 +220,6 @@ class _EStep:
             self.shared = None
             memory.close()
             memory.unlink()
-
-
-def n_workers(workers: int) -> int:
-    """Worker processes for a ``workers`` setting (``-1`` or ``0``: one per CPU core)."""
-    return workers if workers > 0 else (os.cpu_count() or 1)
 
 
 def train_online_vb(
@@ -277,7 +260,7 @@ def train_online_vb(
     chunksize = min(n_docs, s.chunksize)
     model.state.numdocs += n_docs
     n_chunks = -(-n_docs // chunksize)
-    processes = min(n_workers(workers), -(-chunksize // BLOCK_DOCS))
+    processes = min(n_processes(workers), -(-chunksize // BLOCK_DOCS))
     progress = tqdm(total=s.passes * n_chunks, desc="LDA (chunks)", disable=None)
     with _EStep(bow, model, s).workers(processes) as estep:
         for pass_ in range(s.passes):
@@ -332,7 +315,7 @@ def infer_gamma(
     n_docs = bow.shape[0]
     if n_docs == 0:
         return np.zeros((0, model.num_topics))
-    processes = min(n_workers(workers), -(-min(chunksize, n_docs) // BLOCK_DOCS))
+    processes = min(n_processes(workers), -(-min(chunksize, n_docs) // BLOCK_DOCS))
     parts = []
     with _EStep(bow, model, schedule).workers(processes) as estep:
         for start in range(0, n_docs, chunksize):
