@@ -1,12 +1,13 @@
 """Benchmark: load the whole UN General Debate Corpus through :func:`load_folder`.
 
-Reads, decodes, unwraps (hyphenation model fitted on the whole folder first) and normalizes all
-10,952 speeches (~199 MB), once in this process (``n_jobs=1``: its CPU seconds and peak memory
-are measured exactly) and once with a worker per core (``n_jobs=-1``: wall time). Reports per
-pass the wall and CPU seconds, MB/s (bytes of the files read / wall time), documents/s and the
-peak resident memory (``resource.getrusage`` ``ru_maxrss``). Workers start from a forkserver, so
-their CPU time is not visible here; on a shared machine the single-process CPU seconds are the
-steadier figure.
+Reads, decodes, unwraps (hyphenation model fitted on the whole folder first, on the words it
+looks up: :func:`~secnews.corpus.folder_vocab.fit_hyphenation_lookups`, as ``load_folder`` does)
+and normalizes all 10,952 speeches (~199 MB), once in this process (``n_jobs=1``: its CPU seconds
+and peak memory are measured exactly) and once with a worker per core (``n_jobs=-1``: wall
+time). Reports per pass the wall and CPU seconds (this process and its finished worker
+processes), MB/s (bytes of the files read / wall time), documents/s and the peak resident
+memory (``resource.getrusage`` ``ru_maxrss``); on a shared machine the single-process CPU
+seconds are the steadier figure.
 
 Run: ``python -m benchmarks.bench_folder [--n-jobs 1,-1]`` (or through ``python -m benchmarks``).
 """
@@ -19,7 +20,8 @@ import resource
 import sys
 import time
 
-from secnews.corpus.folder import FolderSettings, fit_hyphenation, load_folder
+from secnews.corpus.folder import FolderSettings, load_folder
+from secnews.corpus.folder_vocab import fit_hyphenation_lookups
 from secnews.corpus.paths import data_dir
 from secnews.corpus.record import Article
 from secnews.corpus.tabular import LoadStats
@@ -45,7 +47,7 @@ def run(*, n_jobs: int = -1) -> dict[str, float]:
     settings = FolderSettings(n_jobs=n_jobs)
     files = sorted(str(p) for p in (root / "TXT").glob("*/*_*_*.txt"))
     cpu0, start = _cpu_seconds(), time.perf_counter()
-    model = fit_hyphenation(files, settings=settings)
+    model = fit_hyphenation_lookups(files, settings=settings)
     fit_wall, fit_cpu = time.perf_counter() - start, _cpu_seconds() - cpu0
     n_bytes = 0
     cpu1, start = _cpu_seconds(), time.perf_counter()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -227,7 +228,7 @@ def task_grid(cache: Path, passes: int | None) -> dict[str, Any]:
 
     inputs, scorer, encode_s = _inputs(cache)
     settings = TopicSettings() if passes is None else TopicSettings(passes=passes)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _cpu()
     result = run_selection(
         inputs.bow,
         inputs.vocabulary,
@@ -238,6 +239,8 @@ def task_grid(cache: Path, passes: int | None) -> dict[str, Any]:
     wall = time.perf_counter() - start
     return {
         "grid_s": round(wall, 1),
+        "grid_cpu_s": round(_cpu() - cpu_start, 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "encode_texts_s": round(encode_s, 1),
         "peak_mb": round(_peak_mb(), 0),
         "passes": settings.passes,

@@ -12,6 +12,12 @@ filled in, while the input files are hashed in a thread. The finished folder rep
 atomically (:func:`secnews.corpus.store_write.staging_dir`), so an interrupted build leaves the
 previous corpus as it was.
 
+Folder sources (the UN corpus) are loaded in worker processes, which also compute the
+per-document figures that need the whole text (``n_chars``, ``n_words``, the body key, the exact
+key and MinHash signature of the duplicate step: :class:`~secnews.corpus.build_facts.DocumentFactsMaker`)
+while the text is at hand, so this process only detects languages, scores relevance, assembles
+the rows and writes; the corpus is byte for byte the one computed here.
+
 Checks at build level, on top of each loader's own (each gives a row in ``rejects.csv``):
 
 - ``no text``: a document whose body is empty after normalization;
@@ -37,21 +43,20 @@ above names its data row in ``rejects.csv``.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import logging
 import os
-import platform
 import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from .build_dedupe import BatchSignatures, resolve_chains
+from .build_facts import FACTS_KEY, DocumentFacts, DocumentFactsMaker, stack_hashes
+from .build_settings import BuildSettings, versions
 from .build_sources import ROW_KEY, Source, iter_source
 from .build_summary import BuildSummary, SourceCounts
 from .build_util import (
@@ -71,106 +76,9 @@ __all__ = ["BuildSettings", "BuildSummary", "Source", "SourceCounts", "build_cor
 logger = logging.getLogger(__name__)
 
 _STAGE_FILE = "_stage.parquet"
+_DEFAULTS = BuildSettings()
 #: Bytes of processed batches kept in memory before they are spilled to the staging file.
 _STAGE_MEMORY = 512 * 1024 * 1024
-#: Loader kind -> (module, settings class), for the defaults written into the manifest.
-_LOADER_SETTINGS = {
-    "pagetext": (".pagetext", "PageTextSettings"),
-    "html": (".html", "HtmlSettings"),
-    "table": (".tabular", "TableSettings"),
-    "folder": (".folder", "FolderSettings"),
-}
-_VERSIONED = (
-    "secnews",
-    "numpy",
-    "pandas",
-    "pyarrow",
-    "duckdb",
-    "lingua-language-detector",
-    "rensa",
-    "trafilatura",
-    "charset-normalizer",
-    "openpyxl",
-)
-
-
-@dataclass(frozen=True)
-class BuildSettings:
-    """Settings of a build (written into ``manifest.json``).
-
-    Parameters
-    ----------
-    batch_size
-        Documents per processing batch and per Parquet row group.
-    language_id
-        Detect the language of documents whose loader did not set one.
-    language_max_chars
-        Characters of the body used for language id (cut at a word boundary). 500 characters
-        gave exactly the languages of 1,000 characters on every 10th UN speech (1,096
-        documents) at a third of lingua's cost.
-    dedupe
-        Find exact and near duplicates (``dup_of``).
-    dedupe_settings
-        Settings object of :mod:`secnews.corpus.dedupe` (``None``: its defaults).
-    relevance
-        Compute the security-policy relevance score.
-    lexicon
-        Path of the relevance lexicon (``None``: the packaged one).
-    min_year, max_year
-        ``published`` outside these years is an absurd date: the document is rejected.
-    pagetext, html, table, folder
-        Settings objects passed to each loader (``None``: the loader's defaults).
-    """
-
-    batch_size: int = 1000
-    language_id: bool = True
-    language_max_chars: int = 500
-    dedupe: bool = True
-    dedupe_settings: Any = None
-    relevance: bool = True
-    lexicon: str | None = None
-    min_year: int = 1800
-    max_year: int = 2100
-    pagetext: Any = None
-    html: Any = None
-    table: Any = None
-    folder: Any = None
-
-    def to_dict(self, *, loaders: Sequence[str] = ()) -> dict[str, Any]:
-        """JSON-ready form (nested settings dataclasses become dicts).
-
-        ``None`` dedupe settings are written as the defaults that were used, and so are the
-        ``None`` settings of the loaders named in ``loaders`` (those a build used).
-        """
-        out = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
-        if self.dedupe and self.dedupe_settings is None:
-            from .dedupe import DedupeSettings
-
-            out["dedupe_settings"] = _jsonable(DedupeSettings())
-        for kind in loaders:
-            if kind in _LOADER_SETTINGS and out.get(kind) is None:
-                module, name = _LOADER_SETTINGS[kind]
-                cls = getattr(importlib.import_module(module, __package__), name)
-                out[kind] = _jsonable(cls())
-        return out
-
-
-def _jsonable(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        to_dict = getattr(value, "to_dict", None)
-        if callable(to_dict):
-            return _jsonable(to_dict())
-        return {k: _jsonable(v) for k, v in asdict(value).items()}
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | frozenset | set):
-        items = [_jsonable(v) for v in value]
-        return sorted(items, key=str) if isinstance(value, frozenset | set) else items
-    if isinstance(value, Path):
-        return str(value)
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return repr(value)
 
 
 class _Builder:
@@ -205,6 +113,9 @@ class _Builder:
             max_memory=_STAGE_MEMORY,
         )
         self._relative = [RelativePaths(s) for s in self.sources]
+        self._facts = DocumentFactsMaker(
+            dedupe=settings.dedupe, dedupe_settings=settings.dedupe_settings
+        )
 
     # -- per document checks ----------------------------------------------------------------------
     def _check(self, article: Article) -> str | None:
@@ -242,7 +153,9 @@ class _Builder:
         self.counts[source].rejected += 1
 
     # -- batches ------------------------------------------------------------------------------------
-    def _rows(self, source: int, articles: list[Article]) -> pa.Table:
+    def _rows(
+        self, source: int, articles: list[Article], facts: list[DocumentFacts | None]
+    ) -> pa.Table:
         settings = self.settings
         relative = self._relative[source]
         rows = [article_row(a) for a in articles]
@@ -259,17 +172,28 @@ class _Builder:
                 for i, language in zip(todo, found, strict=True):
                     rows[i]["language"] = language
         texts = [document_text(r) for r in rows]
-        n_words = count_words(texts)
-        if settings.dedupe:
-            self.hashes.submit(texts)
-        # the body decides whether a document under a repeated doc_id is a copy: scrapers
-        # repeat one page under several titles (usgov-ukraine-2022 does)
-        self.body_keys.extend(
-            hashlib.blake2b(r["text"].encode("utf-8"), digest_size=16).digest() for r in rows
-        )
-        for row, text, words in zip(rows, texts, n_words, strict=True):
+        known = [f for f in facts if f is not None]
+        text_utf8 = None
+        if len(known) == len(rows):  # computed by the folder loader's workers
+            text_utf8 = [f.text_utf8 for f in known]
+            n_words = [f.n_words for f in known]
+            n_chars = [f.n_chars for f in known]
+            self.body_keys.extend(f.body_key for f in known)
+            if settings.dedupe:
+                self.hashes.add_hashed(*stack_hashes(known))
+        else:
+            n_words = count_words(texts)
+            n_chars = [len(text) for text in texts]
+            if settings.dedupe:
+                self.hashes.submit(texts)
+            # the body decides whether a document under a repeated doc_id is a copy: scrapers
+            # repeat one page under several titles (usgov-ukraine-2022 does)
+            self.body_keys.extend(
+                hashlib.blake2b(r["text"].encode("utf-8"), digest_size=16).digest() for r in rows
+            )
+        for row, text, chars, words in zip(rows, texts, n_chars, n_words, strict=True):
             row["source_path"] = relative(row["source_path"])
-            row["n_chars"] = len(text)
+            row["n_chars"] = chars
             row["n_words"] = words
             row["relevance"] = None
             original = row["doc_id"]
@@ -282,7 +206,7 @@ class _Builder:
             self.source_of[unique] = source
             self.titles[unique] = row["title"]
             self.loaders.add(row["loader"])
-        table = rows_to_table(rows)
+        table = rows_to_table(rows, text_utf8=text_utf8)
         if settings.relevance:
             start = time.perf_counter()
             # the full text is the body itself (the same object) when there is no title or
@@ -307,6 +231,7 @@ class _Builder:
     def _process(self, source: int, batch: list[LoadResult], stage: StagedTables) -> None:
         counts = self.counts[source]
         articles: list[Article] = []
+        facts: list[DocumentFacts | None] = []
         for item in batch:
             counts.n_in += 1
             self.files[source].add(item.source_path)
@@ -314,6 +239,7 @@ class _Builder:
                 self._reject(source, item)
                 continue
             row = item.meta.pop(ROW_KEY, None)
+            known = item.meta.pop(FACTS_KEY, None)
             reason = self._check(item)
             if reason is not None:
                 self._reject(source, Reject(item.source_path, reason, row))
@@ -321,9 +247,10 @@ class _Builder:
             if self.sources[source].outlet_names and item.outlet is not None:
                 item.outlet = dict(self.sources[source].outlet_names).get(item.outlet, item.outlet)
             articles.append(item)
+            facts.append(known)
         if articles:
             self._join_warm_up()
-            table = self._rows(source, articles)
+            table = self._rows(source, articles, facts)
             counts.null_dates += table.column("published").null_count
             start = time.perf_counter()
             stage.write(table)
@@ -357,6 +284,7 @@ class _Builder:
                         loader_settings=self._loader_settings(),
                         exclude=(self.target,),
                         stats=self.load_stats[number],
+                        annotate=self._facts,
                     )
                     batches = prefetch_batches(items, self.settings.batch_size)
                     while True:
@@ -498,23 +426,11 @@ class _Builder:
         self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - start
 
 
-def _versions() -> dict[str, str | None]:
-    from importlib import metadata
-
-    out: dict[str, str | None] = {"python": platform.python_version()}
-    for name in _VERSIONED:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
-    return out
-
-
 def build_corpus(
     sources: Sequence[Source],
     out: str | Path,
     *,
-    settings: BuildSettings = BuildSettings(),
+    settings: BuildSettings = _DEFAULTS,
     progress: bool | None = None,
 ) -> BuildSummary:
     """Build a corpus folder from sources (see the module docstring for the steps).
@@ -572,7 +488,7 @@ def build_corpus(
                 {k: d[k] for k in ("doc_id", "dup_of", "kind", "similarity")} for d in duplicates
             ],
             "id_collisions": builder.collisions,
-            "versions": _versions(),
+            "versions": versions(),
         }
         write_manifest(folder / MANIFEST_FILE, manifest)
         logger.info("built %s (%s): %s", target, corpus_hash[:12], os.fspath(target))

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["BatchSignatures", "resolve_chains"]
+__all__ = ["BatchSignatures", "hash_batch", "resolve_chains"]
 
 
 def _as_found(found: Any) -> dict[str, tuple[str, str, float]]:
@@ -28,10 +28,12 @@ def _as_found(found: Any) -> dict[str, tuple[str, str, float]]:
     }
 
 
-def _hash_batch(
+def hash_batch(
     texts: list[str], settings: Any
 ) -> tuple[np.ndarray, list[bytes | None], np.ndarray]:
-    """:func:`~secnews.corpus.dedupe_hash.minhash_signatures` of one batch (run in a helper)."""
+    """:func:`~secnews.corpus.dedupe_hash.minhash_signatures` of one batch of full texts with
+    the build's :class:`~secnews.corpus.dedupe.DedupeSettings` (run in a helper thread or
+    process, or in the folder loader's workers): signatures, exact keys, shingle counts."""
     from .dedupe_hash import minhash_signatures
 
     return minhash_signatures(
@@ -110,12 +112,23 @@ class BatchSignatures:
 
     def warm_up(self) -> None:
         """Import the hashing code (numpy, rensa) before the first batch needs it."""
-        _hash_batch(["warm up"], self._resolved())
+        hash_batch(["warm up"], self._resolved())
 
     def add(self, texts: Sequence[str]) -> None:
         """Hash the full texts of the next documents (in stored order), now."""
         if texts:
-            self._collect(_hash_batch(list(texts), self._resolved()))
+            self._collect(hash_batch(list(texts), self._resolved()))
+
+    def add_hashed(
+        self, signatures: np.ndarray, keys: list[bytes | None], n_shingles: np.ndarray
+    ) -> None:
+        """Add the :func:`hash_batch` results of the next documents, computed elsewhere (the
+        folder loader's workers); the order with :meth:`submit` is kept."""
+        done: Future[Any] = Future()
+        done.set_result((signatures, keys, n_shingles))
+        self._pending.append(done)
+        while len(self._pending) > self.ahead:
+            self._collect(self._pending.popleft().result())
 
     def submit(self, texts: Sequence[str]) -> None:
         """Like :meth:`add`, in the background; the order is kept."""
@@ -123,7 +136,7 @@ class BatchSignatures:
             return
         executor = self._executor()
         self._chars += sum(map(len, texts))
-        self._pending.append(executor.submit(_hash_batch, list(texts), self._resolved()))
+        self._pending.append(executor.submit(hash_batch, list(texts), self._resolved()))
         while len(self._pending) > self.ahead:
             self._collect(self._pending.popleft().result())
 

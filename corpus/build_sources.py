@@ -191,10 +191,13 @@ def _numbered(items: Iterable[LoadResult]) -> Iterator[LoadResult]:
 
 
 def _loaders(
-    source: Source, settings: Mapping[str, Any], stats: LoadStats | None = None
+    source: Source,
+    settings: Mapping[str, Any],
+    stats: LoadStats | None = None,
+    annotate: Callable[[list[Article]], None] | None = None,
 ) -> dict[str, Loader]:
     """Adapters that call each loader module with this source's options (the table and folder
-    loaders count into ``stats``)."""
+    loaders count into ``stats``; the folder loader calls ``annotate`` in its workers)."""
 
     def opts(kind: str) -> dict[str, Any]:
         value = settings.get(kind)
@@ -229,7 +232,12 @@ def _loaders(
         (root,) = files
         assert source.pattern is not None  # a folder plan needs a pattern (see _plan)
         return load_folder(
-            root, pattern=source.pattern, outlet=source.outlet, stats=stats, **opts("folder")
+            root,
+            pattern=source.pattern,
+            outlet=source.outlet,
+            stats=stats,
+            annotate=annotate,
+            **opts("folder"),
         )
 
     return {"pagetext": pagetext, "html": html, "table": table, "folder": folder}
@@ -300,6 +308,7 @@ def iter_source(
     loader_settings: Mapping[str, Any],
     exclude: Sequence[str | Path] = (),
     stats: LoadStats | None = None,
+    annotate: Callable[[list[Article]], None] | None = None,
 ) -> Iterator[LoadResult]:
     """Yield the :class:`Article` and :class:`Reject` items of a source, in deterministic order.
 
@@ -317,10 +326,13 @@ def iter_source(
         fill it themselves (unparsed dates, truncated cells, ignored files), the items of the
         other loaders and this function's own rejects are counted here. A reject made for a
         loader that raised (``loader error``) is not counted.
+    annotate
+        Passed to the folder loader, which calls it on each chunk of articles in its worker
+        processes (see :func:`~secnews.corpus.folder.load_folder`); other loaders ignore it.
 
     Articles read from a table carry their 1-based data row in ``meta[ROW_KEY]``.
     """
-    loaders = _loaders(source, loader_settings, stats)
+    loaders = _loaders(source, loader_settings, stats, annotate)
     for kind, files in _plan(source, tuple(_key(e) for e in exclude)):
         if kind in ("missing", "empty"):
             reason = "not found" if kind == "missing" else "empty folder (no files)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
@@ -188,6 +189,21 @@ class _Hasher:
         return flat, offsets
 
 
+_HASHERS = threading.local()
+
+
+def _hasher(shingle_size: int) -> _Hasher:
+    """A :class:`_Hasher` kept per thread and shingle size, so that its tables of powers are
+    computed once, not for every batch."""
+    cache: dict[int, _Hasher] | None = getattr(_HASHERS, "cache", None)
+    if cache is None:
+        cache = _HASHERS.cache = {}
+    hasher = cache.get(shingle_size)
+    if hasher is None:
+        hasher = cache[shingle_size] = _Hasher(shingle_size)
+    return hasher
+
+
 def shingle_hashes(texts: Sequence[str], *, shingle_size: int = 5) -> list[np.ndarray]:
     """Return the 64-bit shingle hashes of each text (unique, sorted).
 
@@ -306,7 +322,7 @@ def minhash_signatures(
     signatures = np.full((n_docs, width), EMPTY_DIGEST, dtype=np.uint32)
     keys: list[bytes | None] = [None] * n_docs
     n_shingles = np.zeros(n_docs, dtype=np.int64)
-    hasher = _Hasher(shingle_size)
+    hasher = _hasher(shingle_size)
     seen = 0
     disable = None if progress is None else not progress
     with tqdm(total=n_docs, unit="doc", desc="duplicates", disable=disable) as bar:

@@ -33,34 +33,36 @@ ends like the pattern's (the extension, ``.txt``); other files (``README.txt`` a
 **Text.** Each file is decoded with :func:`secnews.corpus.decode.decode_bytes` (binary, empty and
 undecodable files are rejected with its reason), unwrapped with :func:`secnews.corpus.unwrap.unwrap`
 (hard-wrapped PDF lines to paragraphs, hyphenated line breaks decided by a
-:class:`~secnews.corpus.unwrap.HyphenationModel` fitted on the whole folder in a first streaming
-pass) and normalized with :func:`secnews.corpus.normalize.normalize_text`.
+:class:`~secnews.corpus.unwrap.HyphenationModel` fitted on the whole folder first) and normalized
+with :func:`secnews.corpus.normalize.normalize_text`. The model is fitted by
+:func:`secnews.corpus.folder_vocab.fit_hyphenation_lookups` on the counts of just the words it
+will look up (the same decisions as :func:`fit_hyphenation`, on the full vocabulary, at a
+fraction of the cost).
 
 **Ids.** ``doc_id`` is :func:`~secnews.corpus.record.make_doc_id` of the outlet and the file's path
 relative to the folder (the path is the document's locator: stable, and unique even when two
 files hold the same text); ``url`` stays ``None`` unless a ``{url}`` field gives one.
 
-**Speed and memory.** Both passes run in ``n_jobs`` worker processes over chunks of files, with at
-most ``2 * n_jobs`` chunks in flight, so memory stays bounded; results are yielded in input order.
+**Speed and memory.** Every pass runs in ``n_jobs`` worker processes over chunks of files, with
+at most ``2 * n_jobs`` chunks in flight, so memory stays bounded; results are yielded in input
+order.
 """
 
 from __future__ import annotations
 
-import codecs
 import logging
-import multiprocessing
 import os
 import re
-import sys
 from collections import Counter, deque
-from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .dates import DEFAULT_MAX_YEAR, DEFAULT_MIN_YEAR, is_plausible, parse_date
 from .decode import DecodeError, decode_bytes
+from .folder_pool import chunked, n_jobs, ordered, process_pool
+from .folder_vocab import count_chunk, fit_hyphenation_lookups
 from .normalize import normalize_inline, normalize_text
 from .record import Article, LoadResult, Reject, make_doc_id
 from .tabular import LoadStats
@@ -322,40 +324,16 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(
-    outlet: str | None, settings: FolderSettings, model: HyphenationModel | None
+    outlet: str | None,
+    settings: FolderSettings,
+    model: HyphenationModel | None,
+    annotate: Callable[[list[Article]], None] | None = None,
 ) -> None:
-    _WORKER.update(outlet=outlet, settings=settings, model=model)
-
-
-def _quick_decode(data: bytes) -> str:
-    """Text for counting words only: strict UTF-8 when it works, else :func:`decode_bytes`
-    (whose checks the second pass applies to every file anyway)."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
-    if b"\x00" not in data:
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    return decode_bytes(data)[0]
-
-
-def _texts(paths: list[str]) -> Iterator[str]:
-    for path in paths:
-        try:
-            with open(path, "rb") as handle:
-                yield _quick_decode(handle.read())
-        except (DecodeError, OSError):
-            continue  # the second pass rejects it with its reason
-
-
-def _count_chunk(paths: list[str]) -> tuple[Counter[str], int]:
-    local = HyphenationModel().fit(_texts(paths))
-    return local.vocabulary_, local.n_documents_
+    _WORKER.update(outlet=outlet, settings=settings, model=model, annotate=annotate)
 
 
 def _load_chunk(items: list[tuple[str, str, dict[str, Any]]]) -> list[LoadResult]:
-    return [
+    loaded = [
         _load_one(
             path,
             rel,
@@ -366,52 +344,20 @@ def _load_chunk(items: list[tuple[str, str, dict[str, Any]]]) -> list[LoadResult
         )
         for path, rel, fields in items
     ]
-
-
-def _pool(jobs: int, start_method: str | None, *initargs: Any) -> ProcessPoolExecutor:
-    """A process pool; ``start_method`` ``None`` means ``fork`` where it exists (workers start
-    at once and scripts need no ``if __name__ == "__main__"`` guard; the workers only run pure
-    Python code, so no lock held by a thread of the caller can block them), else the default."""
-    methods = multiprocessing.get_all_start_methods()
-    if start_method is None:
-        start_method = "fork" if "fork" in methods and sys.platform != "darwin" else None
-    context = multiprocessing.get_context(start_method)
-    if initargs:
-        return ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=initargs
-        )
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
-
-
-def _n_jobs(n_jobs: int) -> int:
-    cpus = os.cpu_count() or 1
-    return cpus if n_jobs < 1 else min(n_jobs, cpus)
-
-
-def _chunks(items: list[Any], size: int) -> list[list[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), max(1, size))]
-
-
-def _ordered(pool: ProcessPoolExecutor, fn: Any, chunks: list[Any], window: int) -> Iterator[Any]:
-    """Run ``fn`` over ``chunks`` in the pool with at most ``window`` in flight, in order."""
-    pending: deque[Future[Any]] = deque()
-    remaining = iter(chunks)
-    for chunk in remaining:
-        pending.append(pool.submit(fn, chunk))
-        if len(pending) >= window:
-            break
-    while pending:
-        result = pending.popleft().result()
-        following = next(remaining, None)
-        if following is not None:
-            pending.append(pool.submit(fn, following))
-        yield result
+    annotate = _WORKER.get("annotate")
+    if annotate is not None:
+        annotate([item for item in loaded if isinstance(item, Article)])
+    return loaded
 
 
 def fit_hyphenation(
     paths: list[str], *, settings: FolderSettings = FolderSettings()
 ) -> HyphenationModel:
-    """Fit the hyphenation model of a folder's files (the first pass of :func:`load_folder`).
+    """Fit the hyphenation model of a folder's files on their full vocabulary.
+
+    :func:`load_folder` uses :func:`~secnews.corpus.folder_vocab.fit_hyphenation_lookups`,
+    which counts only the words the model looks up (the same decisions, tested on the UN
+    corpus); this one keeps every word's count (``vocabulary_``) for other uses.
 
     Parameters
     ----------
@@ -424,18 +370,18 @@ def fit_hyphenation(
 
     model = HyphenationModel(min_count=settings.min_count)
     model.add_counts({}, n_documents=0)
-    chunks = _chunks(paths, 4 * settings.chunk_size)  # fewer, larger counts to merge
-    jobs = _n_jobs(settings.n_jobs)
+    chunks = chunked(paths, 4 * settings.chunk_size)  # fewer, larger counts to merge
+    jobs = n_jobs(settings.n_jobs)
     with tqdm(total=len(paths), unit="file", desc="vocabulary", disable=None) as bar:
         if jobs == 1 or len(chunks) < 2:
-            results: Iterator[tuple[Counter[str], int]] = map(_count_chunk, chunks)
+            results: Iterator[tuple[Counter[str], int]] = map(count_chunk, chunks)
             for (counts, n), chunk in zip(results, chunks, strict=True):
                 model.add_counts(counts, n_documents=n)
                 bar.update(len(chunk))
             return model
-        with _pool(jobs, settings.start_method) as pool:
+        with process_pool(jobs, settings.start_method) as pool:
             for (counts, n), chunk in zip(
-                _ordered(pool, _count_chunk, chunks, 2 * jobs), chunks, strict=True
+                ordered(pool, count_chunk, chunks, 2 * jobs), chunks, strict=True
             ):
                 model.add_counts(counts, n_documents=n)
                 bar.update(len(chunk))
@@ -450,6 +396,7 @@ def load_folder(
     outlet: str | None = None,
     model: HyphenationModel | None = None,
     stats: LoadStats | None = None,
+    annotate: Callable[[list[Article]], None] | None = None,
 ) -> Iterator[LoadResult]:
     """Load every file of a folder whose metadata lives in its path.
 
@@ -467,6 +414,11 @@ def load_folder(
         A fitted hyphenation model to use instead of fitting one on this folder.
     stats
         Filled in while loading: documents in, kept, rejected, ignored files, null dates.
+    annotate
+        Called in the worker processes with the articles of each chunk of files, after they
+        are loaded (a build computes per-document figures there, see
+        :class:`~secnews.corpus.build_facts.DocumentFactsMaker`); it must be picklable when
+        the start method is not ``fork``.
 
     Yields
     ------
@@ -495,17 +447,18 @@ def load_folder(
             matched.append(item)
             order.append(item)
     if settings.unwrap and settings.hyphenation and model is None and matched:
-        model = fit_hyphenation([p for p, _, _ in matched], settings=settings)
-    jobs = _n_jobs(settings.n_jobs)
-    chunks = _chunks(matched, settings.chunk_size)
+        model = fit_hyphenation_lookups([p for p, _, _ in matched], settings=settings)
+    jobs = n_jobs(settings.n_jobs)
+    chunks = chunked(matched, settings.chunk_size)
     with tqdm(total=len(order), unit="file", desc="folder", disable=None) as bar:
         if jobs == 1 or len(chunks) < 2:
-            _init_worker(outlet, settings, model)
+            _init_worker(outlet, settings, model, annotate)
             results: Iterator[list[LoadResult]] = map(_load_chunk, chunks)
             yield from _merge(order, results, stats, bar)
             return
-        with _pool(jobs, settings.start_method, outlet, settings, model) as pool:
-            yield from _merge(order, _ordered(pool, _load_chunk, chunks, 2 * jobs), stats, bar)
+        initargs = (outlet, settings, model, annotate)
+        with process_pool(jobs, settings.start_method, _init_worker, initargs) as pool:
+            yield from _merge(order, ordered(pool, _load_chunk, chunks, 2 * jobs), stats, bar)
 
 
 def _merge(

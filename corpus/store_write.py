@@ -24,6 +24,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -138,7 +139,11 @@ class ArticleWriter:
     def __init__(self, path: str | Path, *, row_group_size: int = 1000) -> None:
         self.path = Path(path)
         self.row_group_size = row_group_size
-        self.hasher = ContentHasher()
+        self._hasher = ContentHasher()
+        # the content hash runs in a thread while the next row group is compressed (both
+        # release the GIL); one thread keeps the order of the updates
+        self._hashing: ThreadPoolExecutor | None = None
+        self._pending: list[Future[None]] = []
         self._writer: pq.ParquetWriter | None = pq.ParquetWriter(
             str(self.path),
             ARTICLES_SCHEMA,
@@ -157,14 +162,34 @@ class ArticleWriter:
         if table.num_rows == 0:
             return
         table = table.select(list(STORE_COLUMNS)).cast(ARTICLES_SCHEMA)
+        if self._hashing is None:
+            self._hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="secnews-hash")
+        self._pending.append(self._hashing.submit(self._hasher.update, table))
         self._writer.write_table(table, row_group_size=self.row_group_size)
-        self.hasher.update(table)
+        self._wait(keep=1)
+
+    @property
+    def hasher(self) -> ContentHasher:
+        """The :class:`ContentHasher` of the rows written so far (waits for its updates)."""
+        self._wait()
+        return self._hasher
+
+    def _wait(self, keep: int = 0) -> None:
+        """Finish the hash updates but the last ``keep`` (errors are raised here)."""
+        while len(self._pending) > keep:
+            self._pending.pop(0).result()
 
     def close(self) -> None:
         """Finish the file (an empty corpus still gets a valid file with the schema)."""
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        try:
+            self._wait()
+        finally:
+            if self._hashing is not None:
+                self._hashing.shutdown(wait=True, cancel_futures=True)
+                self._hashing = None
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
 
     def __enter__(self) -> ArticleWriter:
         return self

@@ -35,14 +35,18 @@ line, as in the early UN sessions) and every line that ends in terminal punctuat
 capitalised line ends a paragraph, whatever its length. Every other line break is a soft wrap and
 becomes a space.
 
-The rules are regular expressions over the whole text; Python code runs only at the candidate
-line ends (a hyphen before a line break, terminal punctuation before a capital), never once per
-line, so unwrapping runs at about the speed of the ``re`` module (2.4 CPU seconds for the 199 MB
-of the UN corpus, measured on a shared machine).
+The rules are regular expressions over the whole text; Python code runs only at the hyphens
+before a line break, never once per line or sentence (the paragraph ends of rule 2 are marked
+by two substitutions with literal replacements), so unwrapping runs at about the speed of the
+``re`` module (1.7 CPU seconds for the 199 MB of the UN corpus, measured on a shared machine).
+
+:func:`hyphenation_lookups` lists the words a model may look up in a text, so that a folder's
+model can be fitted on just those words (:mod:`secnews.corpus.folder_vocab`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -50,7 +54,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["HyphenationModel", "UnwrapSettings", "count_words", "unwrap"]
+__all__ = [
+    "HyphenationModel",
+    "UnwrapSettings",
+    "count_words",
+    "hyphenation_lookups",
+    "unwrap",
+]
 
 # Punctuation stripped from both ends of a white-space token before it is counted as a word.
 _EDGE_PUNCTUATION = "\"'()[]{}<>.,;:!?*/\\|_~`^@#$%&+=\u2026\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u201a\u2039\u203a\u2014\u2013-"
@@ -63,9 +73,16 @@ _BLANK_LINES = re.compile(r"\n\n+")
 _UPPER = "A-Z0-9\u00c0-\u00de\u0391-\u03a9\u0400-\u042f"
 _OPENING = "-\u2013\u2014\u2022\"'\u201c\u2018\u00ab(\\["
 _CANDIDATE = re.compile(rf"[.!?:;][\"'\u201d\u2019\u00bb)\]]?\n(?=([ \t]*)[{_OPENING}]?[{_UPPER}])")
+# The line breaks of _CANDIDATE, matched on the line break itself (fixed-width look-behinds for
+# the punctuation), so that a literal replacement can mark them.
+_CANDIDATE_BREAK = re.compile(
+    rf"\n(?:(?<=[.!?:;]\n)|(?<=[.!?:;][\"'\u201d\u2019\u00bb)\]]\n))(?=[ \t]*[{_OPENING}]?[{_UPPER}])"
+)
 _INDENTED_LINE = re.compile(r"\n[ \t]+\S")
 _MARKED = re.compile(r"\x00\n[ \t]*")
 _SOFT = re.compile(r"\n[ \t]*")
+# A hyphen before a line end once trailing white space and NUL are gone (see ``_prepare``).
+_MAYBE_BREAK = re.compile(r"-[\s\x00]*[\n\r\x0b\x0c]")
 
 
 def _fold(raw: Counter[str], into: Counter[str]) -> None:
@@ -249,7 +266,31 @@ def _line_width(lines: list[str], quantile: float) -> int:
 
 
 def _mark_boundaries(text: str, *, limit: int | None, indent: bool) -> str:
-    """Put ``\\x00`` before each line break that ends a paragraph (rule 2 of the module doc)."""
+    """Put ``\\x00`` before each line break that ends a paragraph (rule 2 of the module doc).
+
+    Two substitutions with literal replacements, run by the ``re`` module without a Python call
+    per match: every candidate line break gets a mark (``\\x01``), then the marks of full lines
+    (``limit`` characters or more before the mark, no line break among them) are removed,
+    except before an indented line when ``indent``. Texts that hold ``\\x01`` themselves take
+    :func:`_mark_boundaries_loop`, the reference (same result, tested)."""
+    if "\x01" in text:
+        return _mark_boundaries_loop(text, limit=limit, indent=indent)
+    marked = _CANDIDATE_BREAK.sub("\x01\n", text)
+    if limit is not None:
+        marked = _full_line_mark(limit, indent).sub("", marked)
+    return marked.replace("\x01", "\x00")
+
+
+@functools.lru_cache(maxsize=1024)
+def _full_line_mark(limit: int, indent: bool) -> re.Pattern[str]:
+    """A mark after at least ``limit`` characters of its line (not before an indented line when
+    ``indent``)."""
+    after = r"(?!\n[ \t])" if indent else ""
+    return re.compile(rf"\x01(?<=[^\n]{{{limit}}}\x01){after}")
+
+
+def _mark_boundaries_loop(text: str, *, limit: int | None, indent: bool) -> str:
+    """:func:`_mark_boundaries` with a Python step per candidate line break."""
     pieces: list[str] = []
     last = 0
     for match in _CANDIDATE.finditer(text):
@@ -264,6 +305,60 @@ def _mark_boundaries(text: str, *, limit: int | None, indent: bool) -> str:
         return text
     pieces.append(text[last:])
     return "".join(pieces)
+
+
+def _prepare(text: str) -> tuple[list[str], str]:
+    """Line ends to ``\\n``, NUL removed, vertical tab and form feed to ``\\n``, every line
+    stripped on the right: the lines and the text :func:`unwrap` works on."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for control in ("\x00", "\x0b", "\x0c"):
+        if control in text:
+            text = text.replace(control, "" if control == "\x00" else "\n")
+    lines = list(map(str.rstrip, text.split("\n")))
+    return lines, "\n".join(lines)
+
+
+class _Lookups(HyphenationModel):
+    """Records the words :meth:`HyphenationModel.joiner` could look up (never decides)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: set[str] = set()
+
+    def joiner(self, left: str, right: str) -> str:
+        low_left, low_right = left.lower(), right.lower()
+        self.words.add(low_left + low_right)
+        self.words.add(f"{low_left}-{low_right}")
+        return "-"
+
+
+def hyphenation_lookups(text: str) -> set[str]:
+    """The words a :class:`HyphenationModel` may look up when :func:`unwrap` unwraps ``text``.
+
+    For every word split across a line break (``left-⏎right``), the joined form and the
+    hyphenated form, lower-cased (also for breaks decided without the vocabulary, so the set is
+    a superset). A model whose vocabulary holds the counts of just these words (for every text
+    of a folder) unwraps the texts exactly as the model fitted on the full vocabulary does.
+
+    Parameters
+    ----------
+    text
+        Decoded text, as passed to :func:`unwrap`.
+
+    Returns
+    -------
+    set of str
+        The words (empty when the text has no hyphen at a line end).
+    """
+    if _MAYBE_BREAK.search(text) is None:  # cheap test: most texts need no line split
+        return set()
+    _lines, prepared = _prepare(text)
+    if "-\n" not in prepared:
+        return set()
+    recorder = _Lookups()
+    _rejoin(prepared, recorder)
+    return recorder.words
 
 
 def unwrap(
@@ -289,14 +384,8 @@ def unwrap(
         Paragraphs separated by one blank line (``\\n\\n``); lines inside a paragraph joined by a
         space. Other white space is left for :func:`~secnews.corpus.normalize.normalize_text`.
     """
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    for control in ("\x00", "\x0b", "\x0c"):
-        if control in text:
-            text = text.replace(control, "" if control == "\x00" else "\n")
-    lines = list(map(str.rstrip, text.split("\n")))
+    lines, text = _prepare(text)
     width = _line_width(lines, settings.width_quantile)
-    text = "\n".join(lines)
     if "-\n" in text:
         text = _rejoin(text, model)
     text = _BLANK_LINES.sub("\x00\n", text)
