@@ -41,6 +41,18 @@ def estep_kernel() -> Any:
     psi = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double)(address)
 
     @numba.njit(nogil=True, fastmath={"reassoc", "contract"})
+    def refresh(g, beta_d, n, theta, phinorm, eps):  # type: ignore[no-untyped-def]
+        """theta = exp(E[log theta]) = exp(psi(gamma_k) - psi(sum gamma)); phinorm = theta . beta."""
+        psi_total = psi(g.sum())
+        for k in range(theta.shape[0]):
+            theta[k] = np.exp(psi(g[k]) - psi_total)
+        phinorm[:n] = 0
+        for k in range(theta.shape[0]):
+            for j in range(n):
+                phinorm[j] += theta[k] * beta_d[k, j]
+        phinorm[:n] += eps
+
+    @numba.njit(nogil=True, fastmath={"reassoc", "contract"})
     def kernel(indptr, local, counts, beta, gamma, alpha, iterations, threshold, sstats):  # type: ignore[no-untyped-def]
         n_topics = beta.shape[0]
         dtype = beta.dtype
@@ -60,15 +72,7 @@ def estep_kernel() -> Any:
                 for j in range(n):
                     beta_d[k, j] = beta[k, local[lo + j]]
                 g[k] = gamma[d, k]
-            # exp(E[log theta]) = exp(psi(gamma_k) - psi(sum gamma)), then phinorm.
-            psi_total = psi(g.sum())
-            for k in range(n_topics):
-                theta[k] = np.exp(psi(g[k]) - psi_total)
-            phinorm[:n] = 0
-            for k in range(n_topics):
-                for j in range(n):
-                    phinorm[j] += theta[k] * beta_d[k, j]
-            phinorm[:n] += eps
+            refresh(g, beta_d, n, theta, phinorm, eps)
             for _ in range(iterations):
                 for j in range(n):
                     ratio[j] = counts[lo + j] / phinorm[j]
@@ -80,14 +84,7 @@ def estep_kernel() -> Any:
                     old = g[k]
                     g[k] = alpha[k] + theta[k] * acc
                     change += abs(g[k] - old)
-                psi_total = psi(g.sum())
-                for k in range(n_topics):
-                    theta[k] = np.exp(psi(g[k]) - psi_total)
-                phinorm[:n] = 0
-                for k in range(n_topics):
-                    for j in range(n):
-                        phinorm[j] += theta[k] * beta_d[k, j]
-                phinorm[:n] += eps
+                refresh(g, beta_d, n, theta, phinorm, eps)
                 if change / n_topics < threshold:
                     break
             for k in range(n_topics):
