@@ -378,6 +378,10 @@ class InteractiveFrame:
         self.path = Path(path)
         self.title = title
 
+    def __repr__(self) -> str:
+        # The plain-text output stored in notebooks: no memory address, so reruns are identical.
+        return f"InteractiveFrame({self.path.name!r}, title={self.title!r})"
+
     def _repr_html_(self) -> str:
         import html
 

@@ -273,10 +273,20 @@ class GensimEngine:
         return _normalize_rows(gamma)
 
     def save(self, native: Any, folder: Path) -> list[Path]:
-        """gensim's own format (``model.gensim`` plus its ``.state``/``.expElogbeta.npy``...)."""
+        """gensim's own format (``model.gensim`` plus its ``.state``/``.expElogbeta.npy``...).
+
+        gensim's lifecycle log (events with the time of day) is switched off, so that the same
+        model gives the same bytes in every run; the manifest beside the model records its
+        provenance.
+        """
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / "model.gensim"
-        native.save(str(target))
+        for part in (native, native.state):
+            part.lifecycle_events = None
+        # ``ignore=()``: gensim's own fixed list of unpickled parts ('state', 'dispatcher',
+        # 'id2word', all saved apart or rebuilt); a non-empty ``ignore`` goes through a set,
+        # whose order changes with Python's string hashing from run to run.
+        native.save(str(target), ignore=())
         return sorted(p for p in folder.iterdir() if p.name.startswith("model.gensim"))
 
 

@@ -112,3 +112,15 @@ def test_code_cells_are_hidden_by_default_and_shown_on_request(notebook_project:
     shown = notebook_to_html(notebook, title="t", hide_code=False)
     assert "from matplotlib.figure import Figure" not in hidden
     assert "Figure" in shown and "import" in shown
+
+
+def test_interactive_frame_text_output_has_no_memory_address(tmp_path: Path) -> None:
+    """Notebooks store the plain-text repr beside the HTML; it must not change between runs."""
+    from secnews.analysis.report import InteractiveFrame
+
+    page = tmp_path / "map.html"
+    page.write_text("<p>map</p>", encoding="utf-8")
+    frame = InteractiveFrame(page, title="Topic map")
+    assert repr(frame) == "InteractiveFrame('map.html', title='Topic map')"
+    assert repr(frame) == repr(InteractiveFrame(page, title="Topic map"))
+    assert 'srcdoc="&lt;p&gt;map&lt;/p&gt;"' in frame._repr_html_()

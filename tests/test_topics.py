@@ -142,6 +142,8 @@ def test_run_writes_identical_bytes_for_the_same_seed(
         "prevalence_period.csv",
         "manifest.json",
         "topic_map.html",
+        "model/model.gensim",  # gensim's pickles too (its lifecycle log holds the time of day)
+        "model/model.gensim.state",
     ):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert first == second

@@ -159,3 +159,35 @@ def test_saved_model_is_plain_gensim(inputs: TopicInputs, tmp_path: Path) -> Non
         model.topic_word_,
         rtol=1e-6,
     )
+
+
+def test_saved_model_bytes_do_not_depend_on_the_hash_seed() -> None:
+    """gensim's files, written by two interpreters with different string hashing, are equal
+    byte for byte (a set in gensim's ``save`` and its dated lifecycle log once made them
+    differ)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, pathlib, sys, tempfile\n"
+        "import numpy as np, scipy.sparse as sp\n"
+        "from secnews.analysis.topics import TopicModel, TopicSettings\n"
+        "bow = sp.csr_matrix(np.random.default_rng(0).poisson(0.3, (60, 40)))\n"
+        "model = TopicModel(TopicSettings(k=3, passes=1, workers=1))\n"
+        "model.fit(bow, [f'w{i}' for i in range(40)])\n"
+        "files = model.save_native(pathlib.Path(tempfile.mkdtemp()))\n"
+        "print(sorted((f.name, hashlib.sha256(f.read_bytes()).hexdigest()) for f in files))\n"
+    )
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert "model.gensim.state" in outputs[0]
+    assert outputs[0] == outputs[1]
