@@ -64,8 +64,9 @@ class TopicSettings:
     iterations : int
         Maximum E-step iterations per document (gensim). The default, 1000, lets the E-step run
         until ``gamma_threshold`` is met; gensim's own default (50) stops long documents (UN
-        speeches) short, and on the UN corpus at K=50 that costs a fifth of the c_npmi after
-        ten passes (0.041 against 0.051, ``benchmarks/bench_topics.py``).
+        speeches) short. On the UN corpus at K=50 (``benchmarks/bench_topics.py``), c_npmi after
+        ten passes is 0.051 against 0.035 with 50 iterations, which peak at 0.042 after five
+        passes and then fall back; 50 iterations take half the time.
     chunksize : int
         Documents per online update (gensim, sklearn online batch size).
     update_every : int
