@@ -25,6 +25,8 @@ from collections.abc import Collection, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from .keyness import g2_from_margins
+
 __all__ = ["collocations"]
 
 
@@ -90,18 +92,10 @@ def collocations(
     o11 = np.array([c[2] for c in chosen], dtype=float)
     r1 = np.array([first[w] for w in w1s], dtype=float)
     c1 = np.array([second[w] for w in w2s], dtype=float)
-    o12, o21 = r1 - o11, c1 - o11
-    o22 = n - o11 - o12 - o21
-    r2, c2 = n - r1, n - c1
-    e11, e12, e21, e22 = r1 * c1 / n, r1 * c2 / n, r2 * c1 / n, r2 * c2 / n
+    e11 = r1 * c1 / n
     pmi = np.log2(o11 / e11)
     npmi = pmi / -np.log2(o11 / n)
-
-    def term(o: np.ndarray, e: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(o > 0, o * np.log(o / e), 0.0)
-
-    g2 = 2.0 * (term(o11, e11) + term(o12, e12) + term(o21, e21) + term(o22, e22))
+    g2 = g2_from_margins(o11, r1, c1, n)
     g2 = np.where(o11 < e11, -g2, g2)  # signed like keyness: repelling pairs are negative
     out = pd.DataFrame(
         {

@@ -46,6 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .keyness import g2_from_margins
+
 __all__ = [
     "EDGE_COLUMNS",
     "CooccurrenceSettings",
@@ -151,16 +153,7 @@ def pair_measures(
         denom = -np.log2(n11 / total)
         npmi = np.where(denom > 0, pmi / np.where(denom > 0, denom, 1.0), 1.0)
         jaccard = n11 / (n1 + n2 - n11)
-        observed = [n11, n1 - n11, n2 - n11, total - n1 - n2 + n11]
-        rows = [n1, n1, total - n1, total - n1]
-        cols = [n2, total - n2, n2, total - n2]
-        llr = np.zeros_like(n11)
-        for o, r, c in zip(observed, rows, cols, strict=True):
-            e = r * c / total
-            llr += np.where(
-                o > 0, o * np.log(np.where(o > 0, o, 1.0) / np.where(e > 0, e, 1.0)), 0.0
-            )
-        llr = 2.0 * llr
+    llr = g2_from_margins(n11, n1, n2, total)
     return {
         "pmi": pmi,
         "npmi": npmi,

@@ -44,6 +44,7 @@ __all__ = [
     "KeynessSettings",
     "chi2_statistic",
     "dp_dispersion",
+    "g2_from_margins",
     "g2_statistic",
     "keyness",
     "keyness_groups",
@@ -127,6 +128,43 @@ def _williams_q(a: FloatArray, b: FloatArray, c: FloatArray, d: FloatArray) -> F
     with np.errstate(divide="ignore", invalid="ignore"):
         q = 1.0 + (n / (a + b) + n / (c + d) - 1.0) * (n / (a + c) + n / (b + d) - 1.0) / (6.0 * n)
     return np.where(a * b * c * d == 0, 1.0, q)
+
+
+def g2_from_margins(
+    o11: npt.ArrayLike, row1: npt.ArrayLike, col1: npt.ArrayLike, n: float
+) -> FloatArray:
+    """Unsigned log-likelihood ratio G² = 2 Σ O ln(O / E) of 2x2 tables given by their margins,
+    without continuity correction (empty cells add 0).
+
+    Parameters
+    ----------
+    o11
+        Count of the cell in row 1 and column 1 of each table.
+    row1, col1
+        Totals of row 1 and of column 1.
+    n
+        Grand total, the same for every table.
+
+    Returns
+    -------
+    numpy.ndarray
+        G² of each table (Dunning 1993); collocations and entity co-occurrence use it.
+    """
+    o11 = np.asarray(o11, dtype=float)
+    row1 = np.asarray(row1, dtype=float)
+    col1 = np.asarray(col1, dtype=float)
+    total = float(n)
+    observed = (o11, row1 - o11, col1 - o11, total - row1 - col1 + o11)
+    rows = (row1, row1, total - row1, total - row1)
+    cols = (col1, total - col1, col1, total - col1)
+    g2 = np.zeros_like(o11)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for o, r, c in zip(observed, rows, cols, strict=True):
+            e = r * c / total
+            g2 += np.where(
+                o > 0, o * np.log(np.where(o > 0, o, 1.0) / np.where(e > 0, e, 1.0)), 0.0
+            )
+    return 2.0 * g2
 
 
 def g2_statistic(

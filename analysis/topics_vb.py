@@ -224,6 +224,11 @@ class _EStep:
             memory.unlink()
 
 
+def _rho(model: Any, schedule: OnlineVBSchedule, pass_: int, chunksize: int) -> float:
+    """gensim's learning rate: ``(offset + pass + updates / chunksize) ** -decay``."""
+    return float(pow(schedule.offset + pass_ + model.num_updates / chunksize, -schedule.decay))
+
+
 def train_online_vb(
     model: Any,
     bow: sp.csr_matrix,
@@ -266,10 +271,6 @@ def train_online_vb(
     progress = tqdm(total=s.passes * n_chunks, desc="LDA (chunks)", disable=None)
     with _EStep(bow, model, s).workers(processes) as estep:
         for pass_ in range(s.passes):
-
-            def rho(pass_: int = pass_) -> float:
-                return float(pow(s.offset + pass_ + (model.num_updates / chunksize), -s.decay))
-
             other = LdaState(model.eta, model.state.sstats.shape, model.dtype)
             dirty = False
             for chunk_no, start in enumerate(range(0, n_docs, chunksize)):
@@ -280,15 +281,15 @@ def train_online_vb(
                 other.sstats += sstats
                 other.numdocs += gamma.shape[0]
                 if model.optimize_alpha:
-                    model.update_alpha(gamma, rho())
+                    model.update_alpha(gamma, _rho(model, s, pass_, chunksize))
                 dirty = True
                 if s.update_every and (chunk_no + 1) % s.update_every == 0:
-                    model.do_mstep(rho(), other, pass_ > 0)
+                    model.do_mstep(_rho(model, s, pass_, chunksize), other, pass_ > 0)
                     other = LdaState(model.eta, model.state.sstats.shape, model.dtype)
                     dirty = False
                 progress.update()
             if dirty:
-                model.do_mstep(rho(), other, pass_ > 0)
+                model.do_mstep(_rho(model, s, pass_, chunksize), other, pass_ > 0)
             if on_pass is not None:
                 on_pass(pass_, model)
     progress.close()

@@ -14,6 +14,7 @@ from secnews.analysis.keyness import (
     KeynessSettings,
     chi2_statistic,
     dp_dispersion,
+    g2_from_margins,
     g2_statistic,
     keyness,
     keyness_groups,
@@ -246,3 +247,18 @@ def test_press_keyness_shows_each_sides_framing(
     assert (table["g2"].diff().dropna() <= 0).all()
     assert (table["log_ratio_low"] <= table["log_ratio"] + 1e-9).all()
     assert (table["log_ratio"] <= table["log_ratio_high"] + 1e-9).all()
+
+
+def test_g2_from_margins_equals_scipy_and_a_hand_value() -> None:
+    """The unsigned G² shared by collocations and co-occurrence: scipy's log-likelihood
+    statistic without correction, and by hand for one table (empty cells included)."""
+    tables = [(10, 20, 30, 940), (3, 0, 0, 97), (0, 5, 7, 88), (50, 50, 50, 50)]
+    got = [g2_from_margins([a], [a + b], [a + c], a + b + c + d)[0] for a, b, c, d in tables]
+    for (a, b, c, d), value in zip(tables, got, strict=True):
+        expected = chi2_contingency(
+            [[a, b], [c, d]], correction=False, lambda_="log-likelihood"
+        ).statistic
+        assert value == pytest.approx(expected, rel=1e-12)
+    # (3, 0 / 0, 97): 2 (3 ln(3 * 100 / (3 * 3)) + 97 ln(97 * 100 / (97 * 97)))
+    by_hand = 2 * (3 * math.log(100 / 3) + 97 * math.log(100 / 97))
+    assert got[1] == pytest.approx(by_hand, rel=1e-12)
