@@ -301,6 +301,7 @@ def run_topics(
             "final_model": model_settings.to_dict(),
             "n_documents": len(inputs.doc_ids),
             "n_terms": len(inputs.vocabulary),
+            "n_unreachable_terms": int(model.unreachable_terms_.size),
             "coherence": {m: float(np.mean(v)) for m, v in coherence.items()},
             "versions": package_versions(TOPIC_PACKAGES),
             **dict(provenance or {}),

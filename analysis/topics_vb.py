@@ -39,6 +39,7 @@ __all__ = [
     "estep_block",
     "infer_gamma",
     "train_online_vb",
+    "unreachable_terms",
 ]
 
 logger = logging.getLogger(__name__)
@@ -326,3 +327,15 @@ def infer_gamma(
             gamma0 = rng.gamma(100.0, 1.0 / 100.0, (rows.size, model.num_topics))
             parts.append(estep.run(rows, gamma0.astype(model.dtype, copy=False))[0])
     return np.vstack(parts)
+
+
+def unreachable_terms(exp_elog_beta: np.ndarray) -> np.ndarray:
+    """Ids of the terms whose ``exp(E[log beta])`` is 0 in every topic.
+
+    The E-step weighs a term's tokens by these values, so such a term can neither shape a
+    document's topics nor enter a topic again: it stays out of the model for good. With a small
+    ``eta`` it happens to every term absent from the first chunk, because gensim's first M-step
+    (learning rate 1) leaves such terms at ``lambda = eta``, and ``exp(psi(eta) - psi(sum lambda))``
+    underflows to 0 in float32 for ``eta`` below about 0.011.
+    """
+    return np.flatnonzero(~np.any(np.asarray(exp_elog_beta) > 0, axis=0)).astype(np.int64)

@@ -6,7 +6,9 @@ Side by side, each in its own child process (so peak memory is per engine): the 
 wall time of the fit, peak resident memory of the process, and c_npmi of the top-20 words
 (window 10, computed by :mod:`secnews.analysis.coherence`). The default engine and tomotopy also
 report c_npmi at intermediate passes/iterations (time-to-quality curves; the evaluation time is
-excluded from their clocks).
+excluded from their clocks). Every engine runs with each of ``--seeds`` (default 0, 1, 2): the
+c_npmi of one seed varies by several thousandths, so the race "default engine vs tomotopy" is
+printed per seed and on the mean curves of the seeds.
 
 Coherence: the fast implementation against gensim ``CoherenceModel`` on the same topics (value
 difference and time). Grid: the selection grid K in 10..50 x 3 seeds (``--grid``).
@@ -72,9 +74,14 @@ def _npmi(scorer: Any, topic_word: np.ndarray) -> float:
 
 
 def task_fit(
-    engine: str, cache: Path, k: int, tomotopy_iters: int, overrides: dict[str, Any] | None = None
+    engine: str,
+    cache: Path,
+    k: int,
+    tomotopy_iters: int,
+    overrides: dict[str, Any] | None = None,
+    seed: int = 0,
 ) -> dict[str, Any]:
-    """Fit one engine at K and measure it (run in a child process)."""
+    """Fit one engine at K with one seed and measure it (run in a child process)."""
     inputs, scorer, _ = _inputs(cache)
     base_mb = _peak_mb()
     curve: list[tuple[float, float]] = []
@@ -83,7 +90,7 @@ def task_fit(
     if engine == "default":
         from secnews.analysis.topics import GensimEngine, TopicSettings
 
-        settings = TopicSettings(k=k).replace(**(overrides or {}))
+        settings = TopicSettings(k=k, random_state=seed).replace(**(overrides or {}))
         clock = {"eval": 0.0, "eval_cpu": 0.0}
 
         def on_pass(_pass: int, native: Any) -> None:
@@ -99,7 +106,12 @@ def task_fit(
         )
         wall = time.perf_counter() - start - clock["eval"]
         cpu = _cpu() - cpu_start - clock["eval_cpu"]
-        detail = settings.to_dict()
+        from secnews.analysis.topics_vb import unreachable_terms
+
+        detail = {
+            **settings.to_dict(),
+            "unreachable_terms": int(unreachable_terms(_native.expElogbeta).size),
+        }
     elif engine == "gensim-plain":
         from gensim.matutils import Sparse2Corpus
         from gensim.models import LdaModel
@@ -108,7 +120,7 @@ def task_fit(
             Sparse2Corpus(inputs.bow, documents_columns=False),
             num_topics=k,
             id2word=dict(enumerate(inputs.vocabulary)),
-            random_state=0,
+            random_state=seed,
         )
         wall = time.perf_counter() - start
         cpu = _cpu() - cpu_start
@@ -119,7 +131,7 @@ def task_fit(
 
         from secnews.analysis.topics_engines import _tomotopy_words
 
-        mdl = tp.LDAModel(k=k, alpha=0.1, eta=0.01, seed=0)
+        mdl = tp.LDAModel(k=k, alpha=0.1, eta=0.01, seed=seed)
         for i in range(inputs.bow.shape[0]):
             words = _tomotopy_words(inputs.bow[i], inputs.vocabulary)
             if words:
@@ -155,6 +167,7 @@ def task_fit(
     return {
         "engine": engine,
         "k": k,
+        "seed": seed,
         "fit_s": round(wall, 1),
         "fit_cpu_s": round(cpu, 1),
         "peak_mb": round(_peak_mb(), 0),
@@ -284,6 +297,18 @@ def race(default: dict[str, Any], tomotopy: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def mean_curve(fits: list[dict[str, Any]]) -> dict[str, Any]:
+    """The mean time-to-quality curve of several seeds: at each checkpoint (pass or block of
+    iterations), the mean of the seeds' times and of their c_npmi."""
+    curves = [fit["curve"] for fit in fits if "curve" in fit]
+    if not curves:
+        return {"error": "no curve"}
+    n = min(len(c) for c in curves)
+    points = np.asarray([c[:n] for c in curves], dtype=float)  # seeds x checkpoints x 2
+    mean = points.mean(axis=0)
+    return {"curve": [(round(float(t), 1), round(float(v), 4)) for t, v in mean]}
+
+
 def _number_or_name(value: str | None) -> str | float | None:
     try:
         return float(value) if value is not None else None
@@ -314,6 +339,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--task", choices=["fit", "coherence", "grid"], default=None)
     parser.add_argument("--engine", default="default")
     parser.add_argument("--engines", default="default,gensim-plain,tomotopy")
+    parser.add_argument("--seed", type=int, default=0, help="with --task fit: the seed of that fit")
+    parser.add_argument(
+        "--seeds", default="0,1,2", help="seeds of each engine; the race also on their mean curves"
+    )
     parser.add_argument("--tomotopy-iters", type=int, default=1000)
     parser.add_argument("--alpha", default=None, help="default engine: override alpha")
     parser.add_argument("--passes", type=int, default=None, help="default engine: override passes")
@@ -344,7 +373,8 @@ def main(argv: list[str] | None = None) -> None:
             )
             if value is not None
         }
-        print(json.dumps(task_fit(args.engine, args.cache, args.k, args.tomotopy_iters, overrides)))
+        fit = task_fit(args.engine, args.cache, args.k, args.tomotopy_iters, overrides, args.seed)
+        print(json.dumps(fit))
         return
     if args.task == "coherence":
         print(json.dumps(task_coherence(args.cache, args.k, args.gensim_coherence)))
@@ -360,24 +390,30 @@ def main(argv: list[str] | None = None) -> None:
         json.dumps(_child(coh + (["--gensim-coherence"] if args.gensim_coherence else []))),
         flush=True,
     )
-    fits: dict[str, dict[str, Any]] = {}
-    for engine in args.engines.split(","):
-        fit = [
-            "--task",
-            "fit",
-            "--engine",
-            engine,
-            "--k",
-            str(args.k),
-            "--cache",
-            str(args.cache),
-            "--tomotopy-iters",
-            str(args.tomotopy_iters),
-        ]
-        fits[engine] = _child(fit)
-        print(json.dumps(fits[engine]), flush=True)
-    if "default" in fits and "tomotopy" in fits:
-        print(json.dumps(race(fits["default"], fits["tomotopy"])), flush=True)
+    fits: dict[str, list[dict[str, Any]]] = {}
+    for seed in (int(x) for x in args.seeds.split(",")):
+        for engine in args.engines.split(","):
+            fit = [
+                "--task",
+                "fit",
+                "--engine",
+                engine,
+                "--seed",
+                str(seed),
+                "--k",
+                str(args.k),
+                "--cache",
+                str(args.cache),
+                "--tomotopy-iters",
+                str(args.tomotopy_iters),
+            ]
+            fits.setdefault(engine, []).append(_child(fit))
+            print(json.dumps(fits[engine][-1]), flush=True)
+        if "default" in fits and "tomotopy" in fits:
+            print(json.dumps({"seed": seed, **race(fits["default"][-1], fits["tomotopy"][-1])}))
+    if len(fits.get("default", [])) > 1 and len(fits.get("tomotopy", [])) > 1:
+        means = {name: mean_curve(fits[name]) for name in ("default", "tomotopy")}
+        print(json.dumps({"seeds": args.seeds, **race(means["default"], means["tomotopy"])}))
     if args.grid:
         grid = ["--task", "grid", "--cache", str(args.cache)] + (
             ["--grid-passes", str(args.grid_passes)] if args.grid_passes else []

@@ -191,3 +191,42 @@ def test_saved_model_bytes_do_not_depend_on_the_hash_seed() -> None:
     ]
     assert "model.gensim.state" in outputs[0]
     assert outputs[0] == outputs[1]
+
+
+def test_compiled_estep_is_cached_on_disk(tmp_path: Path) -> None:
+    """The second process loads the E-step's machine code from numba's cache instead of compiling
+    it again (a ctypes pointer held in a global would silently make it uncacheable)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import warnings; warnings.simplefilter('error');"
+        "from secnews.analysis.topics_estep import _kernel, compile_kernel;"
+        "compile_kernel(); print(sum(_kernel.stats.cache_hits.values()))"
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        ).stdout.strip()
+        for _ in range(2)
+    ]
+    assert any(tmp_path.rglob("*.nbi")), "numba wrote no cache index"
+    assert runs == ["0", "1"]
+
+
+def test_terms_absent_from_the_first_chunk_are_unreachable(inputs: TopicInputs) -> None:
+    """With a small eta, gensim's first M-step (learning rate 1) leaves every term that is not in
+    the first chunk at lambda = eta in every topic, where exp(E[log beta]) underflows to 0: such
+    terms never enter a topic. A large eta keeps them."""
+    settings = TopicSettings(k=6, eta=0.001, chunksize=150, passes=2, shuffle=False, workers=1)
+    absent = np.flatnonzero(np.asarray(inputs.bow[:150].sum(axis=0)).ravel() == 0)
+    assert absent.size > 100
+    model = TopicModel(settings).fit(inputs.bow, inputs.vocabulary)
+    assert set(absent) <= set(model.unreachable_terms_)
+    assert np.all(model.native_.expElogbeta[:, model.unreachable_terms_] == 0)
+    reachable = np.setdiff1d(np.arange(len(inputs.vocabulary)), model.unreachable_terms_)
+    assert np.all(model.native_.expElogbeta[:, reachable].max(axis=0) > 0)
+    soft = TopicModel(settings.replace(eta=0.5)).fit(inputs.bow, inputs.vocabulary)
+    assert soft.unreachable_terms_.size == 0
