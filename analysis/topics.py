@@ -65,7 +65,7 @@ class TopicSettings:
         In particular gensim's first M-step (learning rate 1) drops every term absent from the
         first chunk from every topic: those terms count for nothing in the topics or the
         document-topic proportions. :attr:`TopicModel.unreachable_terms_` lists them and the
-        topics manifest records how many there are (on the UN corpus at K=50 about 5,800 of
+        topics manifest records how many there are (on the UN corpus at K=50 about 5,900 of
         34,696 terms, most of them rare). An eta of 0.5 or more keeps every term reachable.
     passes : int
         Passes over the corpus (gensim, sklearn max_iter); tomotopy: Gibbs iterations = 10 x passes.
