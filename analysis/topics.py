@@ -67,6 +67,7 @@ class TopicSettings:
         document-topic proportions. :attr:`TopicModel.unreachable_terms_` lists them and the
         topics manifest records how many there are (on the UN corpus at K=50 about 5,900 of
         34,696 terms, most of them rare). An eta of 0.5 or more keeps every term reachable.
+        The comparison engines (sklearn, tomotopy) receive the same number.
     passes : int
         Passes over the corpus (gensim, sklearn max_iter); tomotopy: Gibbs iterations = 10 x passes.
     iterations : int
