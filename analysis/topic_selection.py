@@ -41,6 +41,7 @@ __all__ = [
     "js_distance_matrix",
     "match_topics",
     "recommend_k",
+    "representative_seed",
     "run_selection",
     "split_heldout",
     "stability_table",
@@ -237,6 +238,8 @@ class SelectionResult:
     recommended_k: int
     reason: str
     topic_words: dict[tuple[int, int], np.ndarray]
+    #: Positions of the training documents (the rest were held out for perplexity).
+    train_index: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -374,7 +377,34 @@ def run_selection(
         table[SELECTION_COLUMNS].sort_values(["k", "seed"], kind="stable").reset_index(drop=True)
     )
     k_best, reason = recommend_k(table, stability_margin=settings.stability_margin)
-    return SelectionResult(table, topic_stability, k_best, reason, topic_words)
+    return SelectionResult(table, topic_stability, k_best, reason, topic_words, train)
+
+
+def representative_seed(table: pd.DataFrame, k: int) -> tuple[int, str]:
+    """The seed of the most representative run of ``k`` in a selection table, and why.
+
+    Rule: the run with the highest mean stability, i.e. whose topics match the other seeds'
+    topics best; ties (always the case with two seeds) go to the seed listed first. The rule
+    never looks at coherence, so the chosen run's coherence is not the best of several draws.
+    """
+    rows = table[table["k"] == k].reset_index(drop=True)
+    if rows.empty:
+        raise ValueError(f"K={k} is not in the selection table")
+    stability = rows["stability"].fillna(-np.inf).to_numpy()
+    # Within float rounding counts as a tie: with two seeds, A-vs-B and B-vs-A are the same
+    # matching summed in a different order.
+    top = stability >= stability.max() - 1e-9
+    best = int(np.flatnonzero(top)[0])
+    seed = int(rows["seed"].to_numpy()[best])
+    best_stability = float(stability[best])
+    if len(rows) == 1:
+        return seed, f"seed {seed}, the only run of K={k}"
+    tied = int(top.sum())
+    how = "first seed of the tied runs" if tied > 1 else "highest mean stability"
+    return seed, (
+        f"seed {seed}, the run of K={k} whose topics best match the other seeds' "
+        f"({how}; stability {best_stability:.3f})"
+    )
 
 
 def _top_ids(topic_word: np.ndarray, topn: int) -> list[np.ndarray]:

@@ -60,6 +60,8 @@ pd.Series(
         "recommended K": recommended,
         "rule and reason": manifest.get("recommendation_rule"),
         "final model": json.dumps(manifest.get("final_model", {}), sort_keys=True),
+        "how the final model was chosen": manifest.get("final_model_rule", "fitted on all documents"),
+        "terms in no topic": manifest.get("n_unreachable_terms"),
     },
     name="value",
 ).to_frame()

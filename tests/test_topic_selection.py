@@ -13,6 +13,7 @@ from secnews.analysis.topic_selection import (
     js_distance_matrix,
     match_topics,
     recommend_k,
+    representative_seed,
     split_heldout,
     stability_table,
     topic_diversity,
@@ -128,3 +129,22 @@ def test_perplexity_leaves_its_input_unchanged_and_repeats() -> None:
     # p(w|d) = sum_k theta_k phi_kw does not depend on the document here: check the formula
     p_w = np.array([0.2, 0.3, 0.5]) @ tw
     assert 1.0 < first < 1.0 / p_w.min()
+
+
+def test_representative_seed_takes_the_most_stable_run_and_breaks_ties_by_order() -> None:
+    table = pd.DataFrame(
+        {
+            "k": [5, 5, 5, 8, 8, 9],
+            "seed": [3, 1, 2, 7, 4, 0],
+            "c_npmi": [0.9, 0.1, 0.2, 0.9, 0.1, 0.0],
+            "stability": [0.50, 0.61, 0.61, 0.40, 0.40 + 1e-15, np.nan],
+        }
+    )
+    seed, why = representative_seed(table, 5)
+    assert seed == 1 and "first seed of the tied runs" in why  # coherence plays no part
+    assert representative_seed(table.drop(index=2), 5)[0] == 1
+    assert "highest mean stability" in representative_seed(table.drop(index=2), 5)[1]
+    assert representative_seed(table, 8)[0] == 7  # two seeds tie (up to rounding): the first
+    assert representative_seed(table, 9) == (0, "seed 0, the only run of K=9")
+    with pytest.raises(ValueError, match="K=4"):
+        representative_seed(table, 4)

@@ -163,6 +163,12 @@ def test_run_writes_identical_bytes_for_the_same_seed(
     assert selection["perplexity"].gt(1).all() and selection["diversity"].between(0, 1).all()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["recommended_k"] in (3, 4) and "c_npmi" in manifest["recommendation_rule"]
+    # The final model is the representative grid run itself: its coherence is that row's.
+    final = manifest["final_model"]
+    row = selection[(selection["k"] == final["k"]) & (selection["seed"] == final["random_state"])]
+    assert len(row) == 1 and "held-out" in manifest["final_model_rule"]
+    assert manifest["coherence"]["c_npmi"] == pytest.approx(float(row["c_npmi"].iloc[0]), abs=1e-6)
+    assert manifest["coherence"]["u_mass"] == pytest.approx(float(row["u_mass"].iloc[0]), abs=1e-6)
     assert manifest["preprocess_key"] == inputs.key and "gensim" in manifest["versions"]
     topics = pd.read_csv(out / "topics.csv")
     assert topics.columns.tolist() == ["topic", "rank", "term", "weight"]
