@@ -261,17 +261,12 @@ class GensimEngine:
             native = LdaModel(
                 corpus=None, alpha=alpha, update_every=settings.update_every, **common
             )
-            schedule = OnlineVBSchedule(
-                passes=settings.passes,
-                chunksize=settings.chunksize,
-                update_every=settings.update_every,
-                decay=settings.decay,
-                offset=settings.offset,
-                iterations=settings.iterations,
-                gamma_threshold=settings.gamma_threshold,
-            )
             train_online_vb(
-                native, train, schedule=schedule, workers=settings.workers, on_pass=self.on_pass
+                native,
+                train,
+                schedule=OnlineVBSchedule.of(native),
+                workers=settings.workers,
+                on_pass=self.on_pass,
             )
         topic_word = _normalize_rows(native.get_topics())
         doc_topic = self.transform(native, bow, settings)

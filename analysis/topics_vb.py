@@ -24,7 +24,7 @@ import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import shared_memory
 from typing import Any
 
@@ -75,6 +75,19 @@ class OnlineVBSchedule:
     offset: float
     iterations: int
     gamma_threshold: float
+
+    @classmethod
+    def of(cls, model: Any) -> OnlineVBSchedule:
+        """The schedule an ``LdaModel`` was built with (gensim stores every argument)."""
+        return cls(
+            passes=int(model.passes),
+            chunksize=int(model.chunksize),
+            update_every=int(model.update_every),
+            decay=float(model.decay),
+            offset=float(model.offset),
+            iterations=int(model.iterations),
+            gamma_threshold=float(model.gamma_threshold),
+        )
 
 
 def estep_block(
@@ -307,15 +320,7 @@ def infer_gamma(
     whatever the number of ``workers``.
     """
     rng = np.random.RandomState(random_state)
-    schedule = OnlineVBSchedule(
-        passes=1,
-        chunksize=chunksize,
-        update_every=1,
-        decay=float(model.decay),
-        offset=float(model.offset),
-        iterations=int(model.iterations),
-        gamma_threshold=float(model.gamma_threshold),
-    )
+    schedule = replace(OnlineVBSchedule.of(model), passes=1, chunksize=chunksize, update_every=1)
     n_docs = bow.shape[0]
     if n_docs == 0:
         return np.zeros((0, model.num_topics))

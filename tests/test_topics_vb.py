@@ -55,6 +55,15 @@ SCHEDULE = OnlineVBSchedule(
 )
 
 
+def test_schedule_is_read_from_the_model(inputs: TopicInputs) -> None:
+    """GensimEngine trains with the schedule the LdaModel was built with (gensim's defaults for
+    what _gensim_kwargs leaves out: passes 1, decay 0.5, offset 1, threshold 0.001)."""
+    from gensim.models import LdaModel
+
+    model = LdaModel(corpus=None, passes=2, **_gensim_kwargs(inputs))  # type: ignore[arg-type]
+    assert OnlineVBSchedule.of(model) == SCHEDULE
+
+
 def test_chunks_span_several_blocks(inputs: TopicInputs) -> None:
     """The other tests only mean something if a chunk is cut into blocks for the workers."""
     assert inputs.bow.shape[0] > SCHEDULE.chunksize > 2 * BLOCK_DOCS
