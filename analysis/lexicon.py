@@ -2,7 +2,7 @@
 
 Matching rules (the same for ``--terms`` on the command line and for lexicon entries)
 -------------------------------------------------------------------------------------
-Text is matched after :func:`secnews.analysis.trends.match_text_sql` has lower-cased it and
+Text is matched after :func:`secnews.analysis.trends.counts.match_text_sql` has lower-cased it and
 joined words hyphenated across a line break (``terror-\\nism`` -> ``terrorism``), so
 
 - matching is **case-insensitive** (``NATO``, ``Nato`` and ``nato`` are one term);
@@ -37,7 +37,7 @@ does not start a match, so a match can only begin at the start of a word (or at 
 character); the number of matches whose first group took part is the count. The consumed
 boundary is never a word character, so adjacent hits still both count (``nato nato nato`` is 3).
 :func:`python_pattern` gives the equivalent Python :mod:`re` pattern (look-around with Python's
-Unicode ``\\w``), used by :mod:`secnews.analysis.kwic`.
+Unicode ``\\w``), used by :mod:`secnews.analysis.stats.kwic`.
 
 Lexicon file format (TOML, read with the standard library's :mod:`tomllib`)
 ---------------------------------------------------------------------------
@@ -105,7 +105,7 @@ class TermSpec:
     ascii_pattern
         The same rule with RE2's ASCII ``\\b`` and ``\\w``: it finds exactly the matches of
         :func:`scan_pattern` in a text whose letters and digits are all ASCII (the fast path
-        of :mod:`secnews.analysis.trends`); empty for regular expressions and lexicons holding
+        of :mod:`secnews.analysis.trends.counts`); empty for regular expressions and lexicons holding
         one (they are always scanned).
     """
 
@@ -238,7 +238,7 @@ def python_pattern(term: str) -> re.Pattern[str]:
 
     Case-insensitive; whole words by look-around with Python's Unicode ``\\w`` (letters,
     digits and ``_`` of any script, as ``[\\p{L}\\p{N}_]`` in RE2). Apply it to text in which
-    words hyphenated across a line break are joined, as :mod:`secnews.analysis.trends` does.
+    words hyphenated across a line break are joined, as :mod:`secnews.analysis.trends.counts` does.
     ``re:PATTERN`` terms are compiled as Python regular expressions (RE2 and Python agree on the
     common syntax; ``\\p{...}`` classes are RE2-only).
     """

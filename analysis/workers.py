@@ -8,12 +8,12 @@ workers already share the cores.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
+
+from secnews.corpus.workers import process_pool as _corpus_pool
 
 __all__ = ["limit_blas_threads", "n_processes", "process_pool"]
 
@@ -33,10 +33,6 @@ def limit_blas_threads() -> None:
 def process_pool(
     n_workers: int, *, initializer: Callable[..., None], initargs: tuple[Any, ...] = ()
 ) -> ProcessPoolExecutor:
-    """A pool of ``n_workers`` processes (forked where possible) set up by ``initializer``."""
-    methods = multiprocessing.get_all_start_methods()
-    fork = "fork" in methods and sys.platform != "darwin"
-    context = multiprocessing.get_context("fork" if fork else "spawn")
-    return ProcessPoolExecutor(
-        max_workers=n_workers, mp_context=context, initializer=initializer, initargs=initargs
-    )
+    """A pool of ``n_workers`` processes (forked where possible) set up by ``initializer``
+    (:func:`secnews.corpus.workers.process_pool`)."""
+    return _corpus_pool(n_workers, None, initializer, initargs)

@@ -43,7 +43,7 @@ def _peak_mb() -> float:
 
 def run(dataset: str = "ungdc") -> dict[str, object]:
     """Build ``dataset`` into a temporary folder and return the measured figures."""
-    from secnews.corpus.build import BuildSettings, build_corpus
+    from secnews.corpus.build.run import BuildSettings, build_corpus
     from secnews.corpus.registry import dataset_sources
 
     sources = dataset_sources(dataset)

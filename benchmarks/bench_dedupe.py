@@ -1,14 +1,14 @@
 """Benchmark of duplicate detection (and of the relevance score) on the UN General Debate corpus.
 
 Reads the 10,952 speeches straight from ``ungdc-1946-2024/TXT`` (a generator: one text in memory
-at a time, apart from the current hashing batch), runs :func:`secnews.corpus.dedupe.find_duplicates`
+at a time, apart from the current hashing batch), runs :func:`secnews.corpus.dedupe.detect.find_duplicates`
 with the default settings and reports documents/s and MB/s (UTF-8 bytes of the texts; wall clock,
 with the process's CPU time beside it because the machine may be shared) and the peak memory: the
 process's peak resident set after the timed run (interpreter and libraries included) and the
 ``tracemalloc`` peak of Python and numpy allocations in a second run. Reading the files is inside
 the timed run, as in a build. It then times the relevance score over the same files and checks
 recall and precision against exact Jaccard similarity on the press corpora, alone and with an
-edited copy of each press release (:func:`secnews.corpus.dedupe_eval.edited_copies`).
+edited copy of each press release (:func:`secnews.corpus.dedupe.evaluate.edited_copies`).
 
 Run: ``python -m benchmarks.bench_dedupe`` (or through ``python -m benchmarks``).
 """
@@ -27,14 +27,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from secnews.corpus.dedupe import DedupeSettings, find_duplicates
-from secnews.corpus.dedupe_eval import (
+from secnews.corpus.clean.normalize import normalize_inline, normalize_text
+from secnews.corpus.dedupe.detect import DedupeSettings, find_duplicates
+from secnews.corpus.dedupe.evaluate import (
     compare_pairs,
     edited_copies,
     exact_jaccard_pairs,
     group_pairs,
 )
-from secnews.corpus.normalize import normalize_inline, normalize_text
 from secnews.corpus.paths import data_dir
 
 _SPEECH = re.compile(r"[A-Z0-9]+_\d+_\d{4}")
@@ -89,7 +89,7 @@ def bench_un(root: Path, settings: DedupeSettings, *, trace: bool = False) -> di
 
 def bench_relevance(root: Path) -> dict[str, float]:
     """Time the relevance score (packaged lexicon, DuckDB/RE2 engine) over the UN corpus."""
-    from secnews.corpus.relevance import load_lexicon, relevance_scores
+    from secnews.corpus.clean.relevance import load_lexicon, relevance_scores
 
     files = un_files(root)
     counter = [0]

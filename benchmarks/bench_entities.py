@@ -22,9 +22,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from secnews.analysis.entities import ExtractionSettings, extract_entities
-from secnews.analysis.gazetteer import build_gazetteer, matcher_for
-from secnews.corpus.normalize import normalize_text
+from secnews.analysis.entities.extract import ExtractionSettings, extract_entities
+from secnews.analysis.entities.gazetteer import build_gazetteer, matcher_for
+from secnews.corpus.clean.normalize import normalize_text
 from secnews.corpus.paths import data_dir
 
 
@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             mode="full", batch_size=args.batch_size, n_process=args.n_process
         )
         start = time.perf_counter()
-        from secnews.analysis.entities_spacy import build_pipeline
+        from secnews.analysis.entities.spacy_ner import build_pipeline
 
         build_pipeline(gazetteer)
         print(f"spaCy pipeline + EntityRuler loaded in {time.perf_counter() - start:.2f} s")

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from secnews.corpus.boilerplate import Block
-from secnews.corpus.extract import clean_page
-from secnews.corpus.html_eval import evaluate_html, overall_share
-from secnews.corpus.langid import detect_languages
-from secnews.corpus.normalize import normalize_inline
-from secnews.corpus.pagetext import extract_pagetext
+from secnews.corpus.clean.boilerplate import Block
+from secnews.corpus.clean.langid import detect_languages
+from secnews.corpus.clean.normalize import normalize_inline
+from secnews.corpus.loaders.html_eval import evaluate_html, overall_share
+from secnews.corpus.loaders.page import clean_page
+from secnews.corpus.loaders.pagetext import extract_pagetext
 from secnews.corpus.paths import data_dir
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"])")

@@ -1,7 +1,7 @@
 """Benchmark: load the whole UN General Debate Corpus through :func:`load_folder`.
 
 Reads, decodes, unwraps (hyphenation model fitted on the whole folder first, on the words it
-looks up: :func:`~secnews.corpus.folder_vocab.fit_hyphenation_lookups`, as ``load_folder`` does)
+looks up: :func:`~secnews.corpus.loaders.folder_vocab.fit_hyphenation_lookups`, as ``load_folder`` does)
 and normalizes all 10,952 speeches (~199 MB), once in this process (``n_jobs=1``: its CPU seconds
 and peak memory are measured exactly) and once with a worker per core (``n_jobs=-1``: wall
 time). Reports per pass the wall and CPU seconds (this process and its finished worker
@@ -20,11 +20,11 @@ import resource
 import sys
 import time
 
-from secnews.corpus.folder import FolderSettings, load_folder
-from secnews.corpus.folder_vocab import fit_hyphenation_lookups
+from secnews.corpus.loaders.folder import FolderSettings, load_folder
+from secnews.corpus.loaders.folder_vocab import fit_hyphenation_lookups
+from secnews.corpus.loaders.tabular import LoadStats
 from secnews.corpus.paths import data_dir
 from secnews.corpus.record import Article
-from secnews.corpus.tabular import LoadStats
 
 UN_PATTERN = "TXT/Session {session} - {year}/{country}_{session}_{year}.txt"
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from secnews.analysis.preprocess import PreprocessSettings, preprocess
+from secnews.analysis.preprocess.core import PreprocessSettings, preprocess
 from secnews.corpus.paths import data_dir
 
 

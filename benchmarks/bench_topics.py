@@ -1,10 +1,10 @@
 """Benchmark of the topic models on the UN General Debate corpus (10,952 speeches) at K=50.
 
 Side by side, each in its own child process (so peak memory is per engine): the default engine
-(:class:`secnews.analysis.topics.TopicSettings` defaults), plain gensim ``LdaModel`` defaults
+(:class:`secnews.analysis.topics.model.TopicSettings` defaults), plain gensim ``LdaModel`` defaults
 (one pass, symmetric alpha) and tomotopy (collapsed Gibbs, 2 workers, if installed). For each:
 wall time of the fit, peak resident memory of the process, and c_npmi of the top-20 words
-(window 10, computed by :mod:`secnews.analysis.coherence`). The default engine and tomotopy also
+(window 10, computed by :mod:`secnews.analysis.topics.coherence`). The default engine and tomotopy also
 report c_npmi at intermediate passes/iterations (time-to-quality curves; the evaluation time is
 excluded from their clocks). Every engine runs with each of ``--seeds`` (default 0, 1, 2): the
 c_npmi of one seed varies by several thousandths, so the race "default engine vs tomotopy" is
@@ -48,15 +48,15 @@ def _cpu() -> float:
 
 def _preprocessed(cache: Path) -> Any:
     from benchmarks.bench_preprocess import TxtFolderCorpus, un_files
-    from secnews.analysis.preprocess import PreprocessSettings, preprocess
+    from secnews.analysis.preprocess.core import PreprocessSettings, preprocess
 
     corpus = TxtFolderCorpus(un_files(), Path("."))
     return preprocess(corpus, settings=PreprocessSettings(n_jobs=2), cache_dir=cache)
 
 
 def _inputs(cache: Path) -> tuple[Any, Any, Any]:
-    from secnews.analysis.coherence import CoherenceScorer, encode_texts
-    from secnews.analysis.topic_run import inputs_from_preprocessed
+    from secnews.analysis.steps.topics import inputs_from_preprocessed
+    from secnews.analysis.topics.coherence import CoherenceScorer, encode_texts
 
     pre = _preprocessed(cache)
     inputs = inputs_from_preprocessed(pre)
@@ -68,7 +68,7 @@ def _inputs(cache: Path) -> tuple[Any, Any, Any]:
 
 
 def _npmi(scorer: Any, topic_word: np.ndarray) -> float:
-    from secnews.analysis.coherence import top_word_ids
+    from secnews.analysis.topics.coherence import top_word_ids
 
     return float(np.mean(scorer.score(top_word_ids(topic_word, 20), measure="c_npmi")))
 
@@ -88,7 +88,7 @@ def task_fit(
     start = time.perf_counter()
     cpu_start = _cpu()
     if engine == "default":
-        from secnews.analysis.topics import GensimEngine, TopicSettings
+        from secnews.analysis.topics.model import GensimEngine, TopicSettings
 
         settings = TopicSettings(k=k, random_state=seed).replace(**(overrides or {}))
         clock = {"eval": 0.0, "eval_cpu": 0.0}
@@ -106,7 +106,7 @@ def task_fit(
         )
         wall = time.perf_counter() - start - clock["eval"]
         cpu = _cpu() - cpu_start - clock["eval_cpu"]
-        from secnews.analysis.topics_vb import unreachable_terms
+        from secnews.analysis.topics.vb import unreachable_terms
 
         detail = {
             **settings.to_dict(),
@@ -129,7 +129,7 @@ def task_fit(
     elif engine == "tomotopy":
         import tomotopy as tp
 
-        from secnews.analysis.topics_engines import _tomotopy_words
+        from secnews.analysis.topics.engines import _tomotopy_words
 
         mdl = tp.LDAModel(k=k, alpha=0.1, eta=0.01, seed=seed)
         for i in range(inputs.bow.shape[0]):
@@ -187,7 +187,7 @@ def task_coherence(cache: Path, k: int, with_gensim: bool) -> dict[str, Any]:
     from gensim.matutils import Sparse2Corpus
     from gensim.models import LdaModel
 
-    from secnews.analysis.coherence import CoherenceScorer, top_word_ids
+    from secnews.analysis.topics.coherence import CoherenceScorer, top_word_ids
 
     inputs, scorer, encode_s = _inputs(cache)
     lda = LdaModel(
@@ -236,8 +236,8 @@ def task_coherence(cache: Path, k: int, with_gensim: bool) -> dict[str, Any]:
 
 def task_grid(cache: Path, passes: int | None) -> dict[str, Any]:
     """The selection grid K in 10..50 x 3 seeds."""
-    from secnews.analysis.topic_selection import SelectionSettings, run_selection
-    from secnews.analysis.topics import TopicSettings
+    from secnews.analysis.topics.model import TopicSettings
+    from secnews.analysis.topics.selection import SelectionSettings, run_selection
 
     inputs, scorer, encode_s = _inputs(cache)
     settings = TopicSettings() if passes is None else TopicSettings(passes=passes)

@@ -4,12 +4,12 @@ Steps timed separately, in wall seconds and CPU seconds of this process (DuckDB'
 included; on a shared machine the CPU seconds are the steadier figure):
 
 1. **load**: read the 10,952 speeches (``TXT/Session NN - YYYY/ISO_NN_YYYY.txt``; country and
-   year from the path) and normalize them (:func:`secnews.corpus.normalize.normalize_text`) into
+   year from the path) and normalize them (:func:`secnews.corpus.clean.normalize.normalize_text`) into
    a DataFrame; with ``--loader folder`` the corpus's own folder loader
-   (:func:`secnews.corpus.folder.load_folder`, which also repairs hyphenation) is used instead;
-2. **count**: :func:`secnews.analysis.trends.document_counts` in DuckDB, every term in every
+   (:func:`secnews.corpus.loaders.folder.load_folder`, which also repairs hyphenation) is used instead;
+2. **count**: :func:`secnews.analysis.trends.counts.document_counts` in DuckDB, every term in every
    speech, by ``meta.country`` and year (the same again from a Parquet file with ``--parquet``);
-3. **table**: :func:`secnews.analysis.trends_stats.trend_table` (rates, exact Poisson and
+3. **table**: :func:`secnews.analysis.trends.intervals.trend_table` (rates, exact Poisson and
    Clopper-Pearson intervals: one speech per country and year, so no bootstrap) and, by year for
    all countries together (counted again, not timed), the document bootstrap (BCa, 1000
    replicates);
@@ -31,11 +31,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from secnews.analysis.changepoints import detect_changepoints
 from secnews.analysis.lexicon import parse_terms
-from secnews.analysis.trends import TrendSettings, document_counts, term_groups
-from secnews.analysis.trends_stats import trend_table
-from secnews.corpus.normalize import normalize_text
+from secnews.analysis.trends.changepoints import detect_changepoints
+from secnews.analysis.trends.counts import TrendSettings, document_counts, term_groups
+from secnews.analysis.trends.intervals import trend_table
+from secnews.corpus.clean.normalize import normalize_text
 from secnews.corpus.paths import data_dir
 
 #: 100 terms, phrases and wildcards of security-policy talk.
@@ -82,8 +82,8 @@ def load_un_plain(root: Path) -> pd.DataFrame:
 
 
 def load_un_folder(root: Path) -> pd.DataFrame:
-    """The same through :func:`secnews.corpus.folder.load_folder` (hyphenation repaired)."""
-    from secnews.corpus.folder import FolderSettings, fit_hyphenation, load_folder
+    """The same through :func:`secnews.corpus.loaders.folder.load_folder` (hyphenation repaired)."""
+    from secnews.corpus.loaders.folder import FolderSettings, fit_hyphenation, load_folder
     from secnews.corpus.record import Article
 
     settings = FolderSettings(n_jobs=-1)

@@ -16,10 +16,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .build import BuildSettings, BuildSummary, build_corpus
-    from .build_sources import Source
-    from .record import Article, Reject
-    from .store import Corpus, document_text, open_corpus
+    from secnews.corpus.build.run import BuildSettings, BuildSummary, build_corpus
+    from secnews.corpus.loaders.sources import Source
+    from secnews.corpus.record import Article, Reject
+    from secnews.corpus.store.read import Corpus, document_text, open_corpus
 
     open = open_corpus
 
@@ -37,16 +37,16 @@ __all__ = [
 ]
 
 _LAZY: dict[str, tuple[str, str]] = {
-    "Article": (".record", "Article"),
-    "Reject": (".record", "Reject"),
-    "Corpus": (".store", "Corpus"),
-    "open_corpus": (".store", "open_corpus"),
-    "open": (".store", "open_corpus"),
-    "document_text": (".store", "document_text"),
-    "build_corpus": (".build", "build_corpus"),
-    "BuildSettings": (".build", "BuildSettings"),
-    "BuildSummary": (".build", "BuildSummary"),
-    "Source": (".build_sources", "Source"),
+    "Article": ("secnews.corpus.record", "Article"),
+    "Reject": ("secnews.corpus.record", "Reject"),
+    "Corpus": ("secnews.corpus.store.read", "Corpus"),
+    "open_corpus": ("secnews.corpus.store.read", "open_corpus"),
+    "open": ("secnews.corpus.store.read", "open_corpus"),
+    "document_text": ("secnews.corpus.store.read", "document_text"),
+    "build_corpus": ("secnews.corpus.build.run", "build_corpus"),
+    "BuildSettings": ("secnews.corpus.build.run", "BuildSettings"),
+    "BuildSummary": ("secnews.corpus.build.run", "BuildSummary"),
+    "Source": ("secnews.corpus.loaders.sources", "Source"),
 }
 
 
@@ -55,7 +55,7 @@ def __getattr__(name: str) -> Any:
         module_name, attribute = _LAZY[name]
     except KeyError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module_name, __name__), attribute)
+    value = getattr(importlib.import_module(module_name), attribute)
     globals()[name] = value
     return value
 

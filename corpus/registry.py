@@ -12,7 +12,7 @@ list of the paths (``corpus/data/<name>-files.txt.gz``) so that it can be downlo
 or in :func:`secnews.corpus.paths.cache_dir`; a missing file is downloaded into the cache from its
 pinned URL and checked against its SHA-256 before it is moved into place (a mismatch is an error
 that names both hashes). :func:`dataset_sources` turns a dataset into build
-:class:`~secnews.corpus.build_sources.Source` objects.
+:class:`~secnews.corpus.loaders.sources.Source` objects.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .build_sources import Source
-from .paths import cache_dir, data_dir
-from .store_write import file_sha256
+from secnews.corpus.loaders.sources import Source
+from secnews.corpus.paths import cache_dir, data_dir
+from secnews.corpus.store.write import file_sha256
 
 __all__ = [
     "Dataset",

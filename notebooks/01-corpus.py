@@ -26,11 +26,11 @@ study = "studies/demo.toml"
 # %matplotlib inline
 import pandas as pd
 
-from secnews.analysis.corpus_views import latest_titles
-from secnews.analysis.plots_stats import plot_keyness, plot_summary, plot_zipf
-from secnews.analysis.provenance import provenance_table
-from secnews.analysis.statistics import fit_zipf
-from secnews.analysis.study import load_study
+from secnews.analysis.plots.stats import plot_keyness, plot_summary, plot_zipf
+from secnews.analysis.report.provenance import provenance_table
+from secnews.analysis.report.views import latest_titles
+from secnews.analysis.stats.descriptive import fit_zipf
+from secnews.analysis.steps.study import load_study
 from secnews.corpus import open_corpus
 
 pd.set_option("display.max_colwidth", 80)

@@ -29,13 +29,13 @@ import json
 
 import pandas as pd
 
-from secnews.analysis.plots_topics import (
+from secnews.analysis.plots.topics import (
     plot_outlet_heatmap,
     plot_prevalence_over_time,
     plot_selection,
 )
-from secnews.analysis.report import InteractiveFrame
-from secnews.analysis.study import load_study
+from secnews.analysis.report.render import InteractiveFrame
+from secnews.analysis.steps.study import load_study
 
 spec = load_study(study)
 topics_dir = spec.step_dir("topics")

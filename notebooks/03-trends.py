@@ -26,8 +26,8 @@ study = "studies/demo.toml"
 # %matplotlib inline
 import pandas as pd
 
-from secnews.analysis.plots_trends import plot_trends, read_events
-from secnews.analysis.study import load_study
+from secnews.analysis.plots.trends import plot_trends, read_events
+from secnews.analysis.steps.study import load_study
 
 spec = load_study(study)
 trends_dir = spec.step_dir("trends")

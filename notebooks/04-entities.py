@@ -28,8 +28,8 @@ ego_actor = "org:nato"
 # %matplotlib inline
 import pandas as pd
 
-from secnews.analysis.plots_entities import plot_ego_network, plot_network, plot_pair_heatmap
-from secnews.analysis.study import load_study
+from secnews.analysis.plots.entities import plot_ego_network, plot_network, plot_pair_heatmap
+from secnews.analysis.steps.study import load_study
 
 spec = load_study(study)
 entities_dir = spec.step_dir("entities")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from secnews.corpus.normalize import normalize_inline, normalize_text
+from secnews.corpus.clean.normalize import normalize_inline, normalize_text
 from secnews.corpus.paths import DATA_ENV, data_dir
 from secnews.corpus.record import make_doc_id
 

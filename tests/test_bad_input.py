@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from secnews.corpus import BuildSettings, Source, build_corpus, open_corpus
-from secnews.corpus.normalize import normalize_inline
+from secnews.corpus.clean.normalize import normalize_inline
 
 
 def _tass(corpora_dir: Path, i: int) -> tuple[str, str]:

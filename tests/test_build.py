@@ -13,11 +13,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from secnews.corpus import BuildSettings, Source, build_corpus, open_corpus
-from secnews.corpus import build as build_module
-from secnews.corpus.build import BuildSummary, SourceCounts
+from secnews.corpus.build import run as build_module
+from secnews.corpus.build.run import BuildSummary, SourceCounts
 from secnews.corpus.paths import DATA_ENV
 from secnews.corpus.registry import dataset_sources, get_dataset
-from secnews.corpus.store import document_text
+from secnews.corpus.store.read import document_text
 
 
 def _build(name: str, out: Path, **settings: Any) -> BuildSummary:
@@ -240,7 +240,7 @@ def test_un_corpus_builds_by_name(tmp_path_factory: pytest.TempPathFactory) -> N
 
 
 def test_prefetch_keeps_order_and_raises_loader_errors() -> None:
-    from secnews.corpus.build_util import prefetch_batches
+    from secnews.corpus.build.util import prefetch_batches
 
     assert list(prefetch_batches(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
 

@@ -15,25 +15,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from secnews.corpus import build as build_module
-from secnews.corpus.build import BuildSettings, build_corpus
-from secnews.corpus.build_dedupe import BatchSignatures, hash_batch
-from secnews.corpus.build_facts import (
+from secnews.corpus.build import run as build_module
+from secnews.corpus.build.facts import (
     FACTS_KEY,
     DocumentFacts,
     DocumentFactsMaker,
     normalized_word_count,
 )
-from secnews.corpus.build_sources import Source
-from secnews.corpus.dedupe import DedupeSettings
-from secnews.corpus.dedupe_hash import minhash_signatures
-from secnews.corpus.folder import FolderSettings, fit_hyphenation, load_folder
-from secnews.corpus.folder_vocab import fit_hyphenation_lookups, read_texts
-from secnews.corpus.normalize import normalize_inline, normalize_text
+from secnews.corpus.build.run import BuildSettings, build_corpus
+from secnews.corpus.clean.normalize import normalize_inline, normalize_text
+from secnews.corpus.clean.unwrap import unwrap
+from secnews.corpus.dedupe.batch import BatchSignatures, hash_batch
+from secnews.corpus.dedupe.detect import DedupeSettings
+from secnews.corpus.dedupe.hashing import minhash_signatures
+from secnews.corpus.loaders.folder import FolderSettings, fit_hyphenation, load_folder
+from secnews.corpus.loaders.folder_vocab import fit_hyphenation_lookups, read_texts
+from secnews.corpus.loaders.sources import Source
 from secnews.corpus.record import Article
-from secnews.corpus.store import ARTICLES_SCHEMA, document_text
-from secnews.corpus.store_write import ArticleWriter, ContentHasher
-from secnews.corpus.unwrap import unwrap
+from secnews.corpus.store.read import ARTICLES_SCHEMA, document_text
+from secnews.corpus.store.write import ArticleWriter, ContentHasher
 
 UN_PATTERN = "TXT/Session {session} - {year}/{country}_{session}_{year}.txt"
 
@@ -216,12 +216,14 @@ def test_threaded_content_hash_equals_the_sequential_one(tmp_path: Path) -> None
 _WORKER_IMPORTS = """
 import sys
 from pathlib import Path
-from secnews.corpus.folder_pool import preload_worker_modules
-preload_worker_modules()
+from secnews.corpus.loaders.folder import WORKER_MODULES
+from secnews.corpus.workers import preload_modules
+preload_modules(WORKER_MODULES)
 before = set(sys.modules)
-from secnews.corpus import folder, folder_vocab
-from secnews.corpus.build_facts import DocumentFactsMaker
-from secnews.corpus.folder import FolderPattern, FolderSettings, HyphenationModel
+from secnews.corpus.loaders import folder
+from secnews.corpus.loaders import folder_vocab
+from secnews.corpus.build.facts import DocumentFactsMaker
+from secnews.corpus.loaders.folder import FolderPattern, FolderSettings, HyphenationModel
 root = Path(sys.argv[1])
 paths = sorted(str(p) for p in (root / "TXT").glob("Session 5*/*.txt"))[:40]
 words = folder_vocab._lookup_chunk(paths)
@@ -259,7 +261,7 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import rensa
-from secnews.corpus.build_facts import DocumentFactsMaker
+from secnews.corpus.build.facts import DocumentFactsMaker
 from secnews.corpus.record import Article
 
 flat = np.arange(2000 * 200, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
@@ -293,7 +295,7 @@ def test_worker_facts_survive_a_fork_after_rensa_used_its_threads() -> None:
 
 
 def test_text_column_from_utf8_equals_the_plain_one() -> None:
-    from secnews.corpus.build_util import rows_to_table
+    from secnews.corpus.build.util import rows_to_table
 
     texts = [
         "Plain text.",

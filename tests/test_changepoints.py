@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from secnews.analysis.changepoints import (
+from secnews.analysis.lexicon import parse_terms
+from secnews.analysis.trends.changepoints import (
     ChangepointSettings,
     detect_changepoints,
     kleinberg_bursts,
@@ -18,10 +19,9 @@ from secnews.analysis.changepoints import (
     pelt_penalty,
     robust_sigma,
 )
-from secnews.analysis.lexicon import parse_terms
-from secnews.analysis.trends import TrendSettings, document_counts
-from secnews.analysis.trends_stats import trend_table
-from secnews.corpus.folder import load_folder
+from secnews.analysis.trends.counts import TrendSettings, document_counts
+from secnews.analysis.trends.intervals import trend_table
+from secnews.corpus.loaders.folder import load_folder
 from secnews.corpus.record import iter_articles
 
 INVASION = pd.Timestamp("2022-02-24")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from secnews.analysis.cli import main
+from secnews.analysis.cli.main import main
 from secnews.corpus import open_corpus
-from secnews.corpus.build_summary import COUNT_COLUMNS
+from secnews.corpus.build.summary import COUNT_COLUMNS
 
 
 def test_build_files_with_mapping_and_outlet(

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from secnews.analysis.cli import main
-from secnews.corpus.build import BuildSettings, build_corpus
-from secnews.corpus.build_sources import Source
+from secnews.analysis.cli.main import main
+from secnews.corpus.build.run import BuildSettings, build_corpus
+from secnews.corpus.loaders.sources import Source
 
 MAPPING = "url=link,title=headline,published=date,text=body"
 

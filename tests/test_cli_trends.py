@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from secnews.analysis.cli import main
-from secnews.analysis.cli_trends import run_step
+from secnews.analysis.cli.main import main
+from secnews.analysis.cli.trends import run_step
 
 EXAMPLE_LEXICON = (
     Path(__file__).resolve().parents[1] / "analysis" / "data" / "lexicons_example.toml"

@@ -16,7 +16,7 @@ from gensim.matutils import corpus2csc
 from gensim.models import CoherenceModel, LdaModel
 from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
 
-from secnews.analysis.coherence import (
+from secnews.analysis.topics.coherence import (
     EPSILON,
     CoherenceScorer,
     document_counts,

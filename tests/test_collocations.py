@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from secnews.analysis.collocations import collocations
-from secnews.analysis.statistics import document_tokens
+from secnews.analysis.stats.collocations import collocations
+from secnews.analysis.stats.descriptive import document_tokens
 
 
 def test_measures_by_hand() -> None:

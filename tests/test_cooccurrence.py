@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from secnews.analysis.cooccurrence import (
+from secnews.analysis.entities.cooccurrence import (
     EDGE_COLUMNS,
     CooccurrenceSettings,
     assign_period,
@@ -18,7 +18,7 @@ from secnews.analysis.cooccurrence import (
     cooccurrence_by,
     pair_measures,
 )
-from secnews.analysis.entities import MENTION_COLUMNS
+from secnews.analysis.entities.extract import MENTION_COLUMNS
 
 
 def _mentions(rows: list[tuple[str, int, int, str]]) -> pd.DataFrame:
@@ -245,7 +245,7 @@ def test_assign_period() -> None:
 
 
 def test_sparse_and_dense_permutation_paths_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    import secnews.analysis.cooccurrence as module
+    import secnews.analysis.entities.cooccurrence as module
 
     settings = CooccurrenceSettings(
         window="document", min_count=1, min_entity_count=1, n_permutations=199

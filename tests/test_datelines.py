@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from secnews.corpus.datelines import parse_dateline, strip_dateline
+from secnews.corpus.clean.datelines import parse_dateline, strip_dateline
 
 
 @pytest.mark.parametrize(

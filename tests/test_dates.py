@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from secnews.corpus.dates import is_partial_date, is_plausible, parse_date
+from secnews.corpus.clean.dates import is_partial_date, is_plausible, parse_date
 
 
 def utc(

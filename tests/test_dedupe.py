@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from secnews.corpus.dedupe import (
+from secnews.corpus.dedupe.detect import (
     DUPLICATE_COLUMNS,
     DedupeSettings,
     exact_key,
@@ -20,7 +20,7 @@ from secnews.corpus.dedupe import (
     shingle_hashes,
     similar_pairs,
 )
-from secnews.corpus.dedupe_eval import (
+from secnews.corpus.dedupe.evaluate import (
     compare_pairs,
     edited_copies,
     exact_jaccard_pairs,
@@ -88,7 +88,7 @@ def test_exact_key_in_chunks_equals_the_one_shot_definition(
     import hashlib
     import random
 
-    from secnews.corpus import dedupe_hash
+    from secnews.corpus.dedupe import hashing as dedupe_hash
 
     def one_shot(text: str) -> bytes | None:
         folded = re.sub(r"[ \t\n\r\x0b\x0c]+", " ", text.casefold()).strip(" ")
@@ -326,7 +326,7 @@ def test_un_session_with_a_mislabelled_speech(corpora_dir: Path) -> None:
 def test_batch_signatures_equal_find_duplicates(press: tuple, process_after: int | None) -> None:
     """The build hashes batch by batch (in a thread, or a helper process on large corpora):
     same duplicates as one streaming pass, with batches cut anywhere."""
-    from secnews.corpus.build_dedupe import BatchSignatures
+    from secnews.corpus.dedupe.batch import BatchSignatures
 
     ids, texts, _ = press
     ids = ids + [f"{i}-upper" for i in ids[:150]] + [f"{i}-edit" for i in ids[150:300]]

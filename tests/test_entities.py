@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from secnews.analysis.cooccurrence import CooccurrenceSettings, cooccurrence_by
-from secnews.analysis.entities import (
+from secnews.analysis.entities.cooccurrence import CooccurrenceSettings, cooccurrence_by
+from secnews.analysis.entities.extract import (
     MENTION_COLUMNS,
     Extraction,
     ExtractionSettings,
@@ -18,10 +18,10 @@ from secnews.analysis.entities import (
     paragraph_starts,
     sentence_starts,
 )
-from secnews.analysis.gazetteer import Gazetteer, build_gazetteer
-from secnews.analysis.networks import NetworkSettings, centralities_by_group
-from secnews.corpus.normalize import normalize_inline
-from secnews.corpus.pagetext import load_pagetext
+from secnews.analysis.entities.gazetteer import Gazetteer, build_gazetteer
+from secnews.analysis.entities.networks import NetworkSettings, centralities_by_group
+from secnews.corpus.clean.normalize import normalize_inline
+from secnews.corpus.loaders.pagetext import load_pagetext
 from secnews.corpus.record import Article
 
 Reader = Callable[[Path], pd.DataFrame]

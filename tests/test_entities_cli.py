@@ -9,7 +9,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from secnews.analysis.cli import main
+from secnews.analysis.cli.main import main
 from secnews.corpus import BuildSettings, Source, build_corpus
 
 FOLDER = "kremlin-ukraine-press-2021-2022"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from secnews.analysis.entities import ExtractionSettings, extract_entities
-from secnews.analysis.entities_spacy import INSTALL_HINT, build_pipeline, load_english_pipeline
-from secnews.analysis.gazetteer import Gazetteer, build_gazetteer
+from secnews.analysis.entities.extract import ExtractionSettings, extract_entities
+from secnews.analysis.entities.gazetteer import Gazetteer, build_gazetteer
+from secnews.analysis.entities.spacy_ner import INSTALL_HINT, build_pipeline, load_english_pipeline
 
 from .test_entities import check_seed, seed_frame_by_lines, seed_frame_by_pagetext
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from secnews.corpus.folder import FolderPattern, FolderSettings, load_folder
+from secnews.corpus.loaders.folder import FolderPattern, FolderSettings, load_folder
+from secnews.corpus.loaders.tabular import LoadStats
 from secnews.corpus.record import Article, LoadResult, Reject
-from secnews.corpus.tabular import LoadStats
 
 UN_PATTERN = "TXT/Session {session} - {year}/{country}_{session}_{year}.txt"
 UN_OUTLET = "UN General Debate"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pycountry
 import pytest
 
-from secnews.analysis.gazetteer import (
+from secnews.analysis.entities.gazetteer import (
     Gazetteer,
     GazetteerMatcher,
     GazetteerSettings,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from secnews.corpus.html import HtmlSettings, extract_html, load_html
-from secnews.corpus.html_eval import evaluate_html, overall_share
+from secnews.corpus.loaders.html import HtmlSettings, extract_html, load_html
+from secnews.corpus.loaders.html_eval import evaluate_html, overall_share
 from secnews.corpus.record import Article, Reject
 
 #: Measured on 2026-11-28: 134 of 141 checks (0.950); trafilatura alone passes 131 (0.929).
@@ -209,7 +209,7 @@ def test_site_template_across_pages(tmp_path: Path) -> None:
 def test_extract_file_dispatches_on_suffix(
     corpora_dir: Path, html_dir: Path, tmp_path: Path
 ) -> None:
-    from secnews.corpus.extract import extract_file
+    from secnews.corpus.loaders.extract import extract_file
 
     seed = corpora_dir / "seed-article" / "000_da4050e255aaa6b8.txt"
     assert extract_file(seed).dateline_place == "MOSCOW"

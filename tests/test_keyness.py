@@ -10,7 +10,8 @@ import pytest
 import scipy.sparse as sp
 from scipy.stats import chi2_contingency
 
-from secnews.analysis.keyness import (
+from secnews.analysis.preprocess.core import PreprocessSettings, preprocess
+from secnews.analysis.stats.keyness import (
     KeynessSettings,
     chi2_statistic,
     dp_dispersion,
@@ -20,7 +21,6 @@ from secnews.analysis.keyness import (
     keyness_groups,
     log_ratio,
 )
-from secnews.analysis.preprocess import PreprocessSettings, preprocess
 
 
 def test_g2_and_chi2_by_hand_without_yates() -> None:

@@ -7,9 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from secnews.analysis.kwic import kwic
 from secnews.analysis.lexicon import parse_terms
-from secnews.analysis.trends import TrendSettings, document_counts
+from secnews.analysis.stats.kwic import kwic
+from secnews.analysis.trends.counts import TrendSettings, document_counts
 
 TERMS = ["nato", "special military operation", "sanction*", "terrorism", "cease-fire", "kyiv"]
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from secnews.corpus.langid import (
+from secnews.corpus.clean.langid import (
     LANGUAGES,
     detect_language,
     detect_languages,
     language_confidences,
 )
-from secnews.corpus.pagetext import extract_pagetext
+from secnews.corpus.loaders.pagetext import extract_pagetext
 
 #: Tiny hand-written sentences for languages of which the shared corpora have no article text.
 OTHER = {
@@ -97,7 +97,7 @@ def test_page_line_in_another_latin_language(tmp_path: Path, corpora_dir: Path) 
 
 
 def test_extended_language_set() -> None:
-    from secnews.corpus.langid import EXTENDED_LANGUAGES
+    from secnews.corpus.clean.langid import EXTENDED_LANGUAGES
 
     finnish = "Suomen hallitus päätti hakea Naton jäsenyyttä Venäjän hyökkäyksen jälkeen."
     assert detect_language(finnish, languages=EXTENDED_LANGUAGES) == "fi"
@@ -133,7 +133,7 @@ EU_NATO = {
 
 
 def test_eu_and_nato_languages() -> None:
-    from secnews.corpus.langid import FAST_LANGUAGES
+    from secnews.corpus.clean.langid import FAST_LANGUAGES
 
     assert set(EU_NATO) <= set(LANGUAGES)
     assert detect_languages(list(EU_NATO.values())) == list(EU_NATO)

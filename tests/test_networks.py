@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from secnews.analysis.networks import (
+from secnews.analysis.entities.networks import (
     CENTRALITY_COLUMNS,
     NetworkSettings,
     build_graph,
@@ -21,7 +21,7 @@ from secnews.analysis.networks import (
     write_gexf,
     write_graphml,
 )
-from secnews.analysis.plots_entities import plot_ego_network, plot_network, plot_pair_heatmap
+from secnews.analysis.plots.entities import plot_ego_network, plot_network, plot_pair_heatmap
 
 
 def _edges(pairs: list[tuple[str, str, int]], group: str = "all") -> pd.DataFrame:

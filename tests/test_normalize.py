@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from secnews.corpus.decode import DecodeError, decode_bytes
-from secnews.corpus.normalize import join_paragraphs, normalize_inline, normalize_text, paragraphs
+from secnews.corpus.clean.normalize import (
+    join_paragraphs,
+    normalize_inline,
+    normalize_text,
+    paragraphs,
+)
+from secnews.corpus.loaders.decode import DecodeError, decode_bytes
 
 
 @pytest.mark.parametrize(

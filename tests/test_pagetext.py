@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from secnews.corpus.normalize import normalize_inline, normalize_text
-from secnews.corpus.pagetext import PageTextSettings, extract_pagetext, load_pagetext
+from secnews.corpus.clean.normalize import normalize_inline, normalize_text
+from secnews.corpus.loaders.pagetext import PageTextSettings, extract_pagetext, load_pagetext
 from secnews.corpus.record import Article, Reject, make_doc_id
 
 SEED_TITLE = "Idea of Euro-Atlantic Collective Security System Remains Relevant - Lavrov"
@@ -105,7 +105,7 @@ def test_seed_through_loader(seed_path: Path) -> None:
 
 
 def test_strip_dateline_setting(seed_path: Path) -> None:
-    from secnews.corpus.boilerplate import CleanSettings
+    from secnews.corpus.clean.boilerplate import CleanSettings
 
     settings = PageTextSettings(clean=CleanSettings(keep_dateline=False))
     result = extract_pagetext(seed_path, settings=settings)
@@ -269,7 +269,7 @@ def test_bad_files_keep_order_and_good_documents(tmp_path: Path, seed_path: Path
 def test_cli_extract_json(
     capsys: pytest.CaptureFixture[str], seed_path: Path, corpora_dir: Path, tmp_path: Path
 ) -> None:
-    from secnews.analysis.cli import main
+    from secnews.analysis.cli.main import main
 
     html = corpora_dir / "html-news-pages" / "html" / "reuters.com.parasite.html"
     empty = tmp_path / "empty.txt"
@@ -295,7 +295,7 @@ def test_cli_extract_json(
 
 
 def test_cli_extract_text(capsys: pytest.CaptureFixture[str], seed_path: Path) -> None:
-    from secnews.analysis.cli import main
+    from secnews.analysis.cli.main import main
 
     assert main(["extract", str(seed_path), "--removed", "--format", "pagetext"]) == 0
     out = capsys.readouterr().out
@@ -312,8 +312,8 @@ def test_every_line_is_accounted_for(seed_path: Path, tass: list[dict]) -> None:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from secnews.corpus.boilerplate import Block
-    from secnews.corpus.extract import clean_page
+    from secnews.corpus.clean.boilerplate import Block
+    from secnews.corpus.loaders.page import clean_page
 
     pool = [line for line in normalize_text(seed_path.read_text("utf-8")).split("\n") if line]
     pool += [normalize_inline(p) for a in tass[:3] for p in a["content"]]

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from secnews.analysis.preprocess import PreprocessSettings, preprocess, tokenize
-from secnews.analysis.preprocess_phrases import apply_phrases, count_bigrams, score_phrases
+from secnews.analysis.preprocess.core import PreprocessSettings, preprocess, tokenize
+from secnews.analysis.preprocess.phrases import apply_phrases, count_bigrams, score_phrases
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from secnews.corpus.registry import (
     get_dataset,
     listing_sha256,
 )
-from secnews.corpus.store_write import file_sha256
+from secnews.corpus.store.write import file_sha256
 
 NAMES = [
     "seed-article",

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from secnews.corpus.relevance import (
+from secnews.corpus.clean.relevance import (
     Lexicon,
     load_lexicon,
     match_counts,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from secnews.analysis.report import (
+from secnews.analysis.report.render import (
     ReportSettings,
     notebook_to_html,
     read_notebook,
@@ -116,7 +116,7 @@ def test_code_cells_are_hidden_by_default_and_shown_on_request(notebook_project:
 
 def test_interactive_frame_text_output_has_no_memory_address(tmp_path: Path) -> None:
     """Notebooks store the plain-text repr beside the HTML; it must not change between runs."""
-    from secnews.analysis.report import InteractiveFrame
+    from secnews.analysis.report.render import InteractiveFrame
 
     page = tmp_path / "map.html"
     page.write_text("<p>map</p>", encoding="utf-8")

@@ -10,8 +10,8 @@ import pytest
 import scipy.sparse as sp
 from matplotlib.figure import Figure
 
-from secnews.analysis.plots_stats import plot_frequencies, plot_keyness, plot_summary, plot_zipf
-from secnews.analysis.statistics import (
+from secnews.analysis.plots.stats import plot_frequencies, plot_keyness, plot_summary, plot_zipf
+from secnews.analysis.stats.descriptive import (
     corpus_summary,
     document_tokens,
     fit_zipf,

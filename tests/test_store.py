@@ -16,13 +16,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from secnews.corpus.record import Reject
-from secnews.corpus.store import (
+from secnews.corpus.store.read import (
     ARTICLES_SCHEMA,
     STORE_COLUMNS,
     document_text,
     open_corpus,
 )
-from secnews.corpus.store_write import (
+from secnews.corpus.store.write import (
     ArticleWriter,
     staging_dir,
     write_manifest,
@@ -234,7 +234,7 @@ def test_umask_is_read_without_being_changed(
 
 
 def test_write_rejects_and_the_streaming_writer_agree(tmp_path: Path) -> None:
-    from secnews.corpus.store_write import RejectWriter
+    from secnews.corpus.store.write import RejectWriter
 
     rejects = [Reject("a.csv", "no text", 3), Reject("b.txt", 'bad, "quoted" reason')]
     assert write_rejects(tmp_path / "one.csv", rejects) == 2
@@ -247,8 +247,8 @@ def test_write_rejects_and_the_streaming_writer_agree(tmp_path: Path) -> None:
 
 
 def test_relative_paths_match_source_relative(tmp_path: Path) -> None:
-    from secnews.corpus.build_sources import Source
-    from secnews.corpus.build_util import RelativePaths
+    from secnews.corpus.build.util import RelativePaths
+    from secnews.corpus.loaders.sources import Source
 
     base = tmp_path / "data"
     source = Source((base,), base=base)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from secnews.analysis.study import load_study, stable_hash
+from secnews.analysis.steps.study import load_study, stable_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,7 +48,7 @@ def test_bad_study_files_are_refused_with_the_reason(
 
 
 def test_settings_files_hash_the_files_a_step_names(tmp_path: Path) -> None:
-    from secnews.analysis.pipeline import settings_files
+    from secnews.analysis.steps.pipeline import settings_files
 
     events = tmp_path / "events.csv"
     events.write_text("date,label\n2022-02-24,invasion\n")
@@ -61,7 +61,7 @@ def test_settings_files_hash_the_files_a_step_names(tmp_path: Path) -> None:
 
 
 def test_code_fingerprint_names_the_package_sources() -> None:
-    from secnews.analysis.pipeline import code_fingerprint
+    from secnews.analysis.steps.pipeline import code_fingerprint
 
     corpus_code = code_fingerprint("secnews.corpus")
     assert len(corpus_code) == 64

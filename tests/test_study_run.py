@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from secnews.analysis.pipeline import ANALYSIS_STEPS, run_study
-from secnews.analysis.report import ReportSettings, render_study_report
-from secnews.analysis.study import load_study
+from secnews.analysis.report.render import ReportSettings, render_study_report
+from secnews.analysis.steps.pipeline import ANALYSIS_STEPS, run_study
+from secnews.analysis.steps.study import load_study
 
 from ._browser import HOSTILE_TITLES, chromium_body_tag
 

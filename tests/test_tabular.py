@@ -13,9 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook
 
-from secnews.corpus.normalize import normalize_inline, paragraphs
-from secnews.corpus.record import Article, LoadResult, Reject
-from secnews.corpus.tabular import (
+from secnews.corpus.clean.normalize import normalize_inline, paragraphs
+from secnews.corpus.loaders.tabular import (
     EXCEL_CELL_LIMIT,
     ColumnMapping,
     LoadStats,
@@ -23,6 +22,7 @@ from secnews.corpus.tabular import (
     load_table,
     parse_mapping,
 )
+from secnews.corpus.record import Article, LoadResult, Reject
 
 KREMLIN_MAP = "title=headline,text=body,published=date,url=link,meta=location,summary"
 
@@ -389,7 +389,7 @@ def test_out_of_range_date_and_a_failing_row_are_one_row_each(
     assert kept[1].meta["date_raw"] == "9999-12-31T23:59:59-05:00"
     assert kept[4].published == datetime(2022, 6, 25, tzinfo=UTC)
 
-    import secnews.corpus.tabular as tabular
+    import secnews.corpus.loaders.tabular as tabular
 
     real = tabular.parse_date
 

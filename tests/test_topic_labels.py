@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from secnews.analysis.topic_labels import (
+from secnews.analysis.topics.labels import (
     frex_scores,
     relevance_scores,
     representative_documents,
     top_terms,
     topic_labels,
 )
-from secnews.analysis.topic_prevalence import doc_topic_frame
+from secnews.analysis.topics.prevalence import doc_topic_frame
 
 PHI = np.array([[0.4, 0.35, 0.25], [0.7, 0.05, 0.25]])
 VOCAB = ["russia", "nato", "grain"]

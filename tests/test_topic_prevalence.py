@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from secnews.analysis.topic_prevalence import (
+from secnews.analysis.topics.prevalence import (
     assign_period,
     doc_topic_frame,
     prevalence,

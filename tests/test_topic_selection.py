@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 from scipy.spatial.distance import jensenshannon
 
-from secnews.analysis.topic_selection import (
+from secnews.analysis.topics.selection import (
     heldout_perplexity,
     js_distance_matrix,
     match_topics,

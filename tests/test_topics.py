@@ -12,17 +12,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from secnews.analysis.preprocess import PreprocessSettings, preprocess
-from secnews.analysis.topic_map import classical_mds, render_topic_map, topic_map_data
-from secnews.analysis.topic_run import (
+from secnews.analysis.preprocess.core import PreprocessSettings, preprocess
+from secnews.analysis.steps.topics import (
     TopicInputs,
     TopicRunSettings,
     inputs_from_preprocessed,
     run_topics,
 )
-from secnews.analysis.topic_selection import SelectionSettings
-from secnews.analysis.topics import TopicModel, TopicSettings
-from secnews.corpus.normalize import normalize_inline, normalize_text
+from secnews.analysis.topics.model import TopicModel, TopicSettings
+from secnews.analysis.topics.selection import SelectionSettings
+from secnews.analysis.topics.topic_map import classical_mds, render_topic_map, topic_map_data
+from secnews.corpus.clean.normalize import normalize_inline, normalize_text
 from secnews.corpus.record import make_doc_id
 
 
@@ -104,7 +104,7 @@ def test_comparison_engines_share_the_interface(
 def test_multicore_warns_it_is_not_reproducible(
     inputs: TopicInputs, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="secnews.analysis.topics"):
+    with caplog.at_level(logging.WARNING, logger="secnews.analysis.topics.model"):
         TopicModel(FAST.replace(engine="gensim-multicore", workers=1, passes=1)).fit(
             inputs.bow[:60], inputs.vocabulary
         )
@@ -220,7 +220,7 @@ def test_classical_mds_recovers_distances() -> None:
 
 
 def _write_corpus(frame: pd.DataFrame, folder: Path) -> None:
-    from secnews.corpus.store_write import ArticleWriter, write_manifest
+    from secnews.corpus.store.write import ArticleWriter, write_manifest
 
     folder.mkdir()
     rows = frame.assign(
@@ -241,7 +241,7 @@ def _write_corpus(frame: pd.DataFrame, folder: Path) -> None:
 
 
 def test_cli_on_a_corpus_folder(docs: pd.DataFrame, tmp_path: Path) -> None:
-    from secnews.analysis.cli import main
+    from secnews.analysis.cli.main import main
 
     corpus = tmp_path / "corpus"
     _write_corpus(docs.iloc[::2].reset_index(drop=True), corpus)
@@ -272,7 +272,7 @@ def test_cli_on_a_corpus_folder(docs: pd.DataFrame, tmp_path: Path) -> None:
 
 
 def test_run_settings_from_study_options() -> None:
-    from secnews.analysis.cli_topics import run_settings
+    from secnews.analysis.cli.topics import run_settings
 
     settings = run_settings({"k": "5,10", "seeds": 2, "passes": 3, "alpha": "symmetric"}, seed=4)
     assert settings.selection is not None
@@ -284,8 +284,8 @@ def test_run_settings_from_study_options() -> None:
 
 def test_grid_in_parallel_equals_the_grid_in_one_process(inputs: TopicInputs) -> None:
     """The worker processes change only the wall time: same table, same topics, same order."""
-    from secnews.analysis.topic_run import _scorer
-    from secnews.analysis.topic_selection import run_selection
+    from secnews.analysis.steps.topics import _scorer
+    from secnews.analysis.topics.selection import run_selection
 
     grid = SelectionSettings(ks=(3, 5), seeds=(0, 1), random_state=0)
     runs = [

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from secnews.analysis.preprocess import PreprocessSettings, preprocess
-from secnews.analysis.topic_run import TopicInputs, inputs_from_preprocessed
-from secnews.analysis.topics import TopicModel, TopicSettings
-from secnews.analysis.topics_vb import (
+from secnews.analysis.preprocess.core import PreprocessSettings, preprocess
+from secnews.analysis.steps.topics import TopicInputs, inputs_from_preprocessed
+from secnews.analysis.topics.model import TopicModel, TopicSettings
+from secnews.analysis.topics.vb import (
     BLOCK_DOCS,
     OnlineVBSchedule,
     estep_block,
@@ -181,7 +181,7 @@ def test_saved_model_bytes_do_not_depend_on_the_hash_seed() -> None:
     code = (
         "import hashlib, pathlib, sys, tempfile\n"
         "import numpy as np, scipy.sparse as sp\n"
-        "from secnews.analysis.topics import TopicModel, TopicSettings\n"
+        "from secnews.analysis.topics.model import TopicModel, TopicSettings\n"
         "bow = sp.csr_matrix(np.random.default_rng(0).poisson(0.3, (60, 40)))\n"
         "model = TopicModel(TopicSettings(k=3, passes=1, workers=1))\n"
         "model.fit(bow, [f'w{i}' for i in range(40)])\n"
@@ -211,7 +211,7 @@ def test_compiled_estep_is_cached_on_disk(tmp_path: Path) -> None:
 
     code = (
         "import warnings; warnings.simplefilter('error');"
-        "from secnews.analysis.topics_estep import _kernel, compile_kernel;"
+        "from secnews.analysis.topics.estep import _kernel, compile_kernel;"
         "compile_kernel(); print(sum(_kernel.stats.cache_hits.values()))"
     )
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}

@@ -18,13 +18,13 @@ from secnews.analysis.lexicon import (
     scan_pattern,
     term_pattern,
 )
-from secnews.analysis.preprocess_tokens import token_pattern
-from secnews.analysis.trends import (
+from secnews.analysis.preprocess.tokens import token_pattern
+from secnews.analysis.trends.counts import (
     TrendSettings,
     aggregate_counts,
     document_counts,
 )
-from secnews.corpus.store import document_text
+from secnews.corpus.store.read import document_text
 
 EXAMPLE_LEXICON = (
     Path(__file__).resolve().parents[1] / "analysis" / "data" / "lexicons_example.toml"
@@ -289,7 +289,7 @@ def test_counts_on_real_press_releases_match_python_regex(press_frame: pd.DataFr
 
 def test_overlap_detection_for_grouped_passes() -> None:
     from secnews.analysis.lexicon import may_overlap
-    from secnews.analysis.trends import term_groups
+    from secnews.analysis.trends.counts import term_groups
 
     spec = {
         s.name: s

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from secnews.analysis.changepoints import detect_changepoints
 from secnews.analysis.lexicon import parse_terms
 from secnews.analysis.output import save_figure
-from secnews.analysis.plots_trends import plot_gap, plot_trends, read_events
-from secnews.analysis.trends import TrendSettings, document_counts
-from secnews.analysis.trends_stats import outlet_gap, smooth_series, trend_table
+from secnews.analysis.plots.trends import plot_gap, plot_trends, read_events
+from secnews.analysis.trends.changepoints import detect_changepoints
+from secnews.analysis.trends.counts import TrendSettings, document_counts
+from secnews.analysis.trends.intervals import outlet_gap, smooth_series, trend_table
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import pytest
 from scipy import stats
 
 from secnews.analysis.lexicon import parse_terms
-from secnews.analysis.trends import DocumentCounts, TrendSettings, document_counts
-from secnews.analysis.trends_stats import (
+from secnews.analysis.trends.counts import DocumentCounts, TrendSettings, document_counts
+from secnews.analysis.trends.intervals import (
     SmoothSettings,
     bootstrap_rate_ci,
     clopper_pearson,

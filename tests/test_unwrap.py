@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from secnews.corpus.decode import read_text
-from secnews.corpus.normalize import normalize_text, paragraphs
-from secnews.corpus.unwrap import HyphenationModel, UnwrapSettings, count_words, unwrap
+from secnews.corpus.clean.normalize import normalize_text, paragraphs
+from secnews.corpus.clean.unwrap import HyphenationModel, UnwrapSettings, count_words, unwrap
+from secnews.corpus.loaders.decode import read_text
 
 SESSIONS = (
     "Session 21 - 1966",

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from secnews.corpus.decode import decode_bytes
-from secnews.corpus.unwrap import HyphenationModel, count_words, hyphenation_lookups, unwrap
-from secnews.corpus.unwrap_vocab import ListedWordCounter, count_listed_words
+from secnews.corpus.clean.unwrap import HyphenationModel, count_words, hyphenation_lookups, unwrap
+from secnews.corpus.clean.unwrap_vocab import ListedWordCounter, count_listed_words
+from secnews.corpus.loaders.decode import decode_bytes
 
 
 def reference(texts: list[str], words: set[str]) -> Counter[str]:
@@ -75,7 +75,7 @@ def test_no_words_and_no_texts() -> None:
 
 
 def test_long_inputs_are_counted_in_steps(monkeypatch: pytest.MonkeyPatch) -> None:
-    from secnews.corpus import unwrap_vocab
+    from secnews.corpus.clean import unwrap_vocab
 
     monkeypatch.setattr(unwrap_vocab, "_STEP_CHARS", 50)
     texts = [f"Word {i}, word; (WORD) words" for i in range(40)]
@@ -145,14 +145,14 @@ _LINES = st.lists(
 @settings(max_examples=500, deadline=None)
 @given(_LINES, st.one_of(st.none(), st.integers(0, 12)), st.booleans())
 def test_marking_equals_the_loop(text: str, limit: int | None, indent: bool) -> None:
-    from secnews.corpus.unwrap import _mark_boundaries, _mark_boundaries_loop
+    from secnews.corpus.clean.unwrap import _mark_boundaries, _mark_boundaries_loop
 
     expected = _mark_boundaries_loop(text, limit=limit, indent=indent)
     assert _mark_boundaries(text, limit=limit, indent=indent) == expected
 
 
 def test_marking_by_hand() -> None:
-    from secnews.corpus.unwrap import _mark_boundaries
+    from secnews.corpus.clean.unwrap import _mark_boundaries
 
     text = "A short one.\nA much longer line here.\n  Indented.\nB"
     assert _mark_boundaries(text, limit=20, indent=False) == (

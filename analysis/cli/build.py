@@ -1,0 +1,146 @@
+"""``secnews build``: build a corpus folder from files, folders and named datasets."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from secnews.corpus.loaders.sources import Source
+
+HELP = (
+    "build a corpus (articles.parquet, manifest.json, rejects.csv) from files, folders or datasets"
+)
+
+#: How many duplicates the summary lists by name before it only counts them.
+SHOW_DUPLICATES = 20
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``secnews build``."""
+    parser.add_argument(
+        "sources", nargs="*", metavar="SOURCE", help="files or folders to read (one source each)"
+    )
+    parser.add_argument(
+        "--out", required=True, metavar="DIR", help="corpus folder to create or replace"
+    )
+    parser.add_argument(
+        "--dataset",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="add a named dataset (repeatable; see `secnews datasets`)",
+    )
+    parser.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", "pagetext", "html", "table", "folder"],
+        help="input format of the SOURCE paths (default: auto, from the file extension)",
+    )
+    parser.add_argument(
+        "--map",
+        dest="mapping",
+        metavar="FIELD=COLUMN,...",
+        help="column mapping for tables, e.g. title=headline,text=body,published=date",
+    )
+    parser.add_argument("--outlet", help="outlet name for every document of the SOURCE paths")
+    parser.add_argument(
+        "--pattern",
+        help="path pattern of a folder, e.g. 'Session {session} - {year}/{country}_{session}_{year}.txt'",
+    )
+    parser.add_argument("--no-dedupe", action="store_true", help="skip duplicate detection")
+    parser.add_argument(
+        "--no-language-id", action="store_true", help="skip language identification"
+    )
+    parser.add_argument("--no-relevance", action="store_true", help="skip the relevance score")
+    parser.add_argument(
+        "--lexicon", metavar="FILE", help="relevance lexicon (default: the packaged one)"
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=1000, help="documents per batch and row group"
+    )
+    parser.add_argument(
+        "--no-download", action="store_true", help="never download missing datasets"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _sources(args: argparse.Namespace) -> list[Source]:
+    from pathlib import Path
+
+    from secnews.corpus.loaders.sources import Source
+    from secnews.corpus.registry import dataset_sources
+
+    out: list[Source] = []
+    for name in args.dataset:
+        out.extend(dataset_sources(name, download=not args.no_download))
+    for path in args.sources:
+        out.append(
+            Source(
+                paths=(Path(path),),
+                format=args.format,
+                mapping=args.mapping,
+                outlet=args.outlet,
+                pattern=args.pattern,
+                name=path,
+            )
+        )
+    return out
+
+
+def _report(summary: object, out: str) -> str:
+    from secnews.corpus.build.run import BuildSummary
+
+    assert isinstance(summary, BuildSummary)
+    table = summary.table(total=True)
+    table["null_date_share"] = table["null_date_share"].map(
+        lambda x: "" if x is None or x != x else f"{x:.1%}"
+    )
+    lines = [f"corpus {out}  hash {summary.corpus_hash}", "", table.to_string(index=False), ""]
+    dups = summary.duplicates_frame()
+    if len(dups):
+        lines.append(
+            f"{len(dups)} duplicate(s) (kept in articles.parquet with dup_of, left out of analyses):"
+        )
+        shown = dups.head(SHOW_DUPLICATES)
+        for row in shown.itertuples(index=False):
+            title = (row.title or "")[:70]
+            lines.append(f"  {row.doc_id} -> {row.dup_of}  [{row.kind}]  {row.source}  {title}")
+        if len(dups) > SHOW_DUPLICATES:
+            lines.append(
+                f"  ... and {len(dups) - SHOW_DUPLICATES} more (manifest.json lists them all)"
+            )
+    else:
+        lines.append("no duplicates found")
+    rejected = int(sum(c.rejected for c in summary.sources))
+    if rejected:
+        lines.append(f"{rejected} reject(s), with reasons, in {out}/rejects.csv")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the corpus and write the summary table to stdout."""
+    from secnews.corpus.build.run import BuildSettings, build_corpus
+    from secnews.corpus.registry import DatasetError
+
+    if not args.sources and not args.dataset:
+        sys.stderr.write("secnews build: give at least one SOURCE or --dataset NAME\n")
+        return 2
+    try:
+        sources = _sources(args)
+        settings = BuildSettings(
+            batch_size=args.batch_size,
+            dedupe=not args.no_dedupe,
+            language_id=not args.no_language_id,
+            relevance=not args.no_relevance,
+            lexicon=args.lexicon,
+        )
+        summary = build_corpus(
+            sources, args.out, settings=settings, progress=False if args.no_progress else None
+        )
+    except (DatasetError, FileExistsError, ValueError, OSError) as exc:
+        sys.stderr.write(f"secnews build: {exc}\n")
+        return 2
+    sys.stdout.write(_report(summary, args.out))
+    return 0

@@ -1,0 +1,29 @@
+"""``secnews run STUDY``: build the corpus and run every analysis step the study names."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "run a study's steps (build, stats, topics, trends, entities), redoing only what changed"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Define the command's options."""
+    parser.add_argument("study", help="study file, e.g. studies/demo.toml")
+    parser.add_argument("--steps", help="comma-separated steps to run (default: all)")
+    parser.add_argument("--force", action="store_true", help="rerun steps whose key is unchanged")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the study and print one line per step."""
+    from secnews.analysis.steps.pipeline import run_study
+    from secnews.analysis.steps.study import load_study
+
+    study = load_study(args.study)
+    steps = [s.strip() for s in args.steps.split(",")] if args.steps else None
+    results = run_study(study, steps=steps, force=args.force)
+    for result in results:
+        state = f"ran in {result.seconds:.1f} s" if result.ran else "unchanged, skipped"
+        sys.stdout.write(f"{result.step:<9} {state:<22} {result.out_dir}\n")
+    return 0

@@ -1,0 +1,342 @@
+"""Reading the rows of table files (the format layer of :mod:`secnews.corpus.loaders.tabular`).
+
+Each reader yields one item per data row: a ``dict`` (column -> cell) or a string, the specific
+reason why that row is bad. A file that cannot be read at all raises :class:`RowError` (or
+:class:`~secnews.corpus.loaders.decode.DecodeError`) whose message is the reason.
+
+CSV recovery: the csv module (strict mode) parses records from a line source that remembers the
+lines of the current record. A record with the wrong number of fields, broken quoting or an
+oversized cell is reported as bad, and when it spans several lines, parsing resumes at its
+second line, so that an unclosed quote cannot swallow the rest of the file. Blank lines between
+records are not rows. Excel: empty rows before a data row are reported as empty rows; a run of
+``max_blank_rows`` empty rows ends the sheet (sheets are often formatted down to row 1,048,576).
+
+JSON records need not share their keys: the columns of a JSON or JSON Lines file are the union of
+the keys of all its records (in order of first appearance), and a record without a key has
+``None`` there (JSON Lines are parsed twice for this: once for the keys, once for the rows).
+Parquet is read one row group at a time: a row group that cannot be decoded gives one bad-row
+reason per row it holds (its row count comes from the file's metadata) and the following groups
+are still read. Any other error while a file is iterated propagates to the caller, which keeps
+the rows read so far.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from secnews.corpus.loaders.decode import decode_bytes
+
+__all__ = ["RowError", "is_inline", "is_text", "read_rows", "type_name"]
+
+logger = logging.getLogger(__name__)
+
+
+class RowError(Exception):
+    """A bad row; the message is the reject reason."""
+
+
+def type_name(value: Any) -> str:
+    """The type of a cell for a reject reason: ``dict``, ``list of dict, int``."""
+    if isinstance(value, list | tuple):
+        inner = sorted(
+            {type(v).__name__ for v in value if not isinstance(v, str) and v is not None}
+        )
+        return f"{type(value).__name__} of {', '.join(inner)}"
+    return type(value).__name__
+
+
+def is_text(value: Any) -> bool:
+    """A string, or a list of strings (empty items allowed)."""
+    if isinstance(value, list | tuple):
+        return all(v is None or isinstance(v, str) for v in value)
+    return isinstance(value, str)
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def is_inline(value: Any) -> bool:
+    """A string or number, or a list of those: what a record field other than text accepts."""
+    if isinstance(value, list | tuple):
+        return all(v is None or _is_scalar(v) for v in value)
+    return _is_scalar(value)
+
+
+def _decoded(path: Path) -> str:
+    with open(path, "rb") as handle:
+        text, encoding = decode_bytes(handle.read())
+    logger.debug("%s decoded as %s", path, encoding)
+    return text
+
+
+class _Lines:
+    """A line iterator with push-back, remembering the lines of the current CSV record."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self._back: list[str] = []
+        self.taken: list[str] = []
+        self.line_no = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._back.pop() if self._back else next(self._lines)
+        self.taken.append(line)
+        self.line_no += 1
+        return line
+
+    def push_back(self, lines: list[str]) -> None:
+        self._back.extend(reversed(lines))
+        self.line_no -= len(lines)
+
+
+def _csv_rows(text: str, delimiter: str, max_cell: int) -> Iterator[tuple[int, list[str] | str]]:
+    """Yield (first line number, cells or reason) per CSV record, recovering from broken ones.
+
+    The csv module's field size limit is process-wide: it is set to ``max_cell`` before each
+    record, so that interleaved loaders with different settings each get their own limit.
+    """
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    width: int | None = None
+    while True:
+        lines.taken = []
+        start = lines.line_no + 1
+        try:
+            csv.field_size_limit(max_cell)
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            message = str(exc)
+            if "field larger than field limit" in message:
+                message = f"cell larger than the limit ({max_cell:,} characters)"
+            reason = f"malformed CSV row (line {start}): {message}"
+            row = None
+        if row is not None and not row:
+            continue  # a blank line between records
+        if width is None:
+            if row is None:
+                yield start, reason
+                continue
+            width = len(row)
+            yield start, row
+            continue
+        if row is not None and len(row) == width:
+            yield start, row
+            continue
+        if row is not None:
+            reason = f"malformed CSV row (line {start}): {len(row)} fields, expected {width}"
+        taken = lines.taken
+        if len(taken) > 1:  # resume at the next line: a bad quote must not eat later rows
+            lines.push_back(taken[1:])
+        yield start, reason
+
+
+def _iter_csv(path: Path, delimiter: str, max_cell: int) -> Iterator[dict[str, Any] | str]:
+    header: list[str] | None = None
+    for _, row in _csv_rows(_decoded(path), delimiter, max_cell):
+        if header is None:
+            if isinstance(row, str):
+                raise RowError(f"unreadable header: {row}")
+            header = _unique(row)
+            continue
+        yield row if isinstance(row, str) else dict(zip(header, row, strict=True))
+
+
+def _unique(names: Iterable[Any]) -> list[str]:
+    out: list[str] = []
+    seen: Counter[str] = Counter()
+    for index, raw in enumerate(names, start=1):
+        name = str(raw).strip() if raw is not None and str(raw).strip() else f"column_{index}"
+        seen[name] += 1
+        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return out
+
+
+def _union_keys(records: Iterable[Any]) -> list[str]:
+    keys: dict[str, None] = {}
+    for item in records:
+        if isinstance(item, dict):
+            keys.update(dict.fromkeys(item))
+    return list(keys)
+
+
+def _complete(item: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    """The record with ``None`` for the keys it lacks (its own keys keep their order)."""
+    if len(item) == len(keys):
+        return item
+    return {**item, **{k: None for k in keys if k not in item}}
+
+
+def _iter_json(path: Path) -> Iterator[dict[str, Any] | str]:
+    try:
+        data = json.loads(_decoded(path))
+    except json.JSONDecodeError as exc:
+        raise RowError(f"malformed JSON: {exc}") from exc
+    if isinstance(data, dict):
+        lists = [v for v in data.values() if isinstance(v, list)]
+        if len(lists) != 1:
+            raise RowError("JSON object without exactly one list of records")
+        data = lists[0]
+    if not isinstance(data, list):
+        raise RowError(f"JSON top level is a {type(data).__name__}, not a list of records")
+    keys = _union_keys(data)
+    for item in data:
+        yield (
+            _complete(item, keys)
+            if isinstance(item, dict)
+            else f"record is a {type(item).__name__}, not an object"
+        )
+
+
+def _jsonl_keys(text: str) -> list[str]:
+    keys: dict[str, None] = {}
+    for line in io.StringIO(text):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(item, dict):
+            keys.update(dict.fromkeys(item))
+    return list(keys)
+
+
+def _iter_jsonl(path: Path) -> Iterator[dict[str, Any] | str]:
+    text = _decoded(path)
+    keys = _jsonl_keys(text)
+    for number, line in enumerate(io.StringIO(text), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield f"malformed JSON line (line {number}): {exc.msg}"
+            continue
+        yield (
+            _complete(item, keys)
+            if isinstance(item, dict)
+            else f"line {number} is not a JSON object"
+        )
+
+
+def _iter_xlsx(
+    path: Path, sheet_name: str | None, max_blank: int
+) -> Iterator[dict[str, Any] | str]:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
+        raise RowError(f"unreadable Excel file: {type(exc).__name__}: {exc}") from exc
+    try:
+        if sheet_name is not None and sheet_name not in book.sheetnames:
+            raise RowError(f"no sheet {sheet_name!r} (sheets: {', '.join(book.sheetnames)})")
+        sheet = book[sheet_name] if sheet_name else book.worksheets[0]
+        header: list[str] | None = None
+        blank = 0
+        for values in sheet.iter_rows(values_only=True):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                blank += 1
+                if header is not None and blank > max_blank:
+                    logger.info("%s: stopped after %d empty rows", path, blank)
+                    return  # the formatted but empty rest of the sheet
+                continue
+            if header is None:
+                header = _unique(values)
+                blank = 0
+                continue
+            for _ in range(blank):  # empty rows between data rows are rows
+                yield "empty row (every cell is empty)"
+            blank = 0
+            cells = list(values)
+            if len(cells) > len(header) and any(v is not None for v in cells[len(header) :]):
+                yield f"row has {len(cells)} cells, header has {len(header)}"
+                continue
+            cells += [None] * (len(header) - len(cells))
+            yield dict(zip(header, cells[: len(header)], strict=True))
+    finally:
+        book.close()
+
+
+def _iter_parquet(path: Path) -> Iterator[dict[str, Any] | str]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        reader = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise RowError(f"unreadable Parquet file: {exc}") from exc
+    for group in range(reader.num_row_groups):
+        size = reader.metadata.row_group(group).num_rows
+        done = 0
+        try:
+            for batch in reader.iter_batches(batch_size=1024, row_groups=[group]):
+                rows = batch.to_pylist()
+                done += len(rows)
+                yield from rows
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            logger.warning("%s: Parquet row group %d unreadable: %s", path, group, exc)
+            message = " ".join(str(exc).split())
+            reason = f"unreadable Parquet row group {group} ({size:,} rows): {message}"
+            for _ in range(max(size - done, 0)):
+                yield reason
+
+
+def read_rows(
+    path: Path,
+    fmt: str,
+    *,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    max_cell_chars: int = 10_000_000,
+    max_blank_rows: int = 1000,
+) -> Iterator[dict[str, Any] | str]:
+    """Yield the data rows of a table file: a dict per row, or the reason a row is bad.
+
+    Parameters
+    ----------
+    path
+        The file.
+    fmt
+        ``csv``, ``tsv``, ``json``, ``jsonl``, ``xlsx`` or ``parquet``.
+    delimiter
+        CSV delimiter (``None``: comma for CSV, tab for TSV).
+    sheet
+        Excel sheet (``None``: the first).
+    max_cell_chars
+        Larger CSV cells make their row bad.
+    max_blank_rows
+        Consecutive empty Excel rows after which the rest of the sheet is not read.
+
+    Raises
+    ------
+    RowError, DecodeError, OSError
+        When the file as a whole cannot be read (the message is the reason).
+    """
+    if fmt in ("csv", "tsv"):
+        return _iter_csv(path, delimiter or ("\t" if fmt == "tsv" else ","), max_cell_chars)
+    if fmt == "json":
+        return _iter_json(path)
+    if fmt == "jsonl":
+        return _iter_jsonl(path)
+    if fmt == "xlsx":
+        return _iter_xlsx(path, sheet, max_blank_rows)
+    if fmt == "parquet":
+        return _iter_parquet(path)
+    raise RowError(f"unknown table format {fmt!r}")
