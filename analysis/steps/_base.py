@@ -89,9 +89,11 @@ def _convert(value: Any, annotation: Any, key: str) -> Any:
         items = (
             [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
         )
+        args = get_args(annotation)
+        if isinstance(items, int | float) and len(args) == 2 and args[1] is Ellipsis:
+            items = [items]  # one value for a list of any length
         if not isinstance(items, list | tuple):
             raise SettingsError(f"{key} = {value!r} should be a list")
-        args = get_args(annotation)
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_convert(v, args[0], key) for v in items)
         if len(items) != len(args):
