@@ -147,6 +147,109 @@ def _most_central(edges: Any) -> str:
     return str(sorted(top)[0])
 
 
+def _library_settings(settings: EntitiesSettings, seed: int) -> tuple[Any, Any, Any]:
+    """The extraction, co-occurrence and network settings of the library."""
+    from secnews.analysis.entities.cooccurrence import CooccurrenceSettings
+    from secnews.analysis.entities.extract import ExtractionSettings
+    from secnews.analysis.entities.gazetteer import GazetteerSettings
+    from secnews.analysis.entities.networks import NetworkSettings
+
+    extraction = ExtractionSettings(
+        mode=settings.mode,
+        model=settings.model,
+        batch_size=settings.batch_size,
+        n_process=settings.n_process,
+        gazetteer=GazetteerSettings(alias_files=tuple(str(Path(p)) for p in settings.aliases)),
+    )
+    cooccurrence = CooccurrenceSettings(
+        window=settings.window,
+        min_count=settings.min_count,
+        min_entity_count=settings.min_entity_count,
+        n_permutations=settings.n_permutations,
+        random_state=seed,
+        include_unresolved=settings.include_unresolved,
+    )
+    network = NetworkSettings(
+        weight=settings.weight,
+        max_p_value=settings.max_p,
+        community_method=settings.community,
+        random_state=seed,
+    )
+    return extraction, cooccurrence, network
+
+
+def _all_edges(mentions: Any, documents: Any, settings: EntitiesSettings, co_settings: Any) -> Any:
+    """Edges of the whole corpus (group ``all``), then per outlet or period with ``by``."""
+    import pandas as pd
+
+    from secnews.analysis.entities.cooccurrence import cooccurrence, cooccurrence_by
+
+    edges = cooccurrence(mentions, documents, settings=co_settings)
+    edges["group"] = "all"
+    parts = [edges]
+    if settings.by:
+        parts.append(
+            cooccurrence_by(
+                mentions, documents, by=settings.by, settings=co_settings, freq=settings.period
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def _write_networks(
+    all_edges: Any,
+    entities: Any,
+    out: Path,
+    *,
+    settings: EntitiesSettings,
+    net_settings: Any,
+    seed: int,
+) -> list[Path]:
+    """GEXF and GraphML per group, and the figures."""
+    from secnews.analysis.entities.networks import (
+        build_graph,
+        filter_edges,
+        write_gexf,
+        write_graphml,
+    )
+
+    written: list[Path] = []
+    for group in ["all", *sorted(set(all_edges["group"]) - {"all"})]:
+        group_edges = all_edges[all_edges["group"] == group]
+        graph = build_graph(group_edges, entities, settings=net_settings)
+        folder, name = (out, "network") if group == "all" else (out / "networks", _slug(group))
+        written += [
+            write_gexf(graph, folder / f"{name}.gexf"),
+            write_graphml(graph, folder / f"{name}.graphml"),
+        ]
+        if settings.figures:
+            written += _figures(
+                filter_edges(group_edges, net_settings),
+                entities,
+                out,
+                settings,
+                seed,
+                "" if group == "all" else group,
+            )
+    return written
+
+
+def _counts(documents: Any, mentions: Any, entities: Any, all_edges: Any) -> dict[str, Any]:
+    unresolved = mentions["entity_id"].str.startswith("unresolved:")
+    unresolved_entities = entities["entity_id"].str.startswith("unresolved:")
+    return {
+        "documents": len(documents),
+        "mentions": len(mentions),
+        "resolved_mentions": int((~unresolved).sum()),
+        "unresolved_mentions": int(unresolved.sum()),
+        "entities": int((~unresolved_entities).sum()),
+        "unresolved_entities": int(unresolved_entities.sum()),
+        "edges": {
+            str(k): int(v) for k, v in all_edges["group"].value_counts().sort_index().items()
+        },
+    }
+
+
 def run_entities(
     corpus_dir: str | Path,
     out_dir: str | Path,
@@ -172,95 +275,30 @@ def run_entities(
     dict
         The manifest that was written.
     """
-    settings = settings or EntitiesSettings()
     import pandas as pd
 
-    from secnews.analysis.entities.cooccurrence import (
-        CooccurrenceSettings,
-        cooccurrence,
-        cooccurrence_by,
-    )
-    from secnews.analysis.entities.extract import ExtractionSettings, entity_table, extract_entities
-    from secnews.analysis.entities.gazetteer import GazetteerSettings, build_gazetteer
-    from secnews.analysis.entities.networks import (
-        NetworkSettings,
-        build_graph,
-        centralities_by_group,
-        write_gexf,
-        write_graphml,
-    )
+    from secnews.analysis.entities.extract import entity_table, extract_entities
+    from secnews.analysis.entities.gazetteer import build_gazetteer
+    from secnews.analysis.entities.networks import centralities_by_group
     from secnews.analysis.output import write_parquet
     from secnews.corpus import open_corpus
     from secnews.corpus.atomic import atomic_write_text
 
+    settings = settings or EntitiesSettings()
+    ex_settings, co_settings, net_settings = _library_settings(settings, seed)
     out = Path(out_dir)
     corpus = open_corpus(corpus_dir)
     columns = ["doc_id", "outlet", "published", "meta", "title", "lede", "text"]
     frame = corpus.frame(columns, include_duplicates=settings.include_duplicates)
-    gaz_settings = GazetteerSettings(alias_files=tuple(str(Path(p)) for p in settings.aliases))
-    ex_settings = ExtractionSettings(
-        mode=settings.mode,
-        model=settings.model,
-        batch_size=settings.batch_size,
-        n_process=settings.n_process,
-        gazetteer=gaz_settings,
-    )
-    co_settings = CooccurrenceSettings(
-        window=settings.window,
-        min_count=settings.min_count,
-        min_entity_count=settings.min_entity_count,
-        n_permutations=settings.n_permutations,
-        random_state=seed,
-        include_unresolved=settings.include_unresolved,
-    )
-    net_settings = NetworkSettings(
-        weight=settings.weight,
-        max_p_value=settings.max_p,
-        community_method=settings.community,
-        random_state=seed,
-    )
-    gazetteer = build_gazetteer(gaz_settings)
+    gazetteer = build_gazetteer(ex_settings.gazetteer)
     extraction = extract_entities(frame, settings=ex_settings, gazetteer=gazetteer)
     mentions, documents = extraction.mentions, extraction.documents
     entities = entity_table(mentions)
+    all_edges = _all_edges(mentions, documents, settings, co_settings)
 
-    edges = cooccurrence(mentions, documents, settings=co_settings)
-    edges["group"] = "all"
-    parts = [edges]
-    if settings.by:
-        parts.append(
-            cooccurrence_by(
-                mentions, documents, by=settings.by, settings=co_settings, freq=settings.period
-            )
-        )
-    all_edges = pd.concat(parts, ignore_index=True)
-
-    written: list[Path] = []
-    for group in ["all", *sorted(set(all_edges["group"]) - {"all"})]:
-        group_edges = all_edges[all_edges["group"] == group]
-        graph = build_graph(group_edges, entities, settings=net_settings)
-        if group == "all":
-            written += [
-                write_gexf(graph, out / "network.gexf"),
-                write_graphml(graph, out / "network.graphml"),
-            ]
-        else:
-            name = _slug(group)
-            written += [
-                write_gexf(graph, out / "networks" / f"{name}.gexf"),
-                write_graphml(graph, out / "networks" / f"{name}.graphml"),
-            ]
-        if settings.figures:
-            from secnews.analysis.entities.networks import filter_edges
-
-            written += _figures(
-                filter_edges(group_edges, net_settings),
-                entities,
-                out,
-                settings,
-                seed,
-                "" if group == "all" else group,
-            )
+    written = _write_networks(
+        all_edges, entities, out, settings=settings, net_settings=net_settings, seed=seed
+    )
     by_group = centralities_by_group(all_edges, entities, settings=net_settings)
     is_all = by_group["group"] == "all"  # the whole corpus first, then the groups in sorted order
     centralities = pd.concat([by_group[is_all], by_group[~is_all]], ignore_index=True)
@@ -270,7 +308,6 @@ def run_entities(
         atomic_write_text(out / "centralities.csv", _csv(centralities)),
         write_parquet(mentions, out / "mentions.parquet"),
     ]
-    unresolved = mentions["entity_id"].str.startswith("unresolved:")
     manifest = {
         "command": "entities",
         "source": {"corpus": Path(corpus_dir).name, "corpus_hash": corpus.corpus_hash},
@@ -287,17 +324,7 @@ def run_entities(
             "aliases": len(gazetteer.aliases),
             "dropped_ambiguous_aliases": len(gazetteer.dropped),
         },
-        "counts": {
-            "documents": len(documents),
-            "mentions": len(mentions),
-            "resolved_mentions": int((~unresolved).sum()),
-            "unresolved_mentions": int(unresolved.sum()),
-            "entities": int((~entities["entity_id"].str.startswith("unresolved:")).sum()),
-            "unresolved_entities": int(entities["entity_id"].str.startswith("unresolved:").sum()),
-            "edges": {
-                str(k): int(v) for k, v in all_edges["group"].value_counts().sort_index().items()
-            },
-        },
+        "counts": _counts(documents, mentions, entities, all_edges),
         "versions": _versions(settings.mode),
         "outputs": sorted(str(p.relative_to(out)) for p in written),
     }

@@ -147,6 +147,34 @@ def _zipf_frame(tokens: list[list[str]]) -> pd.DataFrame:
     )
 
 
+def _collocation_table(tokens: list[list[str]], *, min_count: int) -> pd.DataFrame:
+    """Adjacent pairs of words (both with a letter), stopwords left out."""
+    from secnews.analysis.stats.collocations import collocations
+
+    stop, _ = PreprocessSettings().stopword_set()
+    colloc = collocations(tokens, min_count=min_count, stopwords=stop)
+    if len(colloc):
+        alpha = colloc["w1"].map(lambda w: any(c.isalpha() for c in w)) & colloc["w2"].map(
+            lambda w: any(c.isalpha() for c in w)
+        )
+        colloc = colloc[alpha].reset_index(drop=True)
+    return colloc
+
+
+def _by_labels(
+    frame: pd.DataFrame, doc_ids: list[str], groups: list[str], settings: StatsSettings
+) -> list[str]:
+    """The ``by`` group of every preprocessed document (its outlet, or its period)."""
+    from secnews.analysis.stats.descriptive import period_labels
+
+    if settings.by != "period":
+        return groups
+    period_of = dict(
+        zip(frame["doc_id"].astype(str), period_labels(frame, settings.period), strict=True)
+    )
+    return [period_of.get(d, "unknown") for d in doc_ids]
+
+
 def run_stats(
     corpus_dir: str | Path,
     out_dir: str | Path,
@@ -175,7 +203,6 @@ def run_stats(
     from secnews.analysis.output import write_manifest
     from secnews.analysis.plots.stats import plot_frequencies, plot_keyness, plot_summary, plot_zipf
     from secnews.analysis.preprocess.core import preprocess
-    from secnews.analysis.stats.collocations import collocations
     from secnews.analysis.stats.descriptive import (
         SUMMARY_SETTINGS,
         corpus_summary,
@@ -194,19 +221,14 @@ def run_stats(
     corpus = open_corpus(corpus_dir)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    columns = [
-        c
-        for c in ("doc_id", "outlet", "published", "title", "lede", "text", "meta")
-        if c in corpus.columns
-    ]
-    frame = corpus.frame(columns)
+    columns = ("doc_id", "outlet", "published", "title", "lede", "text", "meta")
+    frame = corpus.frame([c for c in columns if c in corpus.columns])
     outlets = sorted(frame["outlet"].dropna().astype(str).unique()) if "outlet" in frame else []
-    if settings.compare:
-        missing = [o for o in settings.compare if o not in outlets]
-        if missing:
-            raise SettingsError(
-                f"[stats] compare: no documents of {missing} in this corpus; outlets: {outlets}"
-            )
+    missing = [o for o in settings.compare or () if o not in outlets]
+    if missing:
+        raise SettingsError(
+            f"[stats] compare: no documents of {missing} in this corpus; outlets: {outlets}"
+        )
     files: list[str] = []
 
     tokens = document_tokens(frame)
@@ -226,25 +248,17 @@ def run_stats(
     groups = _outlet_labels(frame, pre.doc_ids)
     freq = term_frequencies(matrix, terms)
     _write(freq, out / "frequencies.csv")
-    if settings.by == "period":
-        period_of = dict(
-            zip(frame["doc_id"].astype(str), period_labels(frame, settings.period), strict=True)
-        )
-        by_labels = [period_of.get(d, "unknown") for d in pre.doc_ids]
-    else:
-        by_labels = groups
+    by_labels = _by_labels(frame, pre.doc_ids, groups, settings)
     _write(term_frequencies(matrix, terms, groups=by_labels), out / "frequencies_by_group.csv")
-    files.append("frequencies_by_group.csv")
-    files += ["frequencies.csv", *_save(plot_frequencies(freq), out / "frequencies")]
+    files += ["frequencies_by_group.csv", "frequencies.csv"]
+    files += _save(plot_frequencies(freq), out / "frequencies")
 
     ztable = _zipf_frame(tokens)
     zfit = fit_zipf(ztable["count"].to_numpy(), method="mle")
     zols = fit_zipf(ztable["count"].to_numpy(), method="ols", max_rank=1000)
     _write(zipf_table(ztable[["term", "count"]]), out / "zipf.csv")
-    files += [
-        "zipf.csv",
-        *_save(plot_zipf(ztable, zfit, title="Rank-frequency of running words"), out / "zipf"),
-    ]
+    fig = plot_zipf(ztable, zfit, title="Rank-frequency of running words")
+    files += ["zipf.csv", *_save(fig, out / "zipf")]
 
     key_settings = KeynessSettings(
         min_count=settings.min_count, n_boot=settings.n_boot, random_state=seed
@@ -252,22 +266,16 @@ def run_stats(
     if settings.compare:
         a, b = settings.compare
         forward = keyness_groups(matrix, terms, groups, a, b, settings=key_settings)
-        reverse = keyness_groups(matrix, terms, groups, b, a, settings=key_settings)
         _write(forward, out / "keyness.csv")
-        _write(reverse, out / "keyness_reverse.csv")
+        _write(
+            keyness_groups(matrix, terms, groups, b, a, settings=key_settings),
+            out / "keyness_reverse.csv",
+        )
         files += ["keyness.csv", "keyness_reverse.csv"]
         files += _save(plot_keyness(forward, n=settings.top, labels=(a, b)), out / "keyness")
 
-    stop, _ = PreprocessSettings().stopword_set()
-    colloc = collocations(tokens, min_count=settings.min_count, stopwords=stop)
-    if len(colloc):
-        alpha = colloc["w1"].map(lambda w: any(c.isalpha() for c in w)) & colloc["w2"].map(
-            lambda w: any(c.isalpha() for c in w)
-        )
-        colloc = colloc[alpha].reset_index(drop=True)
-    _write(colloc, out / "collocations.csv")
+    _write(_collocation_table(tokens, min_count=settings.min_count), out / "collocations.csv")
     files.append("collocations.csv")
-
     if settings.kwic:
         conc = kwic(frame, settings.kwic, window=settings.window, sort=settings.kwic_sort)
         _write(conc, out / "kwic.csv")
