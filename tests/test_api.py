@@ -107,3 +107,23 @@ def test_explore_notebook_runs(press: Path, tmp_path: Path) -> None:
     assert not [o for o in outputs if o.get("output_type") == "error"]
     text = "\n".join(str(o.get("data", {}).get("text/plain", "")) for o in outputs)
     assert "vladimir_putin" in text and "kremlin.ru" in text
+
+
+def test_docstring_examples_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every ``>>>`` example in the package's docstrings runs (those marked ``+SKIP`` need data)."""
+    import importlib
+    import pkgutil
+
+    import secnews.corpus
+
+    monkeypatch.chdir(tmp_path)
+    attempted = 0
+    for package in (secnews.corpus, sa):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            module = importlib.import_module(info.name)
+            result = doctest.testmod(
+                module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+            )
+            assert result.failed == 0, info.name
+            attempted += result.attempted
+    assert attempted >= 10
