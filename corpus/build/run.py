@@ -63,6 +63,9 @@ from secnews.corpus.build.util import (
     StagedTables,
     article_row,
     count_words,
+    escape_surrogates,
+    escape_value,
+    has_surrogates,
     prefetch_batches,
     rows_to_table,
 )
@@ -103,6 +106,40 @@ _DEFAULTS = BuildSettings()
 _STAGE_MEMORY = 512 * 1024 * 1024
 
 
+#: Article fields that may hold lone surrogates taken from a file name or a JSON string.
+_ESCAPED_FIELDS = (
+    "doc_id",
+    "title",
+    "lede",
+    "url",
+    "outlet",
+    "author",
+    "language",
+    "dateline_place",
+)
+
+
+def _small_fields(article: Article) -> list[Any]:
+    return [getattr(article, name) for name in _ESCAPED_FIELDS]
+
+
+def _escape_article(article: Article, warned: set[str]) -> None:
+    """Store what cannot be UTF-8 (a file name that is not UTF-8) with escapes, and say which
+    file it came from (once per file)."""
+    name = escape_surrogates(article.source_path)
+    if name not in warned:
+        warned.add(name)
+        logger.warning(
+            "%s: the file name (or a field taken from it) is not valid UTF-8: stored with escapes",
+            name,
+        )
+    for field in _ESCAPED_FIELDS:
+        value = getattr(article, field)
+        if isinstance(value, str):
+            setattr(article, field, escape_surrogates(value))
+    article.meta = escape_value(article.meta)
+
+
 class BuildError(ValueError):
     """A build that must not replace the output: a source is missing or is the output itself,
     a source yields nothing, or nothing at all was kept. The message says which."""
@@ -140,9 +177,10 @@ class _Builder:
         self.sources = list(sources)
         self.settings = settings
         self.folder = folder
-        self.counts = [SourceCounts(s.label) for s in self.sources]
+        self.counts = [SourceCounts(escape_surrogates(s.label)) for s in self.sources]
         self.ids: set[str] = set()
         self._next_suffix: dict[str, int] = {}
+        self.escaped: set[str] = set()
         self.reasons: Counter[str] = Counter()
         self.forced: dict[str, str] = {}
         self.body_keys: list[bytes] = []
@@ -203,7 +241,7 @@ class _Builder:
     def _reject(self, source: int, reject: Reject) -> None:
         assert self._rejects is not None  # open while the sources are read
         path = self._relative[source](reject.source_path)
-        self._rejects.write(Reject(path, reject.reason, reject.row))
+        self._rejects.write(Reject(path, escape_surrogates(reject.reason), reject.row))
         self.counts[source].rejected += 1
         self.reasons[reject.reason] += 1
 
@@ -299,6 +337,10 @@ class _Builder:
             if reason is not None:
                 self._reject(source, Reject(item.source_path, reason, row))
                 continue
+            if has_surrogates(item.source_path) or any(
+                isinstance(v, str) and has_surrogates(v) for v in _small_fields(item)
+            ):
+                _escape_article(item, self.escaped)
             if self.sources[source].outlet_names and item.outlet is not None:
                 item.outlet = dict(self.sources[source].outlet_names).get(item.outlet, item.outlet)
             articles.append(item)
@@ -340,6 +382,7 @@ class _Builder:
                         exclude=(self.target,),
                         stats=self.load_stats[number],
                         annotate=self._facts,
+                        follow_symlinks=self.settings.follow_symlinks,
                     )
                     batches = prefetch_batches(items, self.settings.batch_size)
                     while True:
@@ -501,7 +544,7 @@ class _Builder:
                         {"path": relative(name), "bytes": size, "sha256": file_sha256(path)}
                     )
             entry["files"] = listing
-            described.append(entry)
+            described.append(escape_value(entry))
         self._tick("input_hashes", start)
         return described, total
 

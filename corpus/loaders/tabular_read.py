@@ -250,11 +250,33 @@ def _complete(item: dict[str, Any], keys: list[str]) -> dict[str, Any]:
     return {**item, **{k: None for k in keys if k not in item}}
 
 
+#: A JSON escape of a surrogate: its string may hold a lone one, which is not text.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: Any) -> Any:
+    """Every lone surrogate of the strings of a JSON value replaced by U+FFFD (as a decoder does
+    with bytes that are not text)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def _iter_json(path: Path, max_columns: int) -> Iterator[dict[str, Any] | str]:
+    text = _decoded(path)
     try:
-        data = json.loads(_decoded(path))
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RowError(f"malformed JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise RowError("malformed JSON: nested too deeply") from exc
+    if _SURROGATE_ESCAPE.search(text):
+        data = _without_surrogates(data)
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if len(lists) != 1:
@@ -278,7 +300,7 @@ def _jsonl_keys(text: str, max_columns: int) -> list[str]:
             continue
         try:
             item = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             continue
         if isinstance(item, dict):
             keys.update(dict.fromkeys(item))
@@ -297,6 +319,11 @@ def _iter_jsonl(path: Path, max_columns: int) -> Iterator[dict[str, Any] | str]:
         except json.JSONDecodeError as exc:
             yield f"malformed JSON line (line {number}): {exc.msg}"
             continue
+        except RecursionError:
+            yield f"malformed JSON line (line {number}): nested too deeply"
+            continue
+        if _SURROGATE_ESCAPE.search(line):
+            item = _without_surrogates(item)
         yield (
             _complete(item, keys)
             if isinstance(item, dict)
