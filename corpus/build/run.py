@@ -69,6 +69,7 @@ from secnews.corpus.build.util import (
     prefetch_batches,
     rows_to_table,
 )
+from secnews.corpus.clean.dates import is_placeholder
 from secnews.corpus.dedupe.batch import BatchSignatures, resolve_chains
 from secnews.corpus.loaders.sources import ROW_KEY, Source, iter_source
 from secnews.corpus.record import Article, LoadResult, Reject
@@ -341,6 +342,9 @@ class _Builder:
                 isinstance(v, str) and has_surrogates(v) for v in _small_fields(item)
             ):
                 _escape_article(item, self.escaped)
+            if item.published is not None and is_placeholder(item.published):
+                item.meta["placeholder_date"] = True
+                counts.placeholder_dates += 1
             if self.sources[source].outlet_names and item.outlet is not None:
                 item.outlet = dict(self.sources[source].outlet_names).get(item.outlet, item.outlet)
             articles.append(item)

@@ -36,7 +36,9 @@ is kept in ``meta`` under its column name.
 **Dates** are parsed by :func:`secnews.corpus.clean.dates.parse_date` (documented day-first rule).
 A date that cannot be parsed, or names only a year or month, leaves ``published`` null, keeps the
 raw value in ``meta["date_raw"]`` and is counted in :attr:`LoadStats.unparsed_dates`; a date
-outside ``min_year..max_year`` (default 1800..2100) rejects the row (``implausible date``).
+outside ``min_year..max_year`` (default 1800..2100) rejects the row (``implausible date``), and
+so does a full numeric date whose year is out of that range even when no ``datetime`` can hold it
+(``0000-01-01``, ``99999-01-01``: :func:`~secnews.corpus.clean.dates.stated_year`).
 
 **Bad data never raises**; each bad row gives a :class:`~secnews.corpus.record.Reject` with the
 1-based data row number (header not counted) and a specific reason, and the rows around it are
@@ -66,7 +68,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from secnews.corpus.clean.dates import DEFAULT_MAX_YEAR, DEFAULT_MIN_YEAR, is_plausible, parse_date
+from secnews.corpus.clean.dates import (
+    DEFAULT_MAX_YEAR,
+    DEFAULT_MIN_YEAR,
+    is_plausible,
+    parse_date,
+    stated_year,
+)
 from secnews.corpus.clean.normalize import (
     join_paragraphs,
     normalize_inline,
@@ -471,6 +479,14 @@ def _make_article(
         raw_date = row.get(columns["published"])
         if not _is_empty(raw_date):
             published = parse_date(raw_date, dayfirst=settings.dayfirst, default_tz=tz)
+            year = stated_year(raw_date) if published is None else None
+            if year is not None and not settings.min_year <= year <= settings.max_year:
+                return Reject(
+                    path,
+                    f"implausible date {str(raw_date).strip()!r} (year {year} outside "
+                    f"{settings.min_year}..{settings.max_year})",
+                    row=number,
+                )
             if published is None:
                 meta["date_raw"] = _meta_value(raw_date)
             elif not is_plausible(
