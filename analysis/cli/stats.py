@@ -105,13 +105,16 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"secnews stats: {exc}\n")
         return 2
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     columns = [
         c
         for c in ("doc_id", "outlet", "published", "title", "lede", "text", "meta")
         if c in corpus.columns
     ]
     frame = corpus.frame(columns)
+    if not len(frame):
+        sys.stderr.write(f"secnews stats: {args.corpus} holds no documents: nothing to count\n")
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
     outlets = sorted(frame["outlet"].dropna().astype(str).unique()) if "outlet" in frame else []
     if args.compare:
         missing = [o for o in args.compare if o not in outlets]
@@ -233,7 +236,10 @@ def run(args: argparse.Namespace) -> int:
     }
     write_manifest(out / "manifest.json", manifest)
     corpus.close()
-    logger.info("wrote %d files to %s", len(files) + 1, out)
+    sys.stdout.write(
+        f"stats    {len(frame)} documents, {len(terms)} terms -> {out} "
+        f"({len(files) + 1} files: {', '.join(sorted([*files, 'manifest.json']))})\n"
+    )
     return 0
 
 
