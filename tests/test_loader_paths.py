@@ -117,3 +117,20 @@ def _serial():  # type: ignore[no-untyped-def]
     from secnews.corpus.loaders.folder import FolderSettings
 
     return FolderSettings(n_jobs=1, unwrap=False)
+
+
+def test_a_parquet_file_with_a_name_that_is_not_utf8_is_read(
+    tmp_path: Path, corpora_dir: Path
+) -> None:
+    """Found by the property test: pyarrow could not open such a name (the rows were lost)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from secnews.corpus.loaders.tabular import load_table
+
+    items = json.loads((corpora_dir / "tass-politics-2024/politics_20.json").read_text("utf-8"))
+    rows = [{"title": i["title"], "text": "\n".join(i["content"])} for i in items[:3]]
+    path = os.path.join(tmp_path, _name(b"r\xe9sum\xe9.parquet"))
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    loaded = list(load_table(path))
+    assert [type(i).__name__ for i in loaded] == ["Article"] * 3

@@ -22,10 +22,12 @@ the rows read so far.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import logging
+import os
 import re
 import sys
 from collections import Counter
@@ -404,11 +406,21 @@ def _iter_xlsx(
 
 
 def _iter_parquet(path: Path, max_columns: int) -> Iterator[dict[str, Any] | str]:
+    with contextlib.ExitStack() as stack:
+        try:
+            os.fspath(path).encode("utf-8")
+            source: Any = path
+        except UnicodeEncodeError:  # pyarrow wants a UTF-8 name: give it the open file instead
+            source = stack.enter_context(open(path, "rb"))
+        yield from _parquet_rows(path, source, max_columns)
+
+
+def _parquet_rows(path: Path, source: Any, max_columns: int) -> Iterator[dict[str, Any] | str]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        reader = pq.ParquetFile(path)
+        reader = pq.ParquetFile(source)
     except (pa.ArrowException, OSError) as exc:
         raise RowError(f"unreadable Parquet file: {exc}") from exc
     _check_width(reader.metadata.num_columns, max_columns)
