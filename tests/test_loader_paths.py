@@ -131,6 +131,7 @@ def test_a_parquet_file_with_a_name_that_is_not_utf8_is_read(
     items = json.loads((corpora_dir / "tass-politics-2024/politics_20.json").read_text("utf-8"))
     rows = [{"title": i["title"], "text": "\n".join(i["content"])} for i in items[:3]]
     path = os.path.join(tmp_path, _name(b"r\xe9sum\xe9.parquet"))
-    pq.write_table(pa.Table.from_pylist(rows), path)
+    with open(path, "wb") as handle:
+        pq.write_table(pa.Table.from_pylist(rows), handle)
     loaded = list(load_table(path))
     assert [type(i).__name__ for i in loaded] == ["Article"] * 3
