@@ -84,7 +84,7 @@ def _neutralized(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         if out is frame:
             out = frame.copy()
-        out.isetitem(position, values.map(_safe_cell))
+        out.isetitem(position, values.map(_safe_cell).to_numpy(dtype=object))
     names = [_safe_cell(c) for c in frame.columns]
     if names != list(frame.columns):
         if out is frame:
