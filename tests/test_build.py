@@ -365,6 +365,7 @@ def test_load_stats_reach_the_counts_and_rejects_name_their_row(
         "null_dates",
         "null_date_share",
         "unparsed_dates",
+        "placeholder_dates",
         "truncated",
         "ignored",
         "id_collisions",

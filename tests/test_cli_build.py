@@ -39,10 +39,11 @@ def test_build_files_with_mapping_and_outlet(
     # the columns themselves are pinned in test_build; the CLI prints the same table
     assert header.split() == list(COUNT_COLUMNS)
     row = next(line for line in stdout.splitlines() if line.strip().startswith(str(csv)))
-    n_in, kept, dups, rejected, null_dates, share, unparsed, truncated, ignored, collisions = (
-        row.split()[1:]
-    )
-    assert (unparsed, truncated, ignored, collisions) == ("0", "0", "0", "0")
+    values = dict(zip(COUNT_COLUMNS[1:], row.split()[1:], strict=True))
+    n_in, kept, dups, rejected = (values[k] for k in ("in", "kept", "duplicates", "rejected"))
+    null_dates, share = values["null_dates"], values["null_date_share"]
+    checks = ("unparsed_dates", "placeholder_dates", "truncated", "ignored", "id_collisions")
+    assert [values[k] for k in checks] == ["0"] * 5
     assert int(n_in) == 816 == int(kept) + int(dups) + int(rejected)
     assert (null_dates, share) == ("0", "0.0%")
     assert f"{int(dups)} duplicate(s)" in stdout

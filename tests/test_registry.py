@@ -69,14 +69,16 @@ def test_un_listing_checksum(corpora_dir: Path) -> None:
     assert un.listing is not None
     digest, count = listing_sha256(corpora_dir / un.folder, "TXT")
     assert (digest, count) == (un.listing["sha256"], un.listing["files"]) == (digest, 10957)
-    paths = (
+    lines = (
         gzip.decompress(
-            resources.files("secnews.corpus").joinpath("data", "ungdc-files.txt.gz").read_bytes()
+            resources.files("secnews.corpus").joinpath("data", "ungdc-files.tsv.gz").read_bytes()
         )
         .decode()
         .splitlines()
     )
+    paths = [line.split("\t")[0] for line in lines]
     assert len(paths) == 10957 and paths == sorted(paths)
+    assert registry._listing_paths(un) == paths
     assert "TXT/Session 47 - 1992/.DS_Store-to-UTF-8.txt" in paths
 
 
@@ -192,8 +194,13 @@ def test_a_folder_listing_is_downloaded_and_checked(
     for name in names:
         shutil.copyfile(session / name, upstream / "data/TXT/Session 01 - 1946" / name)
     digest, count = listing_sha256(upstream / "data", "TXT")
-    paths = [f"TXT/Session 01 - 1946/{n}" for n in names]
-    monkeypatch.setattr(registry, "_listing_paths", lambda dataset: paths)
+    entries = [
+        (f"TXT/Session 01 - 1946/{n}", (session / n).stat().st_size, file_sha256(session / n))
+        for n in names
+    ]
+    wrong = [(entries[0][0], entries[0][1], "f" * 64), *entries[1:]]
+    listed = {"value": wrong}
+    monkeypatch.setattr(registry, "_listing_entries", lambda dataset: listed["value"])
     monkeypatch.setenv(DATA_ENV, str(tmp_path / "empty-data"))
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     _fake_network(monkeypatch, upstream)
@@ -214,9 +221,110 @@ def test_a_folder_listing_is_downloaded_and_checked(
             sources=(),
         )
 
-    with pytest.raises(DatasetError, match="checksum mismatch for the TXT/ listing"):
-        registry.fetch_dataset(dataset("f" * 64))
-    assert not (tmp_path / "cache/mini-un/TXT").exists()
+    with pytest.raises(DatasetError, match="checksum mismatch for .*" + names[0]):
+        registry.fetch_dataset(dataset(digest))
+    listed["value"] = entries
     folder = registry.fetch_dataset(dataset(digest))
     assert listing_sha256(folder, "TXT") == (digest, 3)
     assert [p.name for p in folder.iterdir()] == ["TXT"]  # no staging folder left
+
+
+# -- issue 17, point 3: local copies are checked, not trusted -----------------------------------------
+def _local_copy(tmp_path: Path, corpora_dir: Path, name: str) -> Path:
+    dataset = get_dataset(name)
+    data = tmp_path / "data"
+    shutil.copytree(corpora_dir / dataset.folder, data / dataset.folder)
+    return data / dataset.folder
+
+
+def test_a_tampered_or_truncated_file_is_refused_and_named(
+    tmp_path: Path, corpora_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _local_copy(tmp_path, corpora_dir, "tass-politics-2024")
+    monkeypatch.setenv(DATA_ENV, str(folder.parent))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    assert dataset_folder("tass-politics-2024") == folder  # hashed once, then stamped
+    stamps = list((tmp_path / "cache/verified").iterdir())
+    assert len(stamps) == 1
+    path = folder / "politics_20.json"
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"Putin", b"Putln", 1))  # same size, new content
+    with pytest.raises(DatasetError, match=r"politics_20.json: sha256 .* \(changed or damaged\)"):
+        dataset_folder("tass-politics-2024")
+    path.write_bytes(data[:-100])
+    with pytest.raises(DatasetError, match=r"politics_20.json: [\d,]+ bytes, expected"):
+        dataset_sources("tass-politics-2024")
+    assert not datasets_frame().set_index("name").loc["tass-politics-2024", "present"]
+    path.write_bytes(data)
+    assert dataset_folder("tass-politics-2024") == folder
+
+
+def test_files_are_hashed_only_when_first_used_or_changed(
+    tmp_path: Path, corpora_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _local_copy(tmp_path, corpora_dir, "kremlin-ukraine-press")
+    monkeypatch.setenv(DATA_ENV, str(folder.parent))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    hashed: list[str] = []
+    original = registry.file_sha256
+
+    def counting(path, **kw):  # type: ignore[no-untyped-def]
+        hashed.append(Path(path).name)
+        return original(path, **kw)
+
+    monkeypatch.setattr(registry, "file_sha256", counting)
+    dataset_folder("kremlin-ukraine-press")
+    assert sorted(hashed) == ["kremlin_putin.csv", "president_ua_zelenskyy.csv"]
+    hashed.clear()
+    dataset_folder("kremlin-ukraine-press")
+    assert hashed == []
+    import os
+
+    os.utime(folder / "kremlin_putin.csv", ns=(1, 1))
+    dataset_folder("kremlin-ukraine-press")
+    assert hashed == ["kremlin_putin.csv"]
+    assert registry.verify_dataset("kremlin-ukraine-press") == []  # --verify hashes everything
+
+
+def test_an_incomplete_listing_is_refused(
+    tmp_path: Path, corpora_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The UN corpus with one session folder only (39 of its 10,957 files) is not present."""
+    un = get_dataset("ungdc")
+    data = tmp_path / "data"
+    session = "TXT/Session 01 - 1946"
+    shutil.copytree(corpora_dir / un.folder / session, data / un.folder / session)
+    (data / un.folder / session / "EXTRA_01_1946.txt").write_text("not a UN file")
+    monkeypatch.setenv(DATA_ENV, str(data))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    assert not datasets_frame().set_index("name").loc["ungdc", "present"]
+    with pytest.raises(DatasetError, match=r"TXT/Session 02 - 1947/\w+.txt: missing.*more"):
+        dataset_folder("ungdc", download=False)
+    problems = registry.check_folder(data / un.folder, un, hashes=False)
+    assert f"{session}/EXTRA_01_1946.txt: not a file of the dataset" in problems
+    missing = [p for p in problems if p.startswith("TXT/") and p.endswith(": missing")]
+    assert len(missing) == 10957 - len(list((corpora_dir / un.folder / session).iterdir()))
+
+
+def test_stale_part_files_are_removed_at_the_next_download(
+    tmp_path: Path, corpora_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upstream = tmp_path / "upstream"
+    (upstream / "press_release_data").mkdir(parents=True)
+    folder = corpora_dir / "kremlin-ukraine-press-2021-2022"
+    shutil.copyfile(folder / "kremlin_putin.csv", upstream / "press_release_data/putin.csv")
+    shutil.copyfile(
+        folder / "president_ua_zelenskyy.csv", upstream / "press_release_data/zelenskyy.csv"
+    )
+    monkeypatch.setenv(DATA_ENV, str(tmp_path / "empty-data"))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    _fake_network(monkeypatch, upstream)
+    cached = tmp_path / "cache/kremlin-ukraine-press-2021-2022"
+    cached.mkdir(parents=True)
+    (cached / ".kremlin_putin.csv.abc123.part").write_bytes(b"half a download")
+    got = dataset_folder("kremlin-ukraine-press")
+    assert sorted(p.name for p in got.iterdir()) == [
+        "kremlin_putin.csv",
+        "president_ua_zelenskyy.csv",
+    ]
+    assert not (tmp_path / "cache/.kremlin-ukraine-press-2021-2022.lock").exists()

@@ -23,6 +23,7 @@ from secnews.corpus.store.read import (
     open_corpus,
 )
 from secnews.corpus.store.write import (
+    CORPUS_FORMAT,
     ArticleWriter,
     staging_dir,
     write_manifest,
@@ -58,7 +59,7 @@ def _write(folder: Path, rows: list[dict], *, row_group_size: int = 7) -> str:
     with ArticleWriter(folder / "articles.parquet", row_group_size=row_group_size) as writer:
         writer.write(table)
         digest = writer.hasher.hexdigest()
-    write_manifest(folder / "manifest.json", {"corpus_hash": digest})
+    write_manifest(folder / "manifest.json", {"corpus_hash": digest, "format": CORPUS_FORMAT})
     write_rejects(folder / "rejects.csv", [Reject("press/x.csv", "no text", 3)])
     return digest
 

@@ -49,6 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--pattern",
         help="path pattern of a folder, e.g. 'Session {session} - {year}/{country}_{session}_{year}.txt'",
     )
+    parser.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="read symbolic links that lead out of a SOURCE folder (default: reject them)",
+    )
     parser.add_argument("--no-dedupe", action="store_true", help="skip duplicate detection")
     parser.add_argument(
         "--no-language-id", action="store_true", help="skip language identification"
@@ -135,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
             language_id=not args.no_language_id,
             relevance=not args.no_relevance,
             lexicon=args.lexicon,
+            follow_symlinks=args.follow_symlinks,
         )
         summary = build_corpus(
             sources, args.out, settings=settings, progress=False if args.no_progress else None

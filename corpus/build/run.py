@@ -47,6 +47,7 @@ import logging
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -62,9 +63,13 @@ from secnews.corpus.build.util import (
     StagedTables,
     article_row,
     count_words,
+    escape_surrogates,
+    escape_value,
+    has_surrogates,
     prefetch_batches,
     rows_to_table,
 )
+from secnews.corpus.clean.dates import is_placeholder
 from secnews.corpus.dedupe.batch import BatchSignatures, resolve_chains
 from secnews.corpus.loaders.sources import ROW_KEY, Source, iter_source
 from secnews.corpus.record import Article, LoadResult, Reject
@@ -76,6 +81,7 @@ from secnews.corpus.store.read import (
     document_text,
 )
 from secnews.corpus.store.write import (
+    CORPUS_FORMAT,
     ArticleWriter,
     RejectWriter,
     file_sha256,
@@ -83,7 +89,15 @@ from secnews.corpus.store.write import (
     write_manifest,
 )
 
-__all__ = ["BuildSettings", "BuildSummary", "Source", "SourceCounts", "build_corpus"]
+__all__ = [
+    "BuildError",
+    "BuildSettings",
+    "BuildSummary",
+    "Source",
+    "SourceCounts",
+    "build_corpus",
+    "check_sources",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +105,67 @@ _STAGE_FILE = "_stage.parquet"
 _DEFAULTS = BuildSettings()
 #: Bytes of processed batches kept in memory before they are spilled to the staging file.
 _STAGE_MEMORY = 512 * 1024 * 1024
+
+
+#: Article fields that may hold lone surrogates taken from a file name or a JSON string.
+_ESCAPED_FIELDS = (
+    "doc_id",
+    "title",
+    "lede",
+    "url",
+    "outlet",
+    "author",
+    "language",
+    "dateline_place",
+)
+
+
+def _small_fields(article: Article) -> list[Any]:
+    return [getattr(article, name) for name in _ESCAPED_FIELDS]
+
+
+def _escape_article(article: Article, warned: set[str]) -> None:
+    """Store what cannot be UTF-8 (a file name that is not UTF-8) with escapes, and say which
+    file it came from (once per file)."""
+    name = escape_surrogates(article.source_path)
+    if name not in warned:
+        warned.add(name)
+        logger.warning(
+            "%s: the file name (or a field taken from it) is not valid UTF-8: stored with escapes",
+            name,
+        )
+    for field in _ESCAPED_FIELDS:
+        value = getattr(article, field)
+        if isinstance(value, str):
+            setattr(article, field, escape_surrogates(value))
+    article.meta = escape_value(article.meta)
+
+
+class BuildError(ValueError):
+    """A build that must not replace the output: a source is missing or is the output itself,
+    a source yields nothing, or nothing at all was kept. The message says which."""
+
+
+def check_sources(sources: Sequence[Source], out: Path) -> None:
+    """Refuse, before any work, sources that cannot give a corpus at ``out``.
+
+    Raises
+    ------
+    BuildError
+        When a source path does not exist (a mistyped path, a shell glob that matched nothing),
+        or is ``out`` itself or lies inside it (the build would read the corpus it replaces).
+    """
+    target = os.path.normpath(os.path.abspath(out))
+    for source in sources:
+        for path in source.paths:
+            if not path.exists():
+                raise BuildError(f"source not found: {path} (of source {source.label})")
+            full = os.path.normpath(os.path.abspath(path))
+            if full == target or full.startswith(target.rstrip(os.sep) + os.sep):
+                raise BuildError(
+                    f"source {path} is the output folder {out} or lies inside it: the build "
+                    "would replace what it reads; choose another --out"
+                )
 
 
 class _Builder:
@@ -103,8 +178,11 @@ class _Builder:
         self.sources = list(sources)
         self.settings = settings
         self.folder = folder
-        self.counts = [SourceCounts(s.label) for s in self.sources]
+        self.counts = [SourceCounts(escape_surrogates(s.label)) for s in self.sources]
         self.ids: set[str] = set()
+        self._next_suffix: dict[str, int] = {}
+        self.escaped: set[str] = set()
+        self.reasons: Counter[str] = Counter()
         self.forced: dict[str, str] = {}
         self.body_keys: list[bytes] = []
         self.collisions: list[dict[str, Any]] = []
@@ -150,19 +228,23 @@ class _Builder:
             return doc_id
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
         derived = f"{doc_id}-{digest}"
-        k = 2
-        unique = derived
-        while unique in self.ids:
-            unique = f"{derived}-{k}"
+        if derived not in self.ids:
+            return derived
+        # ids only grow, so every suffix below the last one handed out is taken: start there
+        # (restarting at -2 for every copy made n identical rows take n**2 / 2 look-ups)
+        k = self._next_suffix.get(derived, 2)
+        while f"{derived}-{k}" in self.ids:
             k += 1
-        return unique
+        self._next_suffix[derived] = k + 1
+        return f"{derived}-{k}"
 
     # -- rejects ------------------------------------------------------------------------------------
     def _reject(self, source: int, reject: Reject) -> None:
         assert self._rejects is not None  # open while the sources are read
         path = self._relative[source](reject.source_path)
-        self._rejects.write(Reject(path, reject.reason, reject.row))
+        self._rejects.write(Reject(path, escape_surrogates(reject.reason), reject.row))
         self.counts[source].rejected += 1
+        self.reasons[reject.reason] += 1
 
     # -- batches ------------------------------------------------------------------------------------
     def _rows(
@@ -256,6 +338,13 @@ class _Builder:
             if reason is not None:
                 self._reject(source, Reject(item.source_path, reason, row))
                 continue
+            if has_surrogates(item.source_path) or any(
+                isinstance(v, str) and has_surrogates(v) for v in _small_fields(item)
+            ):
+                _escape_article(item, self.escaped)
+            if item.published is not None and is_placeholder(item.published):
+                item.meta["placeholder_date"] = True
+                counts.placeholder_dates += 1
             if self.sources[source].outlet_names and item.outlet is not None:
                 item.outlet = dict(self.sources[source].outlet_names).get(item.outlet, item.outlet)
             articles.append(item)
@@ -297,6 +386,7 @@ class _Builder:
                         exclude=(self.target,),
                         stats=self.load_stats[number],
                         annotate=self._facts,
+                        follow_symlinks=self.settings.follow_symlinks,
                     )
                     batches = prefetch_batches(items, self.settings.batch_size)
                     while True:
@@ -320,6 +410,34 @@ class _Builder:
                 start = time.perf_counter()
                 self.hashes.wait()
                 self._tick("duplicates", start)
+
+    def check_not_empty(self) -> None:
+        """Refuse to replace the output with a corpus missing a whole source, or an empty one.
+
+        Raises
+        ------
+        BuildError
+            When a source yielded no item at all (a folder pattern or file set that matches
+            nothing) or no document passed the checks.
+        """
+        for counts in self.counts:
+            if counts.n_in == 0:
+                ignored = (
+                    f"; {counts.ignored:,} file(s) ignored as not matching its pattern"
+                    if counts.ignored
+                    else ""
+                )
+                raise BuildError(
+                    f"source {counts.source} gave no document and no reject{ignored}: "
+                    "nothing was built and the previous corpus, if any, is left as it was"
+                )
+        if all(c.n_in == c.rejected for c in self.counts):
+            total = sum(c.rejected for c in self.counts)
+            reasons = "; ".join(f"{n} x {r}" for r, n in self.reasons.most_common(3))
+            raise BuildError(
+                f"the build kept no document ({total:,} rejected: {reasons}): nothing was built "
+                "and the previous corpus, if any, is left as it was"
+            )
 
     def _warm_up(self) -> None:
         """Load the language models and the relevance matcher while the loaders start (the
@@ -430,7 +548,7 @@ class _Builder:
                         {"path": relative(name), "bytes": size, "sha256": file_sha256(path)}
                     )
             entry["files"] = listing
-            described.append(entry)
+            described.append(escape_value(entry))
         self._tick("input_hashes", start)
         return described, total
 
@@ -470,9 +588,11 @@ def build_corpus(
     if settings.batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     target = Path(out)
+    check_sources(sources, target)
     with staging_dir(target) as folder:
         builder = _Builder(sources, settings, folder, target)
         builder.load(progress)
+        builder.check_not_empty()
         # hashing the input files (I/O and C code) overlaps the duplicate step and the write
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="secnews-inputs") as pool:
             described = pool.submit(builder.inputs)
@@ -488,7 +608,7 @@ def build_corpus(
             id_collisions=builder.collisions,
         )
         manifest = {
-            "format": "secnews-corpus/1",
+            "format": CORPUS_FORMAT,
             "corpus_hash": corpus_hash,
             "row_order": "sources in the given order; inside a source, the loader's order",
             "columns": list(ARTICLES_SCHEMA.names),

@@ -56,6 +56,9 @@ class BuildSettings:
         Path of the relevance lexicon (``None``: the packaged one).
     min_year, max_year
         ``published`` outside these years is an absurd date: the document is rejected.
+    follow_symlinks
+        Read symbolic links below a source folder that lead out of it (by default each is
+        rejected: a link must not bring in files from elsewhere unasked).
     pagetext, html, table, folder
         Settings objects passed to each loader (``None``: the loader's defaults).
     """
@@ -69,6 +72,7 @@ class BuildSettings:
     lexicon: str | None = None
     min_year: int = 1800
     max_year: int = 2100
+    follow_symlinks: bool = False
     pagetext: Any = None
     html: Any = None
     table: Any = None

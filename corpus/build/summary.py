@@ -19,6 +19,7 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "null_dates",
     "null_date_share",
     "unparsed_dates",
+    "placeholder_dates",
     "truncated",
     "ignored",
     "id_collisions",
@@ -29,14 +30,17 @@ COUNT_COLUMNS: tuple[str, ...] = (
 class SourceCounts:
     """Counts of one source; ``n_in == kept + duplicates + rejected``.
 
-    ``null_dates`` counts the stored documents (kept or duplicate) without ``published``;
-    ``unparsed_dates`` the documents whose date value the loader could not parse (raw value in
-    ``meta["date_raw"]``, part of ``null_dates``); ``truncated`` the documents with a table cell
-    cut at Excel's 32,767-character limit; ``ignored`` the files the folder loader skipped as not
-    matching its pattern (not part of ``in``); ``id_collisions`` the stored documents whose
-    ``doc_id`` was already taken by a document with a different text (stored under a derived id,
-    not marked as ``same doc_id`` duplicates; the duplicate step may still find one to be a near
-    duplicate of another document).
+        ``null_dates`` counts the stored documents (kept or duplicate) without ``published``;
+        ``unparsed_dates`` the documents whose date value the loader could not parse (raw value in
+        ``meta["date_raw"]``, part of ``null_dates``); ``placeholder_dates`` the stored documents whose
+    date is a placeholder for "unknown" such as the Unix epoch (kept, flagged
+    ``meta["placeholder_date"]``, see :func:`~secnews.corpus.clean.dates.is_placeholder`);
+    ``truncated`` the documents with a table cell
+        cut at Excel's 32,767-character limit; ``ignored`` the files the folder loader skipped as not
+        matching its pattern (not part of ``in``); ``id_collisions`` the stored documents whose
+        ``doc_id`` was already taken by a document with a different text (stored under a derived id,
+        not marked as ``same doc_id`` duplicates; the duplicate step may still find one to be a near
+        duplicate of another document).
     """
 
     source: str
@@ -46,6 +50,7 @@ class SourceCounts:
     rejected: int = 0
     null_dates: int = 0
     unparsed_dates: int = 0
+    placeholder_dates: int = 0
     truncated: int = 0
     ignored: int = 0
     id_collisions: int = 0
@@ -70,6 +75,7 @@ class SourceCounts:
             "null_dates": self.null_dates,
             "null_date_share": round(self.null_dates / stored, 6) if stored else None,
             "unparsed_dates": self.unparsed_dates,
+            "placeholder_dates": self.placeholder_dates,
             "truncated": self.truncated,
             "ignored": self.ignored,
             "id_collisions": self.id_collisions,
@@ -109,6 +115,7 @@ class BuildSummary:
                 rejected=sum(c.rejected for c in self.sources),
                 null_dates=sum(c.null_dates for c in self.sources),
                 unparsed_dates=sum(c.unparsed_dates for c in self.sources),
+                placeholder_dates=sum(c.placeholder_dates for c in self.sources),
                 truncated=sum(c.truncated for c in self.sources),
                 ignored=sum(c.ignored for c in self.sources),
                 id_collisions=sum(c.id_collisions for c in self.sources),

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import queue
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -29,6 +30,40 @@ __all__ = [
 ]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_surrogates(text: str) -> bool:
+    """Whether ``text`` holds lone surrogates (the undecodable bytes of a file name, a lone
+    ``\\ud800`` of JSON), which cannot be stored as UTF-8."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def escape_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate written as an escape: the byte of a file name that is
+    not UTF-8 (``os.fsdecode``'s ``\\udce9``) as ``\\xe9``, any other as ``\\ud800``. A file
+    named ``caf\\xe9.csv`` in Latin-1 is stored as the text ``caf\\xe9.csv``."""
+    if not has_surrogates(text):
+        return text
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+    return _SURROGATE.sub(escape, text)
+
+
+def escape_value(value: Any) -> Any:
+    """:func:`escape_surrogates` applied to every string of a JSON-like value."""
+    if isinstance(value, str):
+        return escape_surrogates(value)
+    if isinstance(value, list | tuple):
+        return [escape_value(v) for v in value]
+    if isinstance(value, dict):
+        return {escape_surrogates(str(k)): escape_value(v) for k, v in value.items()}
+    return value
+
+
 class RelativePaths:
     """:meth:`Source.relative <secnews.corpus.loaders.sources.Source.relative>` with one call per
     folder: a file's path is its folder's relative path plus its name (the rule is lexical, so
@@ -45,7 +80,10 @@ class RelativePaths:
         self._folders: dict[str, str | None] = {}
 
     def __call__(self, path: str) -> str:
-        """Return ``source.relative(path)``."""
+        """Return ``source.relative(path)``, lone surrogates escaped (:func:`escape_surrogates`)."""
+        return escape_surrogates(self._relative(path))
+
+    def _relative(self, path: str) -> str:
         head, name = os.path.split(path)
         if not head or not name or name in (".", "..") or self.source.base is None:
             return self.source.relative(path)

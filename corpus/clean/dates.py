@@ -54,7 +54,15 @@ Values whose conversion leaves the range of :class:`~datetime.datetime`
 
 :func:`is_plausible` checks a parsed date against a year range; the loaders reject rows whose date
 lies outside it (default 1800..2100, see :data:`DEFAULT_MIN_YEAR`), because a year such as 1066 or
-2999 in a news export is a data error, not a date.
+2999 in a news export is a data error, not a date. A full date whose year no ``datetime`` can hold
+(``0000-01-01``, ``99999-01-01``) does not parse, but :func:`stated_year` still reads its year, so
+that the loaders reject it as implausible instead of storing a null date.
+
+:func:`is_placeholder` recognizes the dates that systems write for "unknown": the Unix epoch
+(1970-01-01 00:00 UTC, seen within 14 hours of it in any time zone) and the zero days of Excel
+and of SQL databases (1899-12-30, 1899-12-31, 1900-01-01). They parse and lie in the plausible
+range, so a build keeps them but flags them (``meta["placeholder_date"]``, counted as
+``placeholder_dates`` in the build summary).
 """
 
 from __future__ import annotations
@@ -69,8 +77,10 @@ __all__ = [
     "DEFAULT_MAX_YEAR",
     "DEFAULT_MIN_YEAR",
     "is_partial_date",
+    "is_placeholder",
     "is_plausible",
     "parse_date",
+    "stated_year",
 ]
 
 #: Earliest year a loader accepts as a publication date (inclusive).
@@ -391,6 +401,47 @@ def _from_text(value: str, *, dayfirst: bool, default_tz: tzinfo) -> datetime | 
     if not any(ch.isalpha() for ch in text):
         return None
     return _from_words(text, dayfirst=dayfirst, default_tz=default_tz)
+
+
+_STATED = (
+    re.compile(r"(?P<y>\d{4,})[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ].*)?"),  # year first
+    re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.](?P<y>\d{4,})(?:[T ,].*)?"),  # year last
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ZERO_DAYS = frozenset({date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1)})
+
+
+def stated_year(value: Any) -> int | None:
+    """The year written in a full numeric date, whether or not a ``datetime`` can hold it.
+
+    Parameters
+    ----------
+    value
+        A raw cell value.
+
+    Returns
+    -------
+    int or None
+        ``0`` for ``"0000-01-01"``, ``99999`` for ``"99999-01-01"`` or ``"01.02.99999"``;
+        ``None`` for anything that is not a numeric day-month-year date.
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if len(text) > 100:
+        return None
+    for pattern in _STATED:
+        found = pattern.fullmatch(text)
+        if found is not None:
+            return int(found.group("y"))
+    return None
+
+
+def is_placeholder(value: datetime) -> bool:
+    """Whether a parsed date is a placeholder for "unknown" (see the module docstring)."""
+    if value.tzinfo is not None and abs((value - _EPOCH).total_seconds()) <= 14 * 3600:
+        return True
+    return value.date() in _ZERO_DAYS
 
 
 def is_plausible(

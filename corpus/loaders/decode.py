@@ -79,6 +79,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
     space, punctuation) rather than on where the NULs are.
     """
     sample = data[: 4096 - 4096 % 2]
+    if sample.count(b"\x00") < 0.01 * len(sample):
+        return None  # UTF-16 text has NULs in its spaces and ASCII; a stray NUL is not UTF-16
     best, best_score = None, 0.0
     for encoding in ("utf-16-le", "utf-16-be"):
         try:
@@ -114,6 +116,20 @@ def _without_stray_nuls(data: bytes) -> str | None:
         return None
 
 
+def _few_nuls(data: bytes) -> bool:
+    """At most 1% of the bytes are NUL (what :func:`decode_bytes` keeps with ``keep_nul``)."""
+    return data.count(b"\x00") <= 0.01 * len(data)
+
+
+def _decode_keeping_nuls(data: bytes) -> tuple[str, str]:
+    """Decode ``data`` as its bytes without NULs would be, keeping the NULs as characters."""
+    _text, encoding = decode_bytes(data.replace(b"\x00", b""))  # binary or undecodable: raises
+    if encoding.startswith("utf-8 ("):  # a few invalid bytes replaced
+        damaged = _damaged_utf8(data)
+        return (damaged[0] if damaged else data.decode("utf-8", "replace")), encoding
+    return data.decode(encoding), encoding
+
+
 def _prefer_cp1252(data: bytes, encoding: str) -> str:
     """``cp1252`` instead of charset-normalizer's ``cp1250`` unless Central European letters win.
 
@@ -133,13 +149,17 @@ def _prefer_cp1252(data: bytes, encoding: str) -> str:
     return encoding if evidence > counter else "cp1252"
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
+def decode_bytes(data: bytes, *, keep_nul: bool = False) -> tuple[str, str]:
     """Decode a file's bytes.
 
     Parameters
     ----------
     data
         The whole content of a file.
+    keep_nul
+        Keep NUL bytes as ``\\x00`` characters (when they are not UTF-16 and at most 1% of the
+        bytes) instead of dropping a few or calling the file binary: the table loader rejects
+        only the rows that hold them.
 
     Returns
     -------
@@ -166,6 +186,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             raise DecodeError(f"binary file ({kind})")
     if b"\x00" in data:
         encoding16 = _utf16_without_bom(data)
+        if encoding16 is None and keep_nul and _few_nuls(data):
+            return _decode_keeping_nuls(data)
         if encoding16 is None:
             cleaned = _without_stray_nuls(data)
             if cleaned is None or not cleaned.strip():

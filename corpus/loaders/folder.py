@@ -63,6 +63,7 @@ from secnews.corpus.clean.dates import is_plausible, parse_date
 from secnews.corpus.clean.normalize import normalize_inline, normalize_text
 from secnews.corpus.clean.unwrap import HyphenationModel, unwrap
 from secnews.corpus.loaders._folder_settings import FolderSettings
+from secnews.corpus.loaders._links import LINK_REASON, outside_link
 from secnews.corpus.loaders.decode import DecodeError, decode_bytes
 from secnews.corpus.loaders.folder_vocab import count_chunk, fit_hyphenation_lookups
 from secnews.corpus.loaders.tabular import LoadStats
@@ -191,8 +192,12 @@ class FolderPattern:
         return {k: v for k, v in values.items() if not k.startswith("_")}
 
 
-def _walk(root: Path, pattern: FolderPattern, stats: LoadStats) -> list[tuple[str, str]]:
-    """(absolute path, relative POSIX path) of the candidate files, sorted by relative path."""
+def _walk(
+    root: Path, pattern: FolderPattern, stats: LoadStats, follow_symlinks: bool = False
+) -> list[tuple[str, str]]:
+    """(absolute path, relative POSIX path) of the candidate files, sorted by relative path;
+    without ``follow_symlinks``, the relative path of a link out of ``root`` starts with
+    :data:`_OUTSIDE`."""
     found: list[tuple[str, str]] = []
     stack = [""]
     while stack:
@@ -211,11 +216,17 @@ def _walk(root: Path, pattern: FolderPattern, stats: LoadStats) -> list[tuple[st
                 else:
                     stats.ignored += sum(len(files) for _, _, files in os.walk(entry.path))
             elif pattern.is_candidate(rel):
+                if not follow_symlinks and outside_link(Path(entry.path), root) is not None:
+                    rel = _OUTSIDE + rel
                 found.append((entry.path, rel))
             else:
                 stats.ignored += 1
-    found.sort(key=lambda item: item[1])
+    found.sort(key=lambda item: item[1].removeprefix(_OUTSIDE))
     return found
+
+
+#: Marks a candidate that is a symbolic link out of the folder (see :func:`_walk`).
+_OUTSIDE = "\0outside\0"
 
 
 def _published(fields: dict[str, Any], dayfirst: bool) -> Any:
@@ -366,6 +377,7 @@ def load_folder(
     model: HyphenationModel | None = None,
     stats: LoadStats | None = None,
     annotate: Callable[[list[Article]], None] | None = None,
+    follow_symlinks: bool = False,
 ) -> Iterator[LoadResult]:
     """Load every file of a folder whose metadata lives in its path.
 
@@ -388,6 +400,9 @@ def load_folder(
         are loaded (a build computes per-document figures there, see
         :class:`~secnews.corpus.build.facts.DocumentFactsMaker`); it must be picklable when
         the start method is not ``fork``.
+    follow_symlinks
+        Read symbolic links that lead out of ``root``; by default each is rejected (``symbolic
+        link out of the input folder``). Links inside ``root`` are read.
 
     Yields
     ------
@@ -404,10 +419,13 @@ def load_folder(
         stats.count(Reject(str(root), "not a folder"))
         yield Reject(str(root), "not a folder")
         return
-    candidates = _walk(root_path, compiled, stats)
+    candidates = _walk(root_path, compiled, stats, follow_symlinks)
     matched: list[tuple[str, str, dict[str, Any]]] = []
     order: list[tuple[str, str, dict[str, Any]] | Reject] = []
     for path, rel in candidates:
+        if rel.startswith(_OUTSIDE):
+            order.append(Reject(path, LINK_REASON.format(target=Path(path).resolve())))
+            continue
         fields = compiled.match(rel)
         if isinstance(fields, str):
             order.append(Reject(path, fields))

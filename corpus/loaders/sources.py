@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from secnews.corpus.loaders._links import LINK_REASON, outside_link
 from secnews.corpus.record import Article, LoadResult, Reject
 
 if TYPE_CHECKING:
@@ -159,8 +160,12 @@ class Source:
 Loader = Callable[[list[Path]], Iterable[LoadResult]]
 
 
-def _walk(folder: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
+def _walk(
+    folder: Path, exclude: tuple[str, ...] = (), follow_symlinks: bool = False
+) -> tuple[list[Path], list[Path]]:
+    """(files to read, symbolic links out of ``folder`` that are not followed)."""
     files = []
+    links = []
     for path in folder.rglob("*"):
         rel = path.relative_to(folder)
         if any(part.startswith(".") for part in rel.parts):
@@ -168,8 +173,12 @@ def _walk(folder: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
         if exclude and any(_key(path).startswith(e + os.sep) for e in exclude):
             continue
         if path.is_file():
-            files.append(path)
-    return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
+            if not follow_symlinks and outside_link(path, folder) is not None:
+                links.append(path)
+            else:
+                files.append(path)
+    order = lambda p: p.relative_to(folder).as_posix()  # noqa: E731
+    return sorted(files, key=order), sorted(links, key=order)
 
 
 def _kind(path: Path) -> str:
@@ -195,6 +204,7 @@ def _loaders(
     settings: Mapping[str, Any],
     stats: LoadStats | None = None,
     annotate: Callable[[list[Article]], None] | None = None,
+    follow_symlinks: bool = False,
 ) -> dict[str, Loader]:
     """Adapters that call each loader module with this source's options (the table and folder
     loaders count into ``stats``; the folder loader calls ``annotate`` in its workers)."""
@@ -237,13 +247,16 @@ def _loaders(
             outlet=source.outlet,
             stats=stats,
             annotate=annotate,
+            follow_symlinks=follow_symlinks,
             **opts("folder"),
         )
 
     return {"pagetext": pagetext, "html": html, "table": table, "folder": folder}
 
 
-def _plan(source: Source, exclude: tuple[str, ...] = ()) -> list[tuple[str, list[Path]]]:
+def _plan(
+    source: Source, exclude: tuple[str, ...] = (), follow_symlinks: bool = False
+) -> list[tuple[str, list[Path]]]:
     """The loader calls of a source, in order: (loader kind, paths); files below a folder of
     ``exclude`` (the corpus being built) are left out."""
     plan: list[tuple[str, list[Path]]] = []
@@ -255,7 +268,10 @@ def _plan(source: Source, exclude: tuple[str, ...] = ()) -> list[tuple[str, list
         if path.is_dir() and (fmt == "folder" or (fmt == "auto" and source.pattern)):
             plan.append(("folder", [path]))
             continue
-        files = _walk(path, exclude) if path.is_dir() else [path]
+        files, links = _walk(path, exclude, follow_symlinks) if path.is_dir() else ([path], [])
+        plan.extend(("outside-link", [link]) for link in links)
+        if not files and links:
+            continue
         if not files:
             plan.append(("empty", [path]))
             continue
@@ -309,6 +325,7 @@ def iter_source(
     exclude: Sequence[str | Path] = (),
     stats: LoadStats | None = None,
     annotate: Callable[[list[Article]], None] | None = None,
+    follow_symlinks: bool = False,
 ) -> Iterator[LoadResult]:
     """Yield the :class:`Article` and :class:`Reject` items of a source, in deterministic order.
 
@@ -329,13 +346,21 @@ def iter_source(
     annotate
         Passed to the folder loader, which calls it on each chunk of articles in its worker
         processes (see :func:`~secnews.corpus.loaders.folder.load_folder`); other loaders ignore it.
+    follow_symlinks
+        Read symbolic links below a folder that lead outside it (by default each is rejected,
+        ``symbolic link out of the input folder``, so that a link cannot smuggle in, say, a
+        file of the home folder). Links inside the folder, and paths given explicitly, are read.
 
     Articles read from a table carry their 1-based data row in ``meta[ROW_KEY]``.
     """
-    loaders = _loaders(source, loader_settings, stats, annotate)
-    for kind, files in _plan(source, tuple(_key(e) for e in exclude)):
-        if kind in ("missing", "empty"):
-            reason = "not found" if kind == "missing" else "empty folder (no files)"
+    loaders = _loaders(source, loader_settings, stats, annotate, follow_symlinks)
+    for kind, files in _plan(source, tuple(_key(e) for e in exclude), follow_symlinks):
+        if kind in ("missing", "empty", "outside-link"):
+            reason = {
+                "missing": "not found",
+                "empty": "empty folder (no files)",
+                "outside-link": LINK_REASON.format(target=files[0].resolve()),
+            }[kind]
             reject = Reject(str(files[0]), reason)
             if stats is not None:
                 stats.count(reject)

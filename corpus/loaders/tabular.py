@@ -36,14 +36,20 @@ is kept in ``meta`` under its column name.
 **Dates** are parsed by :func:`secnews.corpus.clean.dates.parse_date` (documented day-first rule).
 A date that cannot be parsed, or names only a year or month, leaves ``published`` null, keeps the
 raw value in ``meta["date_raw"]`` and is counted in :attr:`LoadStats.unparsed_dates`; a date
-outside ``min_year..max_year`` (default 1800..2100) rejects the row (``implausible date``).
+outside ``min_year..max_year`` (default 1800..2100) rejects the row (``implausible date``), and
+so does a full numeric date whose year is out of that range even when no ``datetime`` can hold it
+(``0000-01-01``, ``99999-01-01``: :func:`~secnews.corpus.clean.dates.stated_year`).
 
 **Bad data never raises**; each bad row gives a :class:`~secnews.corpus.record.Reject` with the
 1-based data row number (header not counted) and a specific reason, and the rows around it are
-kept: malformed CSV rows (wrong number of fields, broken quoting -- after a broken row the parser
-resumes at its next line, so an unclosed quote does not swallow the rest of the file), cells
-larger than :attr:`TableSettings.max_cell_chars`, rows without text, empty rows, JSON lines that
-do not parse. A file that cannot be read at all (binary, empty, undecodable, a broken workbook,
+kept: malformed CSV rows (wrong number of fields, more fields than
+:attr:`TableSettings.max_columns`, broken quoting -- after a broken row the parser resumes at its
+next line, so an unclosed quote does not swallow the rest of the file), CSV rows holding a NUL
+byte (only those rows: the file is decoded with its NULs kept, :func:`~secnews.corpus.loaders.decode.decode_bytes`),
+cells larger than :attr:`TableSettings.max_cell_chars` in every format, rows without text, empty
+rows, JSON lines that do not parse. A file with more columns than
+:attr:`TableSettings.max_columns`, or an Excel file whose parts inflate more than 100 times
+(Apache POI's rule against zip bombs), is rejected as a whole before its rows are built. A file that cannot be read at all (binary, empty, undecodable, a broken workbook,
 no text column) gives one reject with ``row=None``. A file that breaks while it is read (a
 truncated Excel sheet, a corrupt Parquet row group's metadata) keeps the rows read before and
 ends with one reject ``unreadable <format> after row N: <error>``; an unexpected error while
@@ -62,7 +68,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from secnews.corpus.clean.dates import DEFAULT_MAX_YEAR, DEFAULT_MIN_YEAR, is_plausible, parse_date
+from secnews.corpus.clean.dates import (
+    DEFAULT_MAX_YEAR,
+    DEFAULT_MIN_YEAR,
+    is_plausible,
+    parse_date,
+    stated_year,
+)
 from secnews.corpus.clean.normalize import (
     join_paragraphs,
     normalize_inline,
@@ -230,7 +242,12 @@ class TableSettings:
     paragraphs
         ``auto``, ``blank`` or ``newline`` (see the module docstring).
     max_cell_chars
-        Larger cells reject their row.
+        Larger cells reject their row, in every format (a list or object cell counts the
+        characters of all its strings).
+    max_columns
+        A file with more columns (a CSV header, the keys of JSON records, a Parquet schema, an
+        Excel header) is rejected, and so is a CSV row with more fields; the default is
+        Excel's column limit.
     min_text_chars
         Rows whose normalized text is shorter are rejected (``no text``).
     max_blank_rows
@@ -251,6 +268,7 @@ class TableSettings:
     max_year: int = DEFAULT_MAX_YEAR
     paragraphs: str = "auto"
     max_cell_chars: int = 10_000_000
+    max_columns: int = 16_384
     min_text_chars: int = 1
     max_blank_rows: int = 1000
     na_values: tuple[str, ...] = ("NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "#N/A")
@@ -461,6 +479,14 @@ def _make_article(
         raw_date = row.get(columns["published"])
         if not _is_empty(raw_date):
             published = parse_date(raw_date, dayfirst=settings.dayfirst, default_tz=tz)
+            year = stated_year(raw_date) if published is None else None
+            if year is not None and not settings.min_year <= year <= settings.max_year:
+                return Reject(
+                    path,
+                    f"implausible date {str(raw_date).strip()!r} (year {year} outside "
+                    f"{settings.min_year}..{settings.max_year})",
+                    row=number,
+                )
             if published is None:
                 meta["date_raw"] = _meta_value(raw_date)
             elif not is_plausible(
@@ -501,6 +527,32 @@ def _make_article(
         language=values.get("language"),
         meta=meta,
     )
+
+
+def _size(value: Any, limit: int) -> int:
+    """Characters in the strings of a cell (lists and objects summed), counting stops past
+    ``limit``."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, bytes):
+        return len(value)
+    if isinstance(value, list | tuple | dict):
+        items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+        total = 0
+        for key, item in items:
+            total += (len(key) if isinstance(key, str) else 0) + _size(item, limit - total)
+            if total > limit:
+                break
+        return total
+    return 0
+
+
+def _oversized(row: Mapping[str, Any], limit: int) -> str | None:
+    """The first column whose cell holds more than ``limit`` characters, if any."""
+    for column, value in row.items():
+        if not isinstance(value, int | float | type(None)) and _size(value, limit) > limit:
+            return column
+    return None
 
 
 def _timezone(name: str) -> Any:
@@ -561,11 +613,19 @@ def load_table(
             sheet=settings.sheet,
             max_cell_chars=settings.max_cell_chars,
             max_blank_rows=settings.max_blank_rows,
+            max_columns=settings.max_columns,
         )
         for row in rows:
             number += 1
+            oversized = None if isinstance(row, str) else _oversized(row, settings.max_cell_chars)
             if isinstance(row, str):
                 item: LoadResult = Reject(source, row, row=number)
+            elif oversized is not None:
+                reason = (
+                    f"cell larger than the limit ({settings.max_cell_chars:,} characters) in "
+                    f"column {oversized!r}"
+                )
+                item = Reject(source, reason, row=number)
             else:
                 if resolved is None:
                     resolved = _resolve(list(row), mapping, outlet)

@@ -22,10 +22,14 @@ the rows read so far.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import logging
+import os
+import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -70,27 +74,52 @@ def is_inline(value: Any) -> bool:
     return _is_scalar(value)
 
 
-def _decoded(path: Path) -> str:
+def _decoded(path: Path, *, keep_nul: bool = False) -> str:
     with open(path, "rb") as handle:
-        text, encoding = decode_bytes(handle.read())
+        text, encoding = decode_bytes(handle.read(), keep_nul=keep_nul)
     logger.debug("%s decoded as %s", path, encoding)
     return text
 
 
-class _Lines:
-    """A line iterator with push-back, remembering the lines of the current CSV record."""
+#: What a physical CSV line with too many fields is replaced by before the csv module sees it
+#: (noncharacters, so that no real cell equals it).
+_TOO_WIDE = "\ufdd0secnews: too many fields\ufdd0"
+_QUOTED = re.compile(r'"[^"]*"')
 
-    def __init__(self, text: str) -> None:
+
+def _too_wide(line: str, delimiter: str, max_columns: int) -> bool:
+    """Whether a physical line holds more than ``max_columns`` fields outside quoted cells
+    (counting first, in C, so that ordinary lines cost nothing)."""
+    if line.count(delimiter) < max_columns:
+        return False
+    return _QUOTED.sub("", line).count(delimiter) >= max_columns
+
+
+class _Lines:
+    """A line iterator with push-back, remembering the lines of the current CSV record.
+
+    A line with more than ``max_columns`` fields is replaced by :data:`_TOO_WIDE` so that the
+    csv module never builds a list of millions of cells from it.
+    """
+
+    def __init__(self, text: str, delimiter: str = ",", max_columns: int = 0) -> None:
         self._lines = iter(io.StringIO(text, newline=""))
         self._back: list[str] = []
         self.taken: list[str] = []
         self.line_no = 0
+        self._delimiter = delimiter
+        self._max_columns = max_columns
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
-        line = self._back.pop() if self._back else next(self._lines)
+        if self._back:
+            line = self._back.pop()
+        else:
+            line = next(self._lines)
+            if self._max_columns and _too_wide(line, self._delimiter, self._max_columns):
+                line = _TOO_WIDE + ("\n" if line.endswith("\n") else "")
         self.taken.append(line)
         self.line_no += 1
         return line
@@ -100,31 +129,46 @@ class _Lines:
         self.line_no -= len(lines)
 
 
-def _csv_rows(text: str, delimiter: str, max_cell: int) -> Iterator[tuple[int, list[str] | str]]:
+def _csv_rows(
+    text: str, delimiter: str, max_cell: int, max_columns: int = 0
+) -> Iterator[tuple[int, list[str] | str]]:
     """Yield (first line number, cells or reason) per CSV record, recovering from broken ones.
 
     The csv module's field size limit is process-wide: it is set to ``max_cell`` before each
-    record, so that interleaved loaders with different settings each get their own limit.
+    record, so that interleaved loaders with different settings each get their own limit, and
+    restored after it. A
+    record with a NUL character, or a line with more than ``max_columns`` fields, is bad.
     """
-    lines = _Lines(text)
+    lines = _Lines(text, delimiter, max_columns)
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     width: int | None = None
     while True:
         lines.taken = []
         start = lines.line_no + 1
+        whole = False  # the bad record was read to its end: do not resume inside it
+        previous = csv.field_size_limit(max_cell)
         try:
-            csv.field_size_limit(max_cell)
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
             message = str(exc)
+            row = None
             if "field larger than field limit" in message:
                 message = f"cell larger than the limit ({max_cell:,} characters)"
+                _skip_record(reader, lines, width)
+                whole = True  # _skip_record resumed where it should
             reason = f"malformed CSV row (line {start}): {message}"
-            row = None
+        finally:
+            csv.field_size_limit(previous)  # the limit is process-wide: leave it as it was
         if row is not None and not row:
             continue  # a blank line between records
+        if row is not None and _TOO_WIDE in row:
+            row, whole = None, True
+            reason = f"malformed CSV row (line {start}): more than {max_columns:,} fields"
+        elif row is not None and any("\x00" in cell for cell in row):
+            row, whole = None, True
+            reason = f"NUL byte in the row (line {start}): binary data in a text table"
         if width is None:
             if row is None:
                 yield start, reason
@@ -138,14 +182,37 @@ def _csv_rows(text: str, delimiter: str, max_cell: int) -> Iterator[tuple[int, l
         if row is not None:
             reason = f"malformed CSV row (line {start}): {len(row)} fields, expected {width}"
         taken = lines.taken
-        if len(taken) > 1:  # resume at the next line: a bad quote must not eat later rows
-            lines.push_back(taken[1:])
+        if len(taken) > 1 and not whole:  # resume at the next line: a bad quote must not eat
+            lines.push_back(taken[1:])  # later rows
         yield start, reason
 
 
-def _iter_csv(path: Path, delimiter: str, max_cell: int) -> Iterator[dict[str, Any] | str]:
+def _skip_record(reader: Any, lines: _Lines, width: int | None) -> None:
+    """After a cell over the limit: read the record again without a limit. When it has the
+    header's number of fields it was one record with a huge cell, now consumed; otherwise (an
+    unclosed quote that ran on) the lines it took are given back, except the first, so that
+    parsing resumes at its second line."""
+    lines.push_back(lines.taken)
+    lines.taken = []
+    csv.field_size_limit(sys.maxsize)
+    try:
+        again = next(reader)
+    except (csv.Error, StopIteration):
+        again = None
+    if again is not None and width is not None and len(again) == width:
+        return
+    taken = lines.taken
+    lines.taken = taken[:1]
+    if len(taken) > 1:
+        lines.push_back(taken[1:])
+
+
+def _iter_csv(
+    path: Path, delimiter: str, max_cell: int, max_columns: int
+) -> Iterator[dict[str, Any] | str]:
     header: list[str] | None = None
-    for _, row in _csv_rows(_decoded(path), delimiter, max_cell):
+    text = _decoded(path, keep_nul=True)
+    for _, row in _csv_rows(text, delimiter, max_cell, max_columns):
         if header is None:
             if isinstance(row, str):
                 raise RowError(f"unreadable header: {row}")
@@ -164,12 +231,18 @@ def _unique(names: Iterable[Any]) -> list[str]:
     return out
 
 
-def _union_keys(records: Iterable[Any]) -> list[str]:
+def _union_keys(records: Iterable[Any], max_columns: int) -> list[str]:
     keys: dict[str, None] = {}
     for item in records:
         if isinstance(item, dict):
             keys.update(dict.fromkeys(item))
+            _check_width(len(keys), max_columns, "distinct keys")
     return list(keys)
+
+
+def _check_width(n: int, max_columns: int, what: str = "columns") -> None:
+    if max_columns and n > max_columns:
+        raise RowError(f"more than {max_columns:,} {what} ({n:,}): not a table of articles")
 
 
 def _complete(item: dict[str, Any], keys: list[str]) -> dict[str, Any]:
@@ -179,11 +252,33 @@ def _complete(item: dict[str, Any], keys: list[str]) -> dict[str, Any]:
     return {**item, **{k: None for k in keys if k not in item}}
 
 
-def _iter_json(path: Path) -> Iterator[dict[str, Any] | str]:
+#: A JSON escape of a surrogate: its string may hold a lone one, which is not text.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: Any) -> Any:
+    """Every lone surrogate of the strings of a JSON value replaced by U+FFFD (as a decoder does
+    with bytes that are not text)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def _iter_json(path: Path, max_columns: int) -> Iterator[dict[str, Any] | str]:
+    text = _decoded(path)
     try:
-        data = json.loads(_decoded(path))
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RowError(f"malformed JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise RowError("malformed JSON: nested too deeply") from exc
+    if _SURROGATE_ESCAPE.search(text):
+        data = _without_surrogates(data)
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if len(lists) != 1:
@@ -191,7 +286,7 @@ def _iter_json(path: Path) -> Iterator[dict[str, Any] | str]:
         data = lists[0]
     if not isinstance(data, list):
         raise RowError(f"JSON top level is a {type(data).__name__}, not a list of records")
-    keys = _union_keys(data)
+    keys = _union_keys(data, max_columns)
     for item in data:
         yield (
             _complete(item, keys)
@@ -200,23 +295,24 @@ def _iter_json(path: Path) -> Iterator[dict[str, Any] | str]:
         )
 
 
-def _jsonl_keys(text: str) -> list[str]:
+def _jsonl_keys(text: str, max_columns: int) -> list[str]:
     keys: dict[str, None] = {}
     for line in io.StringIO(text):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             continue
         if isinstance(item, dict):
             keys.update(dict.fromkeys(item))
+            _check_width(len(keys), max_columns, "distinct keys")
     return list(keys)
 
 
-def _iter_jsonl(path: Path) -> Iterator[dict[str, Any] | str]:
-    text = _decoded(path)
-    keys = _jsonl_keys(text)
+def _iter_jsonl(path: Path, max_columns: int) -> Iterator[dict[str, Any] | str]:
+    text = _decoded(path, keep_nul=True)  # a line with a raw NUL is malformed JSON: that line
+    keys = _jsonl_keys(text, max_columns)
     for number, line in enumerate(io.StringIO(text), start=1):
         if not line.strip():
             continue
@@ -225,6 +321,11 @@ def _iter_jsonl(path: Path) -> Iterator[dict[str, Any] | str]:
         except json.JSONDecodeError as exc:
             yield f"malformed JSON line (line {number}): {exc.msg}"
             continue
+        except RecursionError:
+            yield f"malformed JSON line (line {number}): nested too deeply"
+            continue
+        if _SURROGATE_ESCAPE.search(line):
+            item = _without_surrogates(item)
         yield (
             _complete(item, keys)
             if isinstance(item, dict)
@@ -232,14 +333,43 @@ def _iter_jsonl(path: Path) -> Iterator[dict[str, Any] | str]:
         )
 
 
+#: Largest expansion of a member of an Excel file (uncompressed / compressed size) beyond
+#: :data:`ZIP_GRACE_BYTES`: Apache POI's rule against zip bombs (its minimum inflate ratio 0.01).
+MAX_INFLATE_RATIO = 100
+#: Members smaller than this (uncompressed) are not checked for their inflate ratio.
+ZIP_GRACE_BYTES = 1 << 20
+
+
+def _check_zip_bomb(path: Path) -> None:
+    """Refuse an Excel file one of whose members inflates more than :data:`MAX_INFLATE_RATIO`
+    times (a 441 KB file holding a cell of 150 million characters), before parsing it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl gives the specific reason
+    for info in infos:
+        if info.file_size > ZIP_GRACE_BYTES and info.file_size > MAX_INFLATE_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise RowError(
+                f"Excel file refused: {info.filename} inflates from {info.compress_size:,} to "
+                f"{info.file_size:,} bytes (more than {MAX_INFLATE_RATIO}x, a zip bomb or an "
+                "absurd cell)"
+            )
+
+
 def _iter_xlsx(
-    path: Path, sheet_name: str | None, max_blank: int
+    path: Path, sheet_name: str | None, max_blank: int, max_columns: int
 ) -> Iterator[dict[str, Any] | str]:
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_zip_bomb(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
@@ -258,6 +388,7 @@ def _iter_xlsx(
                     return  # the formatted but empty rest of the sheet
                 continue
             if header is None:
+                _check_width(len(values), max_columns)
                 header = _unique(values)
                 blank = 0
                 continue
@@ -274,14 +405,25 @@ def _iter_xlsx(
         book.close()
 
 
-def _iter_parquet(path: Path) -> Iterator[dict[str, Any] | str]:
+def _iter_parquet(path: Path, max_columns: int) -> Iterator[dict[str, Any] | str]:
+    with contextlib.ExitStack() as stack:
+        try:
+            os.fspath(path).encode("utf-8")
+            source: Any = path
+        except UnicodeEncodeError:  # pyarrow wants a UTF-8 name: give it the open file instead
+            source = stack.enter_context(open(path, "rb"))
+        yield from _parquet_rows(path, source, max_columns)
+
+
+def _parquet_rows(path: Path, source: Any, max_columns: int) -> Iterator[dict[str, Any] | str]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        reader = pq.ParquetFile(path)
+        reader = pq.ParquetFile(source)
     except (pa.ArrowException, OSError) as exc:
         raise RowError(f"unreadable Parquet file: {exc}") from exc
+    _check_width(reader.metadata.num_columns, max_columns)
     for group in range(reader.num_row_groups):
         size = reader.metadata.row_group(group).num_rows
         done = 0
@@ -306,6 +448,7 @@ def read_rows(
     sheet: str | None = None,
     max_cell_chars: int = 10_000_000,
     max_blank_rows: int = 1000,
+    max_columns: int = 16_384,
 ) -> Iterator[dict[str, Any] | str]:
     """Yield the data rows of a table file: a dict per row, or the reason a row is bad.
 
@@ -320,9 +463,13 @@ def read_rows(
     sheet
         Excel sheet (``None``: the first).
     max_cell_chars
-        Larger CSV cells make their row bad.
+        Larger CSV cells make their row bad (the other formats are checked by the caller, on
+        the values read).
     max_blank_rows
         Consecutive empty Excel rows after which the rest of the sheet is not read.
+    max_columns
+        A header (or JSON key set, or Parquet schema) with more columns makes the file bad; a
+        CSV line with more fields makes its row bad.
 
     Raises
     ------
@@ -330,13 +477,14 @@ def read_rows(
         When the file as a whole cannot be read (the message is the reason).
     """
     if fmt in ("csv", "tsv"):
-        return _iter_csv(path, delimiter or ("\t" if fmt == "tsv" else ","), max_cell_chars)
+        separator = delimiter or ("\t" if fmt == "tsv" else ",")
+        return _iter_csv(path, separator, max_cell_chars, max_columns)
     if fmt == "json":
-        return _iter_json(path)
+        return _iter_json(path, max_columns)
     if fmt == "jsonl":
-        return _iter_jsonl(path)
+        return _iter_jsonl(path, max_columns)
     if fmt == "xlsx":
-        return _iter_xlsx(path, sheet, max_blank_rows)
+        return _iter_xlsx(path, sheet, max_blank_rows, max_columns)
     if fmt == "parquet":
-        return _iter_parquet(path)
+        return _iter_parquet(path, max_columns)
     raise RowError(f"unknown table format {fmt!r}")

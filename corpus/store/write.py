@@ -41,11 +41,15 @@ from secnews.corpus.record import Reject
 from secnews.corpus.store.read import ARTICLES_SCHEMA, MANIFEST_FILE, STORE_COLUMNS
 
 __all__ = [
+    "CORPUS_ENTRIES",
+    "CORPUS_FORMAT",
     "ArticleWriter",
     "ContentHasher",
     "RejectWriter",
+    "corpus_format",
     "file_sha256",
     "replace_dir",
+    "replace_problem",
     "staging_dir",
     "write_manifest",
     "write_rejects",
@@ -302,12 +306,48 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
-def _is_replaceable(out: Path) -> bool:
-    if not out.exists():
-        return True
-    if not out.is_dir():
-        return False
-    return (out / MANIFEST_FILE).is_file() or not any(out.iterdir())
+#: Format tag of the manifest a build writes; only folders whose manifest has it are replaced.
+CORPUS_FORMAT = "secnews-corpus/1"
+#: What a corpus folder holds; a folder with anything else in it is never replaced.
+CORPUS_ENTRIES = frozenset({"articles.parquet", MANIFEST_FILE, "rejects.csv"})
+
+
+def corpus_format(folder: str | Path) -> str | None:
+    """The ``format`` of ``folder/manifest.json`` when it is a secnews corpus manifest, else
+    ``None`` (no manifest, not JSON, not an object, or no ``secnews-corpus/`` format)."""
+    try:
+        with open(Path(folder) / MANIFEST_FILE, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    fmt = data.get("format") if isinstance(data, dict) else None
+    return fmt if isinstance(fmt, str) and fmt.startswith("secnews-corpus/") else None
+
+
+def replace_problem(out: str | Path) -> str | None:
+    """Why the folder ``out`` may not be replaced by a new corpus, or ``None`` when it may.
+
+    It may when it does not exist, is an empty folder, or is a secnews corpus: its
+    ``manifest.json`` has a ``secnews-corpus/`` format and it holds nothing but the corpus
+    files (:data:`CORPUS_ENTRIES`).
+    """
+    out = Path(out)
+    if not out.exists() and not out.is_symlink():
+        return None
+    if out.is_symlink() or not out.is_dir():
+        return "it is not a folder"
+    entries = sorted(p.name for p in out.iterdir())
+    if not entries:
+        return None
+    if corpus_format(out) is None:
+        if MANIFEST_FILE in entries:
+            return f"its {MANIFEST_FILE} is not a secnews corpus manifest"
+        return f"it is not a secnews corpus (no {MANIFEST_FILE})"
+    foreign = [name for name in entries if name not in CORPUS_ENTRIES]
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+        return f"it holds files that are not part of a corpus ({shown})"
+    return None
 
 
 def replace_dir(new: Path, out: Path) -> None:
@@ -330,9 +370,24 @@ def replace_dir(new: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _refuse(target: Path) -> None:
+    problem = replace_problem(target)
+    if problem is not None:
+        raise FileExistsError(
+            f"{target} exists and {problem}; refusing to replace it: choose another --out "
+            "(a build only replaces an empty folder or a secnews corpus)"
+        )
+
+
 @contextlib.contextmanager
 def staging_dir(out: str | Path) -> Iterator[Path]:
     """Yield a temporary folder beside ``out``; on success it replaces ``out`` atomically.
+
+    The lock of ``out`` (:func:`secnews.corpus.store.lock.target_lock`, a file
+    ``.{name}.lock`` beside it) is held from the start to the swap, so two builds into one
+    folder never interleave: the second fails at once and names the first. Holding the lock,
+    the temporary folders of earlier builds that were killed (``.{name}.building-*``,
+    ``.{name}.old-*``) are removed first.
 
     On any exception (including ``KeyboardInterrupt``) the temporary folder is removed and a
     previous corpus at ``out`` is left untouched.
@@ -340,20 +395,24 @@ def staging_dir(out: str | Path) -> Iterator[Path]:
     Raises
     ------
     FileExistsError
-        When ``out`` exists and is neither an empty folder nor a secnews corpus (never deleted).
+        When ``out`` exists and is neither an empty folder nor a secnews corpus (never deleted;
+        see :func:`replace_problem`).
+    secnews.corpus.store.lock.TargetLockedError
+        When another build holds the lock of ``out``.
     """
+    from secnews.corpus.store.lock import remove_stale, target_lock
+
     target = Path(out).absolute()
-    if not _is_replaceable(target):
-        raise FileExistsError(
-            f"{target} exists and is not a secnews corpus (no {MANIFEST_FILE}); "
-            "refusing to replace it: choose another --out"
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    try:
-        yield tmp
-        tmp.chmod(0o777 & ~current_umask())
-        replace_dir(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    _refuse(target)
+    with target_lock(target):
+        _refuse(target)
+        remove_stale(target.parent, (f".{target.name}.building-*", f".{target.name}.old-*"))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        try:
+            yield tmp
+            tmp.chmod(0o777 & ~current_umask())
+            _refuse(target)
+            replace_dir(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
