@@ -88,6 +88,12 @@ def fail(command: str, error: BaseException) -> int:
     return 2
 
 
-def out_line(command: str, manifest_dir: str | Path, detail: str = "") -> None:
-    """Print where a command wrote its outputs (one line on standard output)."""
-    sys.stdout.write(f"{command:<9}{detail + ' ' if detail else ''}-> {manifest_dir}\n")
+def out_line(command: str, out_dir: str | Path, detail: str = "") -> None:
+    """Print what a command wrote: its summary, the folder and the files in it (one line)."""
+    folder = Path(out_dir)
+    names = sorted(
+        p.name + ("/" if p.is_dir() else "") for p in folder.iterdir() if p.name != "step.json"
+    )
+    shown = ", ".join(names[:12]) + (f", ... ({len(names) - 12} more)" if len(names) > 12 else "")
+    summary = f"{detail} " if detail else ""
+    sys.stdout.write(f"{command:<9}{summary}-> {folder} ({len(names)} files: {shown})\n")

@@ -90,7 +90,7 @@ STATS = StepCommand(
     StatsSettings,
     _run_stats,
     "random_state of the bootstrap",
-    lambda m: f"{m['documents']} documents, {len(m['files'])} files",
+    lambda m: f"{m['documents']} documents",
 )
 TOPICS = StepCommand(
     "topics",

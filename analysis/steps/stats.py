@@ -223,6 +223,8 @@ def run_stats(
     out.mkdir(parents=True, exist_ok=True)
     columns = ("doc_id", "outlet", "published", "title", "lede", "text", "meta")
     frame = corpus.frame([c for c in columns if c in corpus.columns])
+    if not len(frame):
+        raise ValueError(f"{corpus_dir} holds no documents: nothing to count")
     outlets = sorted(frame["outlet"].dropna().astype(str).unique()) if "outlet" in frame else []
     missing = [o for o in settings.compare or () if o not in outlets]
     if missing:
