@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         SettingsError,
         StepSettings,
         check_date,
+        read_step_key,
         setting,
         step_of_folder,
         write_step_folder,
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
         AnalysisStep,
         StepResult,
         check_study,
-        read_step_key,
         run_study,
     )
     from secnews.analysis.steps.stats import (
@@ -98,7 +98,7 @@ _NAMES: dict[str, str] = {
     "inputs_from_texts": "secnews.analysis.steps.topics",
     "keyness_between": "secnews.analysis.steps.stats",
     "load_study": "secnews.analysis.steps.study",
-    "read_step_key": "secnews.analysis.steps.pipeline",
+    "read_step_key": "secnews.analysis.steps._base",
     "run_build": "secnews.analysis.steps.build",
     "run_entities": "secnews.analysis.steps.entities",
     "run_stats": "secnews.analysis.steps.stats",

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
         stack_hashes,
     )
     from secnews.corpus.build.run import (
+        BuildError,
         build_corpus,
+        check_sources,
     )
     from secnews.corpus.build.settings import (
         BuildSettings,
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     )
 
 _NAMES: dict[str, str] = {
+    "BuildError": "secnews.corpus.build.run",
     "BuildSettings": "secnews.corpus.build.settings",
     "BuildSummary": "secnews.corpus.build.summary",
     "COUNT_COLUMNS": "secnews.corpus.build.summary",
@@ -58,6 +61,7 @@ _NAMES: dict[str, str] = {
     "build_corpus": "secnews.corpus.build.run",
     "build_from_config": "secnews.corpus.build.config",
     "build_settings_from_config": "secnews.corpus.build.config",
+    "check_sources": "secnews.corpus.build.run",
     "count_words": "secnews.corpus.build.util",
     "normalized_word_count": "secnews.corpus.build.facts",
     "prefetch_batches": "secnews.corpus.build.util",
@@ -71,6 +75,7 @@ _NAMES: dict[str, str] = {
 __all__ = [
     "COUNT_COLUMNS",
     "FACTS_KEY",
+    "BuildError",
     "BuildSettings",
     "BuildSummary",
     "DocumentFacts",
@@ -82,6 +87,7 @@ __all__ = [
     "build_corpus",
     "build_from_config",
     "build_settings_from_config",
+    "check_sources",
     "count_words",
     "normalized_word_count",
     "prefetch_batches",

@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from secnews.corpus.loaders._folder_settings import (
         FolderSettings,
     )
+    from secnews.corpus.loaders._links import (
+        LINK_REASON,
+        outside_link,
+    )
     from secnews.corpus.loaders.decode import (
         MAX_BAD_SHARE,
         DecodeError,
@@ -94,6 +98,7 @@ _NAMES: dict[str, str] = {
     "FolderSettings": "secnews.corpus.loaders._folder_settings",
     "HtmlReject": "secnews.corpus.loaders.html",
     "HtmlSettings": "secnews.corpus.loaders.html",
+    "LINK_REASON": "secnews.corpus.loaders._links",
     "LoadStats": "secnews.corpus.loaders.tabular",
     "MAX_BAD_SHARE": "secnews.corpus.loaders.decode",
     "PageScore": "secnews.corpus.loaders.html_eval",
@@ -119,6 +124,7 @@ _NAMES: dict[str, str] = {
     "load_html": "secnews.corpus.loaders.html",
     "load_pagetext": "secnews.corpus.loaders.pagetext",
     "load_table": "secnews.corpus.loaders.tabular",
+    "outside_link": "secnews.corpus.loaders._links",
     "overall_share": "secnews.corpus.loaders.html_eval",
     "page_blocks": "secnews.corpus.loaders.pagetext",
     "parse_mapping": "secnews.corpus.loaders.tabular",
@@ -135,6 +141,7 @@ __all__ = [
     "EXCEL_CELL_LIMIT",
     "EXTENSIONS",
     "FORMATS",
+    "LINK_REASON",
     "MAX_BAD_SHARE",
     "ROW_KEY",
     "ColumnMapping",
@@ -167,6 +174,7 @@ __all__ = [
     "load_html",
     "load_pagetext",
     "load_table",
+    "outside_link",
     "overall_share",
     "page_blocks",
     "parse_mapping",
