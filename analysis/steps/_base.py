@@ -242,7 +242,10 @@ def write_step_folder(
 
     A failed step leaves no half-written folder and the previous outputs intact. ``out_dir`` is
     replaced only when it is missing, empty or a folder that the same step wrote: a folder of
-    other files is never deleted.
+    other files is never deleted. The lock of ``out_dir`` (a file beside it,
+    :func:`secnews.corpus.store.lock.target_lock`) is held from the start to the swap: a second
+    run into the same folder fails at once naming the first, and the temporary folders of
+    earlier runs that were killed are removed.
 
     Returns
     -------
@@ -259,6 +262,7 @@ def write_step_folder(
     from importlib.metadata import version
 
     from secnews.corpus.atomic import current_umask
+    from secnews.corpus.store.lock import remove_stale, target_lock
     from secnews.corpus.store.write import replace_dir
 
     target = Path(out_dir).absolute()
@@ -270,14 +274,16 @@ def write_step_folder(
                 "refusing to replace it: choose another output folder"
             )
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{step}-", dir=target.parent))
-    try:
-        result = work(temp)
-        payload = {"step": step, "key": key, "secnews": version("secnews")}
-        (temp / STEP_FILE).write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
-        temp.chmod(0o777 & ~current_umask())
-        replace_dir(temp, target)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
+    with target_lock(target, what=f"written by the {step} step"):
+        remove_stale(target.parent, (f".{target.name}.{step}-*",))
+        temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{step}-", dir=target.parent))
+        try:
+            result = work(temp)
+            payload = {"step": step, "key": key, "secnews": version("secnews")}
+            (temp / STEP_FILE).write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+            temp.chmod(0o777 & ~current_umask())
+            replace_dir(temp, target)
+        except BaseException:
+            shutil.rmtree(temp, ignore_errors=True)
+            raise
     return result

@@ -308,8 +308,11 @@ def _exchange(first: Path, second: Path) -> bool:
 
 #: Format tag of the manifest a build writes; only folders whose manifest has it are replaced.
 CORPUS_FORMAT = "secnews-corpus/1"
-#: What a corpus folder holds; a folder with anything else in it is never replaced.
-CORPUS_ENTRIES = frozenset({"articles.parquet", MANIFEST_FILE, "rejects.csv"})
+#: What a corpus folder holds (the corpus files, the preprocessing cache of the analyses and the
+#: ``step.json`` of a study's build step); a folder with anything else in it is never replaced.
+CORPUS_ENTRIES = frozenset(
+    {"articles.parquet", MANIFEST_FILE, "rejects.csv", "preprocessed", "step.json"}
+)
 
 
 def corpus_format(folder: str | Path) -> str | None:
