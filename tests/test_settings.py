@@ -138,3 +138,22 @@ def test_a_failed_step_leaves_the_previous_outputs(tmp_path: Path) -> None:
         write_step_folder(out, "stats", broken)
     assert (out / "summary.csv").read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stats"]
+
+
+def test_a_corpus_with_its_cache_and_step_file_can_be_rebuilt(tmp_path: Path) -> None:
+    """An analysis writes its preprocessing cache into the corpus folder and a study's build its
+    step.json: rebuilding the corpus there must still be allowed."""
+    from secnews.analysis.preprocess.core import preprocess
+    from secnews.corpus import BuildSettings, build_corpus, open_corpus
+    from secnews.corpus.registry import dataset_sources
+
+    settings = BuildSettings(language_id=False, relevance=False)
+    out = tmp_path / "tass"
+    build_corpus(dataset_sources("tass-politics-2024"), out, settings=settings, progress=False)
+    preprocess(open_corpus(out))
+    (out / "step.json").write_text('{"step": "build"}\n', encoding="utf-8")
+    assert (out / "preprocessed").is_dir()
+    summary = build_corpus(
+        dataset_sources("tass-politics-2024"), out, settings=settings, progress=False
+    )
+    assert sum(s.kept for s in summary.sources) == 20
