@@ -74,8 +74,9 @@ def test_one_period_vocabulary() -> None:
         check_period("W")
 
 
-def test_the_demo_study_is_valid() -> None:
-    checked = check_study(load_study(ROOT / "studies" / "demo.toml"))
+@pytest.mark.parametrize("name", ["demo", "un"])
+def test_the_shipped_studies_are_valid(name: str) -> None:
+    checked = check_study(load_study(ROOT / "studies" / f"{name}.toml"))
     assert set(checked) == {"stats", "topics", "trends", "entities"}
 
 

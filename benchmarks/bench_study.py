@@ -1,0 +1,76 @@
+"""Wall time and peak memory of every step of a study, each step in a fresh process.
+
+``python -m benchmarks study`` runs ``studies/un.toml`` (the UN General Debate, the speed
+yardstick); ``python -m benchmarks.bench_study STUDY.toml`` runs another study. Each step runs in
+its own interpreter (``run_study(study, steps=[step], force=True)``); the parent samples the
+resident memory of that process and all its worker processes every 0.1 s and reports the peak
+of their sum, with the wall time of the step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+STEPS = ("build", "stats", "topics", "trends", "entities")
+_CHILD = """
+import sys
+from secnews.analysis.steps.pipeline import run_study
+from secnews.analysis.steps.study import load_study
+run_study(load_study(sys.argv[1]), steps=[sys.argv[2]], force=True)
+"""
+
+
+def _tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            total += member.memory_info().rss
+        except psutil.Error:
+            continue
+    return total
+
+
+def run_step(study: Path, step: str) -> dict[str, float | str]:
+    """Run one step in a fresh interpreter; its wall time and the peak RSS of its process tree."""
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(study), step], cwd=ROOT)
+    process = psutil.Process(child.pid)
+    peak = 0
+    while child.poll() is None:
+        with contextlib.suppress(psutil.Error):
+            peak = max(peak, _tree_rss(process))
+        time.sleep(0.1)
+    if child.returncode != 0:
+        raise RuntimeError(f"step {step} failed with exit code {child.returncode}")
+    return {"step": step, "seconds": time.perf_counter() - started, "peak_gb": peak / 1e9}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every step of the study and print a table (and JSON with ``--json``)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("study", nargs="?", default=str(ROOT / "studies" / "un.toml"))
+    parser.add_argument("--steps", default=",".join(STEPS))
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    rows = [run_step(Path(args.study), step) for step in args.steps.split(",")]
+    total = sum(float(r["seconds"]) for r in rows)
+    peak = max(float(r["peak_gb"]) for r in rows)
+    print(f"study {args.study}: {total:.0f} s in all, peak {peak:.2f} GB")
+    for row in rows:
+        print(f"  {row['step']:<9} {float(row['seconds']):7.1f} s  {float(row['peak_gb']):5.2f} GB")
+    if args.json:
+        print(json.dumps({"steps": rows, "seconds": total, "peak_gb": peak}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
