@@ -63,6 +63,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from secnews.corpus.clean.terms import check_term, edge_is_word, normalize_term, term_body
+
 __all__ = [
     "Lexicon",
     "TermSpec",
@@ -79,8 +81,6 @@ __all__ = [
 
 #: Prefix of a term given as a raw regular expression.
 REGEX_PREFIX = "re:"
-_SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"\w")
 #: RE2 class of a word character (Unicode letters and digits, ``_``).
 WORD_CHAR = r"[\p{L}\p{N}_]"
 #: RE2 boundary after a term ending in a word character: consumed non-word character or end.
@@ -135,25 +135,10 @@ class Lexicon:
     description: str = ""
 
 
-def _word_pattern(word: str, wildcard: str) -> str:
-    """Pattern of one word of a term (hyphens and ``*`` handled)."""
-    pieces = []
-    for part_index, part in enumerate(word.split("-")):
-        if part_index:
-            pieces.append(r"(?:-|\s+)?")
-        chunks = part.split("*")
-        pieces.append(wildcard.join(re.escape(chunk) for chunk in chunks))
-    return "".join(pieces)
-
-
 def _literal_of(term: str) -> str:
     """The longest literal run of a normalized term (for the cheap pre-filter)."""
     runs = re.split(r"[\s*\-]+", term)
     return max(runs, key=len) if runs else ""
-
-
-def _normalize_term(term: str) -> str:
-    return _SPACE.sub(" ", term.strip().lower())
 
 
 def _checked(term: str) -> tuple[str, str | None]:
@@ -164,18 +149,7 @@ def _checked(term: str) -> tuple[str, str | None]:
         if not body:
             raise ValueError(f"empty regular expression in term {term!r}")
         return raw, body
-    norm = _normalize_term(raw)
-    if not norm or not _WORD.search(norm.replace("*", "")):
-        raise ValueError(f"term {term!r} has no word character to match")
-    return norm, None
-
-
-def _body(norm: str, wildcard: str) -> str:
-    return r"[\s-]+".join(_word_pattern(word, wildcard) for word in norm.split(" "))
-
-
-def _edge_is_word(char: str) -> bool:
-    return bool(_WORD.match(char)) or char == "*"
+    return check_term(raw), None
 
 
 def term_pattern(term: str) -> str:
@@ -202,8 +176,8 @@ def term_pattern(term: str) -> str:
     norm, regex = _checked(term)
     if regex is not None:
         return "(?i)" + regex
-    end = _END if _edge_is_word(norm[-1]) else ""
-    return _body(norm, WORD_CHAR + "*") + end
+    end = _END if edge_is_word(norm[-1]) else ""
+    return term_body(norm, wildcard=WORD_CHAR + "*") + end
 
 
 def ascii_pattern(term: str) -> str:
@@ -216,9 +190,9 @@ def ascii_pattern(term: str) -> str:
     norm, regex = _checked(term)
     if regex is not None:
         return ""
-    start = r"\b" if _edge_is_word(norm[0]) else ""
-    end = r"\b" if _edge_is_word(norm[-1]) else ""
-    return start + _body(norm, r"\w*") + end
+    start = r"\b" if edge_is_word(norm[0]) else ""
+    end = r"\b" if edge_is_word(norm[-1]) else ""
+    return start + term_body(norm, wildcard=r"\w*") + end
 
 
 def scan_pattern(patterns: Sequence[str]) -> str:
@@ -245,9 +219,9 @@ def python_pattern(term: str) -> re.Pattern[str]:
     norm, regex = _checked(term)
     if regex is not None:
         return re.compile(regex, re.IGNORECASE)
-    start = r"(?<!\w)" if _edge_is_word(norm[0]) else ""
-    end = r"(?!\w)" if _edge_is_word(norm[-1]) else ""
-    return re.compile(start + _body(norm, r"\w*") + end, re.IGNORECASE)
+    start = r"(?<!\w)" if edge_is_word(norm[0]) else ""
+    end = r"(?!\w)" if edge_is_word(norm[-1]) else ""
+    return re.compile(start + term_body(norm, wildcard=r"\w*") + end, re.IGNORECASE)
 
 
 def _spec_for_term(term: str) -> TermSpec:
@@ -255,7 +229,7 @@ def _spec_for_term(term: str) -> TermSpec:
     pattern = term_pattern(raw)
     if raw.lower().startswith(REGEX_PREFIX):
         return TermSpec(name=raw, pattern=pattern, kind="regex")
-    norm = _normalize_term(raw)
+    norm = normalize_term(raw)
     kind = "phrase" if " " in norm else "term"
     literal = _literal_of(norm)
     return TermSpec(

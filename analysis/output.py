@@ -16,7 +16,6 @@ Parquet files keep every value exactly as it is; read them, not the CSVs, to com
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from collections.abc import Mapping, Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from secnews.corpus.atomic import atomic_write, atomic_write_text
+from secnews.corpus.store.write import file_sha256
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -179,12 +179,3 @@ def write_manifest(path: str | Path, content: Mapping[str, Any]) -> Path:
     """Write a JSON manifest (sorted keys, UTF-8, no timestamps) atomically."""
     text = json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
     return atomic_write_text(path, text)
-
-
-def file_sha256(path: str | Path) -> str:
-    """Return the SHA-256 of a file (read in blocks)."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

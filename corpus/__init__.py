@@ -12,16 +12,31 @@ no heavy work::
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from secnews.corpus._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from secnews.corpus.build.run import BuildSettings, BuildSummary, build_corpus
+    from secnews.corpus.build.run import build_corpus
+    from secnews.corpus.build.settings import BuildSettings
+    from secnews.corpus.build.summary import BuildSummary
     from secnews.corpus.loaders.sources import Source
     from secnews.corpus.record import Article, Reject
     from secnews.corpus.store.read import Corpus, document_text, open_corpus
 
     open = open_corpus
+
+_NAMES: dict[str, str] = {
+    "Article": "secnews.corpus.record",
+    "BuildSettings": "secnews.corpus.build.settings",
+    "BuildSummary": "secnews.corpus.build.summary",
+    "Corpus": "secnews.corpus.store.read",
+    "Reject": "secnews.corpus.record",
+    "Source": "secnews.corpus.loaders.sources",
+    "build_corpus": "secnews.corpus.build.run",
+    "document_text": "secnews.corpus.store.read",
+    "open_corpus": "secnews.corpus.store.read",
+}
 
 __all__ = [
     "Article",
@@ -36,29 +51,10 @@ __all__ = [
     "open_corpus",
 ]
 
-_LAZY: dict[str, tuple[str, str]] = {
-    "Article": ("secnews.corpus.record", "Article"),
-    "Reject": ("secnews.corpus.record", "Reject"),
-    "Corpus": ("secnews.corpus.store.read", "Corpus"),
-    "open_corpus": ("secnews.corpus.store.read", "open_corpus"),
-    "open": ("secnews.corpus.store.read", "open_corpus"),
-    "document_text": ("secnews.corpus.store.read", "document_text"),
-    "build_corpus": ("secnews.corpus.build.run", "build_corpus"),
-    "BuildSettings": ("secnews.corpus.build.run", "BuildSettings"),
-    "BuildSummary": ("secnews.corpus.build.run", "BuildSummary"),
-    "Source": ("secnews.corpus.loaders.sources", "Source"),
-}
+_getattr, __dir__ = lazy_exports(__name__, _NAMES, globals())
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        module_name, attribute = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module_name), attribute)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+def __getattr__(name: str) -> object:
+    if name == "open":  # ``secnews.corpus.open`` is ``open_corpus``
+        return _getattr("open_corpus")
+    return _getattr(name)

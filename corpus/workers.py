@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -67,7 +67,9 @@ def chunked(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i : i + size] for i in range(0, len(items), max(1, size))]
 
 
-def ordered(pool: ProcessPoolExecutor, fn: Any, chunks: list[Any], window: int) -> Iterator[Any]:
+def ordered(
+    pool: ProcessPoolExecutor, fn: Any, chunks: Iterable[Any], window: int
+) -> Iterator[Any]:
     """Run ``fn`` over ``chunks`` in the pool with at most ``window`` in flight, in order."""
     pending: deque[Future[Any]] = deque()
     remaining = iter(chunks)

@@ -106,3 +106,26 @@ def test_no_module_is_too_long(folder: str) -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 800
     }
     assert long == {}
+
+
+def test_every_subpackage_is_installed() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join((package, *init.parent.relative_to(folder).parts))
+        for package, folder in PACKAGES.items()
+        for init in folder.rglob("__init__.py")
+    }
+    assert found <= listed
+
+
+def test_every_package_init_exports_what_it_names() -> None:
+    import importlib
+
+    for module in sorted(m for m, p in _modules().items() if p.name == "__init__.py"):
+        package = importlib.import_module(module)
+        names = getattr(package, "__all__", [])
+        for name in names:
+            assert getattr(package, name) is not None, f"{module}.{name}"

@@ -97,6 +97,6 @@ def test_stats_says_what_it_wrote(tmp_path: Path, capsys: pytest.CaptureFixture[
     out = tmp_path / "stats"
     assert main(["stats", str(corpus), "--out", str(out), "--n-boot", "10"]) == 0
     line = capsys.readouterr().out
-    assert line.startswith("stats    20 documents, ") and f"-> {out}" in line
+    assert line.startswith("stats    20 documents -> ") and f"-> {out}" in line
     for name in ("summary.csv", "zipf.csv", "manifest.json"):
         assert name in line and (out / name).is_file()

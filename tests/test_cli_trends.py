@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from secnews.analysis.cli.main import main
-from secnews.analysis.cli.trends import run_step
+from secnews.analysis.steps.trends import TrendsSettings, run_trends
 
 EXAMPLE_LEXICON = (
     Path(__file__).resolve().parents[1] / "analysis" / "data" / "lexicons_example.toml"
@@ -49,8 +49,8 @@ def _run(corpus: Path, out: Path, events: Path, *extra: str) -> int:
             "nato,special military operation,war",
             "--lexicon",
             str(EXAMPLE_LEXICON),
-            "--freq",
-            "W",
+            "--period",
+            "week",
             "--by",
             "outlet",
             "--events",
@@ -96,7 +96,7 @@ def test_cli_writes_tables_figures_and_manifest(
     figures = sorted(p.name for p in (out / "figures").iterdir())
     assert "trends_01.png" in figures and "trends_01.svg" in figures and "gap_01.png" in figures
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["settings"]["freq"] == "W" and manifest["settings"]["by"] == "outlet"
+    assert manifest["settings"]["freq"] == "week" and manifest["settings"]["by"] == "outlet"
     assert manifest["changepoint_settings"]["penalty_c"] == 3.0
     assert manifest["source"]["corpus_hash"]
     assert manifest["source"]["corpus"] == press_corpus.name  # the folder name, never absolute
@@ -129,7 +129,7 @@ def test_cli_errors_are_one_line_with_exit_code_2(
                 str(press_corpus),
                 "--terms",
                 "nato",
-                "--freq",
+                "--period",
                 "fortnight",
                 "--out",
                 str(out),
@@ -137,11 +137,11 @@ def test_cli_errors_are_one_line_with_exit_code_2(
         )
         == 2
     )
-    assert "freq must be one of" in capsys.readouterr().err
+    assert "is not a period; allowed: day, week" in capsys.readouterr().err
     assert main(["trends", str(tmp_path / "nothing"), "--terms", "nato", "--out", str(out)]) == 2
     assert "not a secnews corpus" in capsys.readouterr().err
     assert main(["trends", str(press_corpus), "--out", str(out)]) == 2
-    assert "--terms and/or --lexicon" in capsys.readouterr().err
+    assert "needs terms and/or a lexicon" in capsys.readouterr().err
     assert not out.exists()
 
 
@@ -149,13 +149,15 @@ def test_pipeline_step(press_corpus: Path, events_file: Path, tmp_path: Path) ->
     out = tmp_path / "step"
     settings = {
         "terms": ["nato", "war"],
-        "freq": "month",
+        "period": "month",
         "by": "outlet",
         "events": str(events_file),
     }
-    run_step(press_corpus, out, settings, seed=7)
+    run_trends(press_corpus, out, settings=TrendsSettings.from_mapping(settings), seed=7)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["settings"]["random_state"] == 7 and manifest["settings"]["freq"] == "month"
     assert pd.read_csv(out / "trends.csv")["period"].str.endswith("-01").all()
-    with pytest.raises(ValueError, match="unknown setting"):
-        run_step(press_corpus, out, {"terms": ["nato"], "frequency": "W"}, seed=7)
+    with pytest.raises(
+        ValueError, match=r"unknown setting 'frequency'.*valid: terms, lexicon, period"
+    ):
+        TrendsSettings.from_mapping({"terms": ["nato"], "frequency": "week"})

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from secnews.corpus.clean.relevance import (
-    Lexicon,
+    RelevanceLexicon,
     load_lexicon,
     match_counts,
     parse_lexicon,
@@ -175,7 +175,7 @@ def test_missing_lexicon_file(tmp_path: Path) -> None:
 
 def test_lexicon_is_hashable_and_reused() -> None:
     lexicon = load_lexicon()
-    assert isinstance(lexicon, Lexicon)
+    assert isinstance(lexicon, RelevanceLexicon)
     assert hash(lexicon) == hash(load_lexicon())
 
 

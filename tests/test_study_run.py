@@ -71,7 +71,7 @@ n_boot = 50
 
 [trends]
 terms = ["nato", "sanctions", "war"]
-freq = "month"
+period = "month"
 by = "outlet"
 events = "{ROOT / "studies" / "events.csv"}"
 n_boot = 100

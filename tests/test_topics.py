@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -272,7 +273,10 @@ def test_cli_on_a_corpus_folder(docs: pd.DataFrame, tmp_path: Path) -> None:
 
 
 def test_run_settings_from_study_options() -> None:
-    from secnews.analysis.cli.topics import run_settings
+    from secnews.analysis.steps.topics import TopicsSettings
+
+    def run_settings(options: dict[str, object], seed: int = 0) -> Any:
+        return TopicsSettings.from_mapping(options).run_settings(seed=seed)
 
     settings = run_settings({"k": "5,10", "seeds": 2, "passes": 3, "alpha": "symmetric"}, seed=4)
     assert settings.selection is not None

@@ -1,7 +1,8 @@
-"""The ``secnews`` command line: one sub-command per step, each defined in its own module.
+"""The ``secnews`` command line: one sub-command per step.
 
-Every command module exposes ``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> int``
-and imports its heavy dependencies inside ``run`` so that ``secnews --help`` stays fast.
+Every command (a module, or an object in one) exposes ``HELP`` (one line),
+``add_arguments(parser)`` and ``run(args) -> int``; the analysis steps are
+:mod:`secnews.analysis.cli.steps`.
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ from collections.abc import Sequence
 
 __all__ = ["COMMANDS", "main"]
 
-#: Sub-command name -> module that implements it.
+#: Sub-command name -> the module (or ``module:object``) that implements it.
 COMMANDS: dict[str, str] = {
     "datasets": "secnews.analysis.cli.datasets",
     "build": "secnews.analysis.cli.build",
     "extract": "secnews.analysis.cli.extract",
-    "stats": "secnews.analysis.cli.stats",
-    "topics": "secnews.analysis.cli.topics",
-    "trends": "secnews.analysis.cli.trends",
-    "entities": "secnews.analysis.cli.entities",
+    "stats": "secnews.analysis.cli.steps:STATS",
+    "topics": "secnews.analysis.cli.steps:TOPICS",
+    "trends": "secnews.analysis.cli.steps:TRENDS",
+    "entities": "secnews.analysis.cli.steps:ENTITIES",
     "run": "secnews.analysis.cli.run",
     "report": "secnews.analysis.cli.report",
 }
@@ -34,13 +35,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, module_name in COMMANDS.items():
+    for name, target in COMMANDS.items():
+        module_name, _, attribute = target.partition(":")
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
             if exc.name != module_name:
                 raise
             continue
+        if attribute:
+            module = getattr(module, attribute)
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(command)
         command.set_defaults(_run=module.run)

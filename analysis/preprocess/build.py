@@ -15,15 +15,13 @@ Passes over the data, each holding one batch of documents in memory at a time:
 
 from __future__ import annotations
 
-import collections
 import csv
 import json
 import logging
-import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +40,7 @@ from secnews.analysis.preprocess.phrases import (
     score_phrases,
 )
 from secnews.analysis.preprocess.tokens import encode_batch, token_filter
+from secnews.corpus.workers import ordered, process_pool
 
 if TYPE_CHECKING:
     from secnews.analysis.preprocess.settings import PreprocessSettings
@@ -117,17 +116,17 @@ def _encoded_batches(
         for doc_ids, texts in batches:
             yield doc_ids, encode_batch(texts, settings)
         return
-    ctx = multiprocessing.get_context("spawn")
-    pending: collections.deque[tuple[list[str], Future[Any]]] = collections.deque()
-    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx) as pool:
-        for doc_ids, texts in batches:
-            pending.append((doc_ids, pool.submit(encode_batch, texts, settings)))
-            if len(pending) > n_jobs:
-                ids, fut = pending.popleft()
-                yield ids, fut.result()
-        while pending:
-            ids, fut = pending.popleft()
-            yield ids, fut.result()
+    # spawned, not forked: the parent reads the corpus with DuckDB, whose threads a fork would
+    # copy in the middle of their work
+    with process_pool(n_jobs, "spawn") as pool:
+        yield from ordered(pool, partial(_encode_pair, settings=settings), batches, n_jobs + 1)
+
+
+def _encode_pair(
+    batch: tuple[list[str], list[str]], *, settings: PreprocessSettings
+) -> tuple[list[str], tuple[list[str], Any, Any]]:
+    doc_ids, texts = batch
+    return doc_ids, encode_batch(texts, settings)
 
 
 @dataclass

@@ -297,7 +297,9 @@ def report_key(study: Study, settings: ReportSettings, *, cwd: str | Path = ".")
     from importlib.metadata import version
 
     from secnews.analysis.report.provenance import git_commit
-    from secnews.analysis.steps.pipeline import ANALYSIS_STEPS, code_fingerprint, read_step_key
+    from secnews.analysis.steps._base import read_step_key
+    from secnews.analysis.steps.fingerprints import code_fingerprint
+    from secnews.analysis.steps.study import STEP_TABLES
 
     notebook_dir = Path(cwd) / settings.notebook_dir
     return stable_hash(
@@ -305,7 +307,8 @@ def report_key(study: Study, settings: ReportSettings, *, cwd: str | Path = ".")
             "study": study.text_sha256,
             "steps": {
                 step: read_step_key(study.step_dir(step) if step != "build" else study.corpus_dir)
-                for step in ("build", *ANALYSIS_STEPS)
+                for step in STEP_TABLES
+                if step != "report"
             },
             "notebooks": {
                 stem: hashlib.sha256((notebook_dir / f"{stem}.py").read_bytes()).hexdigest()

@@ -11,35 +11,18 @@ current working directory (the project root, where ``make report`` runs).
 from __future__ import annotations
 
 import hashlib
-import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from secnews.analysis.steps.fingerprints import stable_hash
+
 __all__ = ["STEP_TABLES", "Study", "load_study", "stable_hash"]
 
 #: The step tables a study may have, in the order the pipeline runs them.
 STEP_TABLES: tuple[str, ...] = ("build", "stats", "topics", "trends", "entities", "report")
-
-
-def stable_hash(value: Any) -> str:
-    """Return the SHA-256 of a JSON-serialisable value, independent of dict order.
-
-    Parameters
-    ----------
-    value
-        Nested dicts, lists, strings and numbers (paths and other objects are turned into
-        strings).
-
-    Returns
-    -------
-    str
-        64 hexadecimal characters.
-    """
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

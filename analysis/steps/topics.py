@@ -29,7 +29,7 @@ from secnews.analysis.topics.coherence import (
     encode_token_lists,
 )
 from secnews.analysis.topics.labels import representative_documents, top_terms, topic_labels
-from secnews.analysis.topics.model import TopicModel, TopicSettings
+from secnews.analysis.topics.model import TopicModel, TopicSettings, as_csr
 from secnews.analysis.topics.prevalence import (
     assign_period,
     doc_topic_frame,
@@ -39,11 +39,15 @@ from secnews.analysis.topics.prevalence import (
 from secnews.analysis.topics.selection import SelectionSettings, representative_seed, run_selection
 
 __all__ = [
+    "FittedTopics",
     "TopicInputs",
     "TopicRunSettings",
+    "TopicsSettings",
+    "fit_topics",
     "inputs_from_preprocessed",
     "inputs_from_texts",
     "run_topics",
+    "run_topics_step",
 ]
 
 logger = logging.getLogger(__name__)
@@ -344,3 +348,226 @@ def run_topics(
     )
     write_manifest(out / "manifest.json", manifest)
     return manifest
+
+
+# --- the topics step: its settings (the study's [topics] table, `secnews topics`) -------------
+import dataclasses  # noqa: E402
+
+from secnews.analysis.periods import check_period, pandas_freq  # noqa: E402
+from secnews.analysis.steps._base import (  # noqa: E402
+    SettingsError,
+    StepSettings,
+    check_date,
+    setting,
+)
+
+
+@dataclass(frozen=True)
+class TopicsSettings(StepSettings):
+    """Settings of the topics step (the study's ``[topics]`` table, ``secnews topics``).
+
+    ``None`` for a model setting means the engine's own default (see
+    :class:`~secnews.analysis.topics.model.TopicSettings`).
+    """
+
+    table = "topics"
+
+    k: tuple[int, ...] = setting((10, 20, 30), "number(s) of topics, e.g. 5,10,20,30")
+    seeds: int = setting(3, "seeds per K for model selection (seed, seed+1, ...)")
+    engine: str = setting("gensim", "topic model engine")
+    passes: int | None = setting(None, "passes over the corpus")
+    iterations: int | None = setting(None, "E-step iterations per document (gensim)")
+    chunksize: int | None = setting(None, "documents per online update")
+    alpha: float | str | None = setting(None, "auto, symmetric, asymmetric or a number")
+    eta: float | None = setting(None, "topic-word prior")
+    topn: int | None = setting(None, "top terms per topic for coherence")
+    workers: int | None = setting(
+        None, "processes per fit (-1: one per core; results do not depend on it)"
+    )
+    jobs: int = setting(-1, "processes for the K x seed grid (-1: one per core)")
+    heldout: float = setting(0.1, "held-out share of documents for perplexity")
+    n_boot: int = setting(1000, "bootstrap replicates of the prevalence intervals")
+    period: str = setting("month", "period of prevalence over time: week, month, quarter, year")
+    event_date: str = setting("2022-02-24", "date of the before/after comparison (YYYY-MM-DD)")
+    title: str = setting("Topic map", "title of the topic map")
+    preprocess: Mapping[str, Any] | None = setting(None, "preprocessing settings (a sub-table)")
+
+    def check(self) -> None:
+        """Known engine; positive K and counts; a period, a date, preprocessing keys."""
+        from secnews.analysis.topics._base import ENGINES
+
+        if self.engine not in ENGINES:
+            raise SettingsError(
+                f"{self._key('engine')} = {self.engine!r}; allowed: {', '.join(ENGINES)}"
+            )
+        if not self.k or min(self.k) < 1:
+            raise SettingsError(f"{self._key('k')} = {list(self.k)}: positive integers")
+        for name in ("seeds", "n_boot", "passes", "iterations", "chunksize", "topn"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise SettingsError(f"{self._key(name)} = {value} must be >= 1")
+        if not 0 <= self.heldout < 1:
+            raise SettingsError(f"{self._key('heldout')} = {self.heldout} must be in [0, 1)")
+        if isinstance(self.alpha, str) and self.alpha not in ("auto", "symmetric", "asymmetric"):
+            raise SettingsError(
+                f"{self._key('alpha')} = {self.alpha!r}; allowed: auto, symmetric, asymmetric "
+                "or a number"
+            )
+        check_period(
+            self.period, allowed=("week", "month", "quarter", "year"), key=self._key("period")
+        )
+        object.__setattr__(
+            self, "event_date", check_date(self.event_date, key=self._key("event_date"))
+        )
+        self.preprocess_settings()
+
+    def preprocess_settings(self) -> Any:
+        """The :class:`~secnews.analysis.preprocess.settings.PreprocessSettings` of the step."""
+        from secnews.analysis.preprocess.settings import PreprocessSettings
+
+        values = dict(self.preprocess or {})
+        valid = [f.name for f in dataclasses.fields(PreprocessSettings)]
+        unknown = sorted(set(values) - set(valid))
+        if unknown:
+            raise SettingsError(
+                f"[topics.preprocess] unknown setting(s) {unknown}; valid: {', '.join(valid)}"
+            )
+        try:
+            return PreprocessSettings(**values)
+        except (TypeError, ValueError) as exc:
+            raise SettingsError(f"[topics.preprocess] {exc}") from None
+
+    def run_settings(self, *, seed: int) -> TopicRunSettings:
+        """The settings of :func:`run_topics` for a study seed."""
+        seeds = tuple(range(seed, seed + max(self.seeds, 1)))
+        model_kwargs: dict[str, Any] = {"k": self.k[0], "random_state": seed, "engine": self.engine}
+        for name in ("passes", "iterations", "chunksize", "workers", "topn", "alpha", "eta"):
+            if getattr(self, name) is not None:
+                model_kwargs[name] = getattr(self, name)
+        selection = None
+        if len(self.k) > 1 or self.seeds > 1:
+            selection = SelectionSettings(
+                ks=self.k, seeds=seeds, heldout_fraction=self.heldout, random_state=seed
+            )
+        return TopicRunSettings(
+            model=TopicSettings(**model_kwargs),
+            selection=selection,
+            n_boot=self.n_boot,
+            period=pandas_freq(self.period),
+            event_date=self.event_date,
+            map_title=self.title,
+        )
+
+
+def run_topics_step(
+    corpus_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    settings: TopicsSettings | None = None,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Run the topics step on a corpus folder: preprocessing, the K x seed grid, the final model
+    and every table, figure and the topic map (see :func:`run_topics`).
+
+    Returns
+    -------
+    dict
+        The manifest that was written.
+    """
+    from secnews.analysis.preprocess.core import preprocess
+    from secnews.corpus import open_corpus
+
+    settings = settings or TopicsSettings()
+    corpus = open_corpus(corpus_dir)
+    pre = preprocess(corpus, settings=settings.preprocess_settings())
+    inputs = inputs_from_preprocessed(pre)
+    documents = corpus.frame(["doc_id", "outlet", "published", "title", "meta"])
+    provenance = {
+        "corpus": {
+            "path": str(corpus.path),
+            "corpus_hash": corpus.corpus_hash,
+            "n_documents": len(corpus),
+        }
+    }
+    return run_topics(
+        inputs,
+        documents,
+        out_dir,
+        settings=settings.run_settings(seed=seed),
+        provenance=provenance,
+        n_jobs=settings.jobs,
+    )
+
+
+@dataclass(frozen=True)
+class FittedTopics:
+    """A topic model fitted on a corpus, with its results as DataFrames.
+
+    Attributes
+    ----------
+    model
+        The fitted :class:`~secnews.analysis.topics.model.TopicModel`.
+    terms
+        ``topic, rank, term, weight``: the most probable terms of each topic.
+    labels
+        One row per topic: top terms by probability, FREX and relevance, and a short label.
+    doc_topics
+        ``doc_id`` plus one column of topic shares per topic.
+    """
+
+    model: TopicModel
+    terms: pd.DataFrame
+    labels: pd.DataFrame
+    doc_topics: pd.DataFrame
+
+
+def fit_topics(
+    corpus: Any,
+    *,
+    k: int = 10,
+    random_state: int = 0,
+    preprocess: Mapping[str, Any] | None = None,
+    topn: int = 10,
+) -> FittedTopics:
+    """Fit one topic model on a corpus with the topics step's preprocessing and model defaults.
+
+    Parameters
+    ----------
+    corpus
+        A corpus from :func:`secnews.corpus.open_corpus` (duplicates left out).
+    k
+        Number of topics.
+    random_state
+        Seed of the fit.
+    preprocess
+        Preprocessing settings (the study's ``[topics.preprocess]`` table; default: the step's).
+    topn
+        Terms per topic in ``terms``.
+
+    Returns
+    -------
+    FittedTopics
+
+    Examples
+    --------
+    >>> from secnews.corpus import open_corpus
+    >>> corpus = open_corpus("data/processed/demo/corpus")  # doctest: +SKIP
+    >>> fitted = fit_topics(corpus, k=8, random_state=20220224)  # doctest: +SKIP
+    >>> fitted.labels[["topic", "label"]]  # doctest: +SKIP
+    """
+    from secnews.analysis.preprocess.core import preprocess as run_preprocess
+
+    step = TopicsSettings(k=(k,), seeds=1, preprocess=dict(preprocess) if preprocess else None)
+    pre = run_preprocess(corpus, settings=step.preprocess_settings())
+    inputs = inputs_from_preprocessed(pre)
+    model = TopicModel(step.run_settings(seed=random_state).model).fit(
+        inputs.bow, inputs.vocabulary
+    )
+    topic_word = model.topic_word_
+    frequency = np.asarray(as_csr(inputs.bow).sum(axis=0)).ravel()
+    return FittedTopics(
+        model=model,
+        terms=top_terms(topic_word, inputs.vocabulary, topn=topn),
+        labels=topic_labels(topic_word, inputs.vocabulary, frequency, topn=topn),
+        doc_topics=doc_topic_frame(model.transform(inputs.bow), inputs.doc_ids),
+    )

@@ -8,7 +8,6 @@ meaning of the ``secnews build`` options.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 from secnews.corpus.build.run import BuildSettings, BuildSummary, build_corpus
 from secnews.corpus.loaders.sources import Source
+from secnews.corpus.store.write import file_sha256
 
 __all__ = [
     "build_from_config",
@@ -77,14 +77,6 @@ def build_settings_from_config(values: Mapping[str, Any]) -> BuildSettings:
     return BuildSettings(**dict(values))
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def source_fingerprints(configs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Return, per source, the SHA-256 of every input file (folders walked in sorted order).
 
@@ -102,7 +94,7 @@ def source_fingerprints(configs: Sequence[Mapping[str, Any]]) -> list[dict[str, 
             {
                 "source": source.describe(),
                 "files": [
-                    [source.relative(p), _file_sha256(p) if p.exists() else None] for p in files
+                    [source.relative(p), file_sha256(p) if p.exists() else None] for p in files
                 ],
             }
         )

@@ -53,9 +53,11 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from secnews.corpus.clean.terms import ascii_term_pattern, normalize_term
+
 __all__ = [
     "Category",
-    "Lexicon",
+    "RelevanceLexicon",
     "load_lexicon",
     "match_counts",
     "parse_lexicon",
@@ -66,8 +68,6 @@ __all__ = [
 
 _DEFAULT_RESOURCE = "relevance_lexicon.toml"
 _BATCH_CHARS = 8_000_000
-_SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +93,7 @@ class Category:
 
 
 @dataclass(frozen=True, slots=True)
-class Lexicon:
+class RelevanceLexicon:
     """A relevance lexicon: categories, and where it came from.
 
     Attributes
@@ -122,45 +122,19 @@ class Lexicon:
 
 
 def term_pattern(term: str) -> str:
-    """Return the Python regular expression of one lexicon term (see the module docstring).
-
-    Parameters
-    ----------
-    term
-        A word, phrase or wildcard term, already normalized (lower case, single spaces).
-
-    Returns
-    -------
-    str
-        A pattern for case-insensitive matching, wrapped in ``\\b`` where the term starts or
-        ends with a word character (or ``*``).
+    """Return the Python regular expression of one lexicon term: the shared term rules
+    (:mod:`secnews.corpus.clean.terms`) between ``\\b`` boundaries where the term starts or ends
+    with a word character (or ``*``).
 
     Raises
     ------
     ValueError
         If the term has no word character.
     """
-    if not term or not _WORD.search(term.replace("*", "")):
-        raise ValueError(f"term {term!r} has no word character to match")
-    words = []
-    for word in term.split(" "):
-        parts = []
-        for index, part in enumerate(word.split("-")):
-            if index:
-                parts.append(r"(?:-|\s+)?")
-            parts.append(r"\w*".join(re.escape(chunk) for chunk in part.split("*")))
-        words.append("".join(parts))
-    body = r"[\s-]+".join(words)
-    start = r"\b" if _WORD.match(term[0]) or term[0] == "*" else ""
-    end = r"\b" if _WORD.match(term[-1]) or term[-1] == "*" else ""
-    return f"{start}{body}{end}"
+    return ascii_term_pattern(term)
 
 
-def _normalize_term(term: str) -> str:
-    return _SPACE.sub(" ", term.strip().lower())
-
-
-def parse_lexicon(text: str, *, source: str = "<string>") -> Lexicon:
+def parse_lexicon(text: str, *, source: str = "<string>") -> RelevanceLexicon:
     """Parse a lexicon from TOML text.
 
     Parameters
@@ -173,7 +147,7 @@ def parse_lexicon(text: str, *, source: str = "<string>") -> Lexicon:
 
     Returns
     -------
-    Lexicon
+    RelevanceLexicon
 
     Raises
     ------
@@ -192,7 +166,7 @@ def parse_lexicon(text: str, *, source: str = "<string>") -> Lexicon:
     if not categories:
         raise ValueError(f"{source}: no category")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Lexicon(categories=tuple(categories), source=source, sha256=digest)
+    return RelevanceLexicon(categories=tuple(categories), source=source, sha256=digest)
 
 
 def _parse_category(name: str, table: Any, owner: dict[str, str], source: str) -> Category:
@@ -210,7 +184,7 @@ def _parse_category(name: str, table: Any, owner: dict[str, str], source: str) -
         raise ValueError(f"{where}: 'terms' must be a list of strings")
     terms: list[str] = []
     for raw in raw_terms:
-        term = _normalize_term(raw)
+        term = normalize_term(raw)
         if not term:
             continue
         if term.startswith("re:"):
@@ -227,7 +201,7 @@ def _parse_category(name: str, table: Any, owner: dict[str, str], source: str) -
     return Category(name=name, weight=float(weight), terms=tuple(terms), description=description)
 
 
-def load_lexicon(path: str | Path | None = None) -> Lexicon:
+def load_lexicon(path: str | Path | None = None) -> RelevanceLexicon:
     """Read a relevance lexicon file.
 
     Parameters
@@ -238,7 +212,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
 
     Returns
     -------
-    Lexicon
+    RelevanceLexicon
 
     Raises
     ------
@@ -302,7 +276,7 @@ def _trie(terms: Iterable[str]) -> dict[str, Any]:
     return trie
 
 
-def _lexicon_pattern(lexicon: Lexicon, *, re2: bool = False) -> str:
+def _lexicon_pattern(lexicon: RelevanceLexicon, *, re2: bool = False) -> str:
     """One pattern for all terms, as character tries (Python ``re``, or RE2 with ``re2``).
 
     At a given place a trie prefers the longest continuation (a longer literal or phrase
@@ -339,7 +313,7 @@ def _edges_stripped(match: str) -> list[str]:
 class _Matcher:
     """Compiled lexicon: the trie pattern and a memo from matched strings to categories."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: RelevanceLexicon) -> None:
         self.lexicon = lexicon
         self.pattern = _lexicon_pattern(lexicon, re2=True)  # for DuckDB (RE2)
         self.regex = re.compile(_lexicon_pattern(lexicon), re.IGNORECASE)
@@ -504,7 +478,7 @@ def split_for_matching(
 
 
 @lru_cache(maxsize=8)
-def _matcher(lexicon: Lexicon) -> _Matcher:
+def _matcher(lexicon: RelevanceLexicon) -> _Matcher:
     return _Matcher(lexicon)
 
 
@@ -526,7 +500,7 @@ def _batches(texts: Iterable[str], max_chars: int) -> Iterator[list[str]]:
 def match_counts(
     texts: Iterable[str],
     *,
-    lexicon: Lexicon | None = None,
+    lexicon: RelevanceLexicon | None = None,
     engine: str = "duckdb",
     progress: bool | None = None,
 ) -> pd.DataFrame:
@@ -569,7 +543,7 @@ def match_counts(
 def relevance_scores(
     texts: Iterable[str],
     *,
-    lexicon: Lexicon | None = None,
+    lexicon: RelevanceLexicon | None = None,
     n_words: Sequence[int] | None = None,
     engine: str = "duckdb",
     progress: bool | None = None,
@@ -619,7 +593,7 @@ def relevance_scores(
 
 
 def relevance_scores_arrow(
-    texts: Any, *, n_words: Sequence[int], lexicon: Lexicon | None = None
+    texts: Any, *, n_words: Sequence[int], lexicon: RelevanceLexicon | None = None
 ) -> np.ndarray:
     """:func:`relevance_scores` (DuckDB engine) of an Arrow string array, in one query.
 

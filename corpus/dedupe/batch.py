@@ -97,14 +97,9 @@ class BatchSignatures:
     def _executor(self) -> Any:
         if self.process_after is not None and self._chars >= self.process_after:
             if self._process is None:
-                import multiprocessing
-                import sys
-                from concurrent.futures import ProcessPoolExecutor
+                from secnews.corpus.workers import process_pool
 
-                methods = multiprocessing.get_all_start_methods()
-                fork = "fork" in methods and sys.platform != "darwin"
-                context = multiprocessing.get_context("fork" if fork else None)
-                self._process = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                self._process = process_pool(1, None)
             return self._process
         if self._threads is None:
             self._threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="secnews-dedupe")

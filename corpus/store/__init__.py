@@ -1,0 +1,101 @@
+"""The stored corpus: the Parquet schema, the read-only DuckDB handle and the atomic writer.
+
+Public names are imported lazily from their modules on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from secnews.corpus._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from secnews.corpus.store.lock import (
+        LockHolder,
+        TargetLockedError,
+        lock_path,
+        remove_stale,
+        target_lock,
+    )
+    from secnews.corpus.store.read import (
+        ARTICLES_FILE,
+        ARTICLES_SCHEMA,
+        MANIFEST_FILE,
+        REJECTS_FILE,
+        STORE_COLUMNS,
+        Corpus,
+        document_text,
+        open_corpus,
+    )
+    from secnews.corpus.store.write import (
+        CORPUS_ENTRIES,
+        CORPUS_FORMAT,
+        ArticleWriter,
+        ContentHasher,
+        RejectWriter,
+        corpus_format,
+        file_sha256,
+        replace_dir,
+        replace_problem,
+        staging_dir,
+        write_manifest,
+        write_rejects,
+    )
+
+_NAMES: dict[str, str] = {
+    "ARTICLES_FILE": "secnews.corpus.store.read",
+    "ARTICLES_SCHEMA": "secnews.corpus.store.read",
+    "ArticleWriter": "secnews.corpus.store.write",
+    "CORPUS_ENTRIES": "secnews.corpus.store.write",
+    "CORPUS_FORMAT": "secnews.corpus.store.write",
+    "ContentHasher": "secnews.corpus.store.write",
+    "Corpus": "secnews.corpus.store.read",
+    "LockHolder": "secnews.corpus.store.lock",
+    "MANIFEST_FILE": "secnews.corpus.store.read",
+    "REJECTS_FILE": "secnews.corpus.store.read",
+    "RejectWriter": "secnews.corpus.store.write",
+    "STORE_COLUMNS": "secnews.corpus.store.read",
+    "TargetLockedError": "secnews.corpus.store.lock",
+    "corpus_format": "secnews.corpus.store.write",
+    "document_text": "secnews.corpus.store.read",
+    "file_sha256": "secnews.corpus.store.write",
+    "lock_path": "secnews.corpus.store.lock",
+    "open_corpus": "secnews.corpus.store.read",
+    "remove_stale": "secnews.corpus.store.lock",
+    "replace_dir": "secnews.corpus.store.write",
+    "replace_problem": "secnews.corpus.store.write",
+    "staging_dir": "secnews.corpus.store.write",
+    "target_lock": "secnews.corpus.store.lock",
+    "write_manifest": "secnews.corpus.store.write",
+    "write_rejects": "secnews.corpus.store.write",
+}
+
+__all__ = [
+    "ARTICLES_FILE",
+    "ARTICLES_SCHEMA",
+    "CORPUS_ENTRIES",
+    "CORPUS_FORMAT",
+    "MANIFEST_FILE",
+    "REJECTS_FILE",
+    "STORE_COLUMNS",
+    "ArticleWriter",
+    "ContentHasher",
+    "Corpus",
+    "LockHolder",
+    "RejectWriter",
+    "TargetLockedError",
+    "corpus_format",
+    "document_text",
+    "file_sha256",
+    "lock_path",
+    "open_corpus",
+    "remove_stale",
+    "replace_dir",
+    "replace_problem",
+    "staging_dir",
+    "target_lock",
+    "write_manifest",
+    "write_rejects",
+]
+
+__getattr__, __dir__ = lazy_exports(__name__, _NAMES, globals())

@@ -1,0 +1,124 @@
+"""``secnews stats|topics|trends|entities CORPUS --out DIR``: one analysis step on a corpus folder.
+
+Each command's options are the fields of the step's settings class (see
+:mod:`secnews.analysis.cli._options`); the step writes into a new folder that replaces ``--out``
+only when it succeeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from secnews.analysis.cli._options import (
+    add_settings_arguments,
+    fail,
+    out_line,
+    settings_from_args,
+)
+from secnews.analysis.steps._base import StepSettings, write_step_folder
+from secnews.analysis.steps.entities import EntitiesSettings
+from secnews.analysis.steps.stats import StatsSettings
+from secnews.analysis.steps.topics import TopicsSettings
+from secnews.analysis.steps.trends import TrendsSettings
+
+__all__ = ["ENTITIES", "STATS", "TOPICS", "TRENDS", "StepCommand"]
+
+
+def _run_stats(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    from secnews.analysis.steps.stats import run_stats
+
+    return run_stats(*args, **kwargs)
+
+
+def _run_topics(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    from secnews.analysis.steps.topics import run_topics_step
+
+    return run_topics_step(*args, **kwargs)
+
+
+def _run_trends(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    from secnews.analysis.steps.trends import run_trends
+
+    return run_trends(*args, **kwargs)
+
+
+def _run_entities(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    from secnews.analysis.steps.entities import run_entities
+
+    return run_entities(*args, **kwargs)
+
+
+@dataclass(frozen=True)
+class StepCommand:
+    """A ``secnews`` sub-command that runs one analysis step."""
+
+    name: str
+    HELP: str
+    settings: type[StepSettings]
+    runner: Callable[..., dict[str, Any]]
+    seed_help: str
+    describe: Callable[[dict[str, Any]], str]
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """The corpus, ``--out``, ``--seed`` and one option per setting."""
+        parser.add_argument("corpus", metavar="CORPUS", help="corpus folder (secnews build)")
+        parser.add_argument("--out", required=True, help="output folder")
+        parser.add_argument("--seed", type=int, default=0, help=self.seed_help)
+        add_settings_arguments(parser, self.settings)
+
+    def run(self, args: argparse.Namespace) -> int:
+        """Run the step; print what was written, or a one-line reason with exit code 2."""
+        try:
+            settings = settings_from_args(self.settings, args)
+            manifest = write_step_folder(
+                args.out,
+                self.name,
+                lambda temp: self.runner(args.corpus, temp, settings=settings, seed=args.seed),
+            )
+        except (ValueError, KeyError, FileNotFoundError, FileExistsError) as exc:
+            return fail(self.name, exc)
+        out_line(self.name, args.out, self.describe(manifest))
+        return 0
+
+
+STATS = StepCommand(
+    "stats",
+    "corpus statistics: summary, frequencies, Zipf, keyness, collocations, KWIC",
+    StatsSettings,
+    _run_stats,
+    "random_state of the bootstrap",
+    lambda m: f"{m['documents']} documents",
+)
+TOPICS = StepCommand(
+    "topics",
+    "fit topic models (K x seed selection, labels, prevalence, topic map)",
+    TopicsSettings,
+    _run_topics,
+    "first seed (seeds are seed, seed+1, ...)",
+    lambda m: f"K={m.get('recommended_k', m.get('settings', {}).get('model', {}).get('k'))}",
+)
+TRENDS = StepCommand(
+    "trends",
+    "term and lexicon trends per period and outlet, with CIs, change points and events",
+    TrendsSettings,
+    _run_trends,
+    "random_state of every bootstrap",
+    lambda m: (
+        f"{len(m['series'])} series, {m['counts']['documents']} documents, "
+        f"{m['counts']['periods']} periods, {m['counts']['groups']} groups"
+    ),
+)
+ENTITIES = StepCommand(
+    "entities",
+    "actors (NER + gazetteer), who appears with whom (PMI, G², permutation p), networks",
+    EntitiesSettings,
+    _run_entities,
+    "random_state of permutations, layout, Louvain",
+    lambda m: (
+        f"{m['counts']['mentions']} mentions of {m['counts']['entities']} entities in "
+        f"{m['counts']['documents']} documents"
+    ),
+)

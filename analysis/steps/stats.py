@@ -1,0 +1,319 @@
+"""The statistics step: corpus summary, frequencies, Zipf, keyness, collocations and KWIC.
+
+:func:`run_stats` writes into its output folder ``summary.csv`` (by ``by``), ``sources.csv``
+(counts per source with duplicates and rejects, from the corpus manifest), ``frequencies.csv``
+and ``frequencies_by_group.csv`` (terms after stopwords and phrases), ``zipf.csv`` (running
+words), ``collocations.csv``, with ``compare = [A, B]`` ``keyness.csv`` (A against B) and
+``keyness_reverse.csv`` (B against A), with ``kwic = TERM`` ``kwic.csv``; figures as PNG and SVG;
+and ``manifest.json`` with every setting. The same corpus and settings give byte-identical files.
+
+:func:`keyness_between` is the keyness table of the step for Python users: the same
+preprocessing (:data:`STATS_PREPROCESS`) and settings, so its numbers are the report's.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from secnews.analysis.preprocess.settings import PreprocessSettings
+from secnews.analysis.steps._base import SettingsError, StepSettings, setting
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from secnews.corpus.store.read import Corpus
+
+__all__ = ["STATS_PREPROCESS", "StatsSettings", "keyness_between", "run_stats"]
+
+logger = logging.getLogger(__name__)
+
+#: Float format of every CSV the step writes (deterministic, enough digits for p-values and G²).
+FLOAT_FORMAT = "%.10g"
+
+#: Preprocessing of the frequency, keyness and collocation tables: every term is kept (no
+#: document-frequency filter), so counts are those of the whole corpus after stopwords and phrases.
+STATS_PREPROCESS = PreprocessSettings(no_below=1, no_above=1.0, keep_n=None)
+
+
+@dataclass(frozen=True)
+class StatsSettings(StepSettings):
+    """Settings of the statistics step (the study's ``[stats]`` table, ``secnews stats``)."""
+
+    table = "stats"
+
+    by: Literal["outlet", "period"] = setting("outlet", "summary groups")
+    period: Literal["month", "quarter", "year"] = setting("month", "period length for by=period")
+    compare: tuple[str, str] | None = setting(
+        None, "two outlets A,B: keyness of A against B and of B against A"
+    )
+    kwic: str | None = setting(None, "concordance of a term or phrase")
+    window: int = setting(8, "KWIC context in tokens")
+    kwic_sort: Literal["left", "right", "none"] = setting("right", "KWIC order")
+    mattr_window: int = setting(500, "MATTR window in tokens")
+    min_count: int = setting(10, "smallest count of a keyness or collocation term")
+    n_boot: int = setting(1000, "bootstrap replicates of the keyness intervals")
+    top: int = setting(15, "terms per direction in the keyness figure")
+
+    def check(self) -> None:
+        """Positive sizes; two different outlets to compare."""
+        for name in ("window", "mattr_window", "min_count", "n_boot", "top"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{self._key(name)} = {getattr(self, name)} must be >= 1")
+        if self.compare is not None and self.compare[0] == self.compare[1]:
+            raise SettingsError(f"{self._key('compare')} needs two different outlets")
+
+
+def _outlet_labels(frame: pd.DataFrame, doc_ids: list[str]) -> list[str]:
+    outlet_of = dict(
+        zip(frame["doc_id"].astype(str), frame["outlet"].fillna("unknown").astype(str), strict=True)
+    )
+    return [outlet_of.get(d, "unknown") for d in doc_ids]
+
+
+def keyness_between(
+    corpus: Corpus,
+    target: str,
+    reference: str | None = None,
+    *,
+    min_count: int = StatsSettings.min_count,
+    n_boot: int = StatsSettings.n_boot,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """Keyness of one outlet's documents against another's (or against all others).
+
+    The statistics step's table (``keyness.csv``): terms after the step's preprocessing
+    (:data:`STATS_PREPROCESS`), G², chi², Hardie's log ratio with a document bootstrap interval
+    and Benjamini-Hochberg adjusted p-values (:func:`secnews.analysis.stats.keyness.keyness`).
+
+    Parameters
+    ----------
+    corpus
+        A corpus from :func:`secnews.corpus.open_corpus` (duplicates left out).
+    target, reference
+        Outlets; ``reference=None`` compares ``target`` with every other outlet.
+    min_count, n_boot, random_state
+        As in :class:`~secnews.analysis.stats.keyness.KeynessSettings`; ``random_state`` is the
+        study's seed in the report.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per term, most key first.
+
+    Examples
+    --------
+    >>> from secnews.corpus import open_corpus
+    >>> corpus = open_corpus("data/processed/demo/corpus")  # doctest: +SKIP
+    >>> keyness_between(corpus, "kremlin.ru", "president.gov.ua").head(3)  # doctest: +SKIP
+    """
+    from secnews.analysis.preprocess.core import preprocess
+    from secnews.analysis.stats.keyness import KeynessSettings, keyness_groups
+
+    frame = corpus.frame(["doc_id", "outlet"])
+    pre = preprocess(corpus, settings=STATS_PREPROCESS)
+    groups = _outlet_labels(frame, pre.doc_ids)
+    settings = KeynessSettings(min_count=min_count, n_boot=n_boot, random_state=random_state)
+    return keyness_groups(pre.bow_matrix(), pre.terms, groups, target, reference, settings=settings)
+
+
+def _save(fig: Figure, base: Path) -> list[str]:
+    from secnews.analysis.output import save_figure
+
+    return [path.name for path in save_figure(fig, base)]
+
+
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    from secnews.analysis.output import write_csv
+
+    write_csv(frame, path, float_format=FLOAT_FORMAT)
+
+
+def _zipf_frame(tokens: list[list[str]]) -> pd.DataFrame:
+    import pandas as pd
+
+    counts = Counter(w for doc in tokens for w in doc)
+    words = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return pd.DataFrame(
+        {
+            "rank": range(1, len(words) + 1),
+            "term": [w for w, _ in words],
+            "count": [c for _, c in words],
+        }
+    )
+
+
+def _collocation_table(tokens: list[list[str]], *, min_count: int) -> pd.DataFrame:
+    """Adjacent pairs of words (both with a letter), stopwords left out."""
+    from secnews.analysis.stats.collocations import collocations
+
+    stop, _ = PreprocessSettings().stopword_set()
+    colloc = collocations(tokens, min_count=min_count, stopwords=stop)
+    if len(colloc):
+        alpha = colloc["w1"].map(lambda w: any(c.isalpha() for c in w)) & colloc["w2"].map(
+            lambda w: any(c.isalpha() for c in w)
+        )
+        colloc = colloc[alpha].reset_index(drop=True)
+    return colloc
+
+
+def _by_labels(
+    frame: pd.DataFrame, doc_ids: list[str], groups: list[str], settings: StatsSettings
+) -> list[str]:
+    """The ``by`` group of every preprocessed document (its outlet, or its period)."""
+    from secnews.analysis.stats.descriptive import period_labels
+
+    if settings.by != "period":
+        return groups
+    period_of = dict(
+        zip(frame["doc_id"].astype(str), period_labels(frame, settings.period), strict=True)
+    )
+    return [period_of.get(d, "unknown") for d in doc_ids]
+
+
+def run_stats(
+    corpus_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    settings: StatsSettings | None = None,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Run the statistics step on a corpus folder and write its outputs (module docstring).
+
+    Parameters
+    ----------
+    corpus_dir
+        A corpus folder written by ``secnews build``.
+    out_dir
+        The output folder (created).
+    settings
+        :class:`StatsSettings` (default: its defaults).
+    seed
+        ``random_state`` of the keyness bootstrap.
+
+    Returns
+    -------
+    dict
+        The manifest that was written.
+    """
+    from secnews.analysis.output import write_manifest
+    from secnews.analysis.plots.stats import plot_frequencies, plot_keyness, plot_summary, plot_zipf
+    from secnews.analysis.preprocess.core import preprocess
+    from secnews.analysis.stats.descriptive import (
+        SUMMARY_SETTINGS,
+        corpus_summary,
+        document_tokens,
+        fit_zipf,
+        period_labels,
+        source_counts,
+        term_frequencies,
+        zipf_table,
+    )
+    from secnews.analysis.stats.keyness import KeynessSettings, keyness_groups
+    from secnews.analysis.stats.kwic import kwic
+    from secnews.corpus import open_corpus
+
+    settings = settings or StatsSettings()
+    corpus = open_corpus(corpus_dir)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    columns = ("doc_id", "outlet", "published", "title", "lede", "text", "meta")
+    frame = corpus.frame([c for c in columns if c in corpus.columns])
+    if not len(frame):
+        raise ValueError(f"{corpus_dir} holds no documents: nothing to count")
+    outlets = sorted(frame["outlet"].dropna().astype(str).unique()) if "outlet" in frame else []
+    missing = [o for o in settings.compare or () if o not in outlets]
+    if missing:
+        raise SettingsError(
+            f"[stats] compare: no documents of {missing} in this corpus; outlets: {outlets}"
+        )
+    files: list[str] = []
+
+    tokens = document_tokens(frame)
+    summary = corpus_summary(
+        frame, by=settings.by, period=settings.period, window=settings.mattr_window, tokens=tokens
+    )
+    _write(summary, out / "summary.csv")
+    files += [
+        "summary.csv",
+        *_save(plot_summary(summary, title=f"Tokens by {settings.by}"), out / "summary"),
+    ]
+    _write(source_counts(corpus.manifest), out / "sources.csv")
+    files.append("sources.csv")
+
+    pre = preprocess(corpus, settings=STATS_PREPROCESS)
+    matrix, terms = pre.bow_matrix(), pre.terms
+    groups = _outlet_labels(frame, pre.doc_ids)
+    freq = term_frequencies(matrix, terms)
+    _write(freq, out / "frequencies.csv")
+    by_labels = _by_labels(frame, pre.doc_ids, groups, settings)
+    _write(term_frequencies(matrix, terms, groups=by_labels), out / "frequencies_by_group.csv")
+    files += ["frequencies_by_group.csv", "frequencies.csv"]
+    files += _save(plot_frequencies(freq), out / "frequencies")
+
+    ztable = _zipf_frame(tokens)
+    zfit = fit_zipf(ztable["count"].to_numpy(), method="mle")
+    zols = fit_zipf(ztable["count"].to_numpy(), method="ols", max_rank=1000)
+    _write(zipf_table(ztable[["term", "count"]]), out / "zipf.csv")
+    fig = plot_zipf(ztable, zfit, title="Rank-frequency of running words")
+    files += ["zipf.csv", *_save(fig, out / "zipf")]
+
+    key_settings = KeynessSettings(
+        min_count=settings.min_count, n_boot=settings.n_boot, random_state=seed
+    )
+    if settings.compare:
+        a, b = settings.compare
+        forward = keyness_groups(matrix, terms, groups, a, b, settings=key_settings)
+        _write(forward, out / "keyness.csv")
+        _write(
+            keyness_groups(matrix, terms, groups, b, a, settings=key_settings),
+            out / "keyness_reverse.csv",
+        )
+        files += ["keyness.csv", "keyness_reverse.csv"]
+        files += _save(plot_keyness(forward, n=settings.top, labels=(a, b)), out / "keyness")
+
+    _write(_collocation_table(tokens, min_count=settings.min_count), out / "collocations.csv")
+    files.append("collocations.csv")
+    if settings.kwic:
+        conc = kwic(frame, settings.kwic, window=settings.window, sort=settings.kwic_sort)
+        _write(conc, out / "kwic.csv")
+        files.append("kwic.csv")
+
+    manifest: dict[str, Any] = {
+        "command": "stats",
+        "corpus": str(Path(corpus_dir).name),
+        "corpus_hash": corpus.corpus_hash,
+        "documents": len(frame),
+        "by": settings.by,
+        "period": settings.period,
+        "periods": sorted(set(period_labels(frame, settings.period)))
+        if settings.by == "period"
+        else None,
+        "compare": list(settings.compare) if settings.compare else None,
+        "kwic": {"term": settings.kwic, "window": settings.window, "sort": settings.kwic_sort}
+        if settings.kwic
+        else None,
+        "summary_tokens": dict(SUMMARY_SETTINGS.key_dict().items()),
+        "mattr_window": settings.mattr_window,
+        "preprocess": {"key": pre.key, "settings": STATS_PREPROCESS.key_dict()},
+        "keyness": key_settings.to_dict(),
+        "collocations": {
+            "min_count": settings.min_count,
+            "stopwords": "english+news",
+            "letters_required": True,
+        },
+        "zipf": {
+            "mle": {"exponent": zfit.exponent, "n_ranks": zfit.n_ranks},
+            "ols_ranks_1_1000": {"exponent": zols.exponent, "r_squared": zols.r_squared},
+        },
+        "float_format": FLOAT_FORMAT,
+        "files": sorted([*files, "manifest.json"]),
+    }
+    write_manifest(out / "manifest.json", manifest)
+    corpus.close()
+    logger.info("stats: wrote %d files to %s", len(files) + 1, out)
+    return manifest
