@@ -64,6 +64,19 @@ def test_a_corpus_with_foreign_files_in_it_is_not_replaced(corpus: Path, corpora
     assert _snapshot(corpus) == before
 
 
+def test_a_file_or_a_link_is_never_replaced(
+    tmp_path: Path, corpus: Path, corpora_dir: Path
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    link = tmp_path / "link"
+    link.symlink_to(corpus)
+    for out, reason in ((notes, "it is not a folder"), (link, "it is a symbolic link")):
+        with pytest.raises(FileExistsError, match=reason):
+            build_corpus([_tass(corpora_dir)], out, settings=FAST, progress=False)
+    assert notes.read_text() == "mine" and link.resolve() == corpus.resolve()
+
+
 def test_a_secnews_corpus_is_replaced(corpus: Path, corpora_dir: Path) -> None:
     first = json.loads((corpus / "manifest.json").read_text())
     assert first["format"] == "secnews-corpus/1"

@@ -240,8 +240,19 @@ def _folder(draw: Any) -> list[tuple[str, bytes, dict[str, str] | None]]:
         if name in used:
             continue
         used.add(name)
-        if ext in FORMATS and draw(st.integers(0, 4)):
+        kind = draw(st.integers(0, 5))
+        if ext in FORMATS and kind >= 2:
             data, good = draw(FORMATS[ext]())
+        elif ext in FORMATS and kind == 1:  # a file of the format cut short, or with a bit flipped
+            data, _good = draw(FORMATS[ext]())
+            # a position as a share of the length: the bytes of a workbook vary with the clock, so
+            # a strategy bounded by their length would not replay
+            cut = draw(st.integers(0, 999)) * max(len(data) - 1, 0) // 999
+            if draw(st.booleans()):
+                data, good = data[:cut], None
+            else:
+                flipped = data[cut] ^ (1 << draw(st.integers(0, 7))) if data else 0
+                data, good = data[:cut] + bytes([flipped]) + data[cut + 1 :], None
         else:
             data, good = draw(random_bytes())
         files.append((name, data, good))

@@ -85,3 +85,26 @@ def test_a_build_rejects_impossible_years_and_flags_placeholders(
     assert [m.get("placeholder_date", False) for m in meta] == [True, False, True]
     manifest = json.loads((tmp_path / "c/manifest.json").read_text("utf-8"))
     assert manifest["counts"][-1]["placeholder_dates"] == 2
+
+
+def test_the_folder_loader_rejects_impossible_years_in_paths(
+    tmp_path: Path, corpora_dir: Path
+) -> None:
+    from secnews.corpus.loaders.folder import FolderSettings, load_folder
+
+    speech = corpora_dir / "ungdc-1946-2024/TXT/Session 01 - 1946/USA_01_1946.txt"
+    for name in ("USA_0000-01-01.txt", "USA_1946-10-23.txt", "USA_99999-01-01.txt"):
+        (tmp_path / name).write_bytes(speech.read_bytes())
+    items = list(
+        load_folder(
+            tmp_path,
+            pattern="{country}_{date}.txt",
+            settings=FolderSettings(n_jobs=1, unwrap=False),
+        )
+    )
+    reasons = [getattr(i, "reason", None) for i in items]
+    assert reasons == [
+        "implausible date (year 0 outside 1800..2100)",
+        None,
+        "implausible date (year 99999 outside 1800..2100)",
+    ]

@@ -26,11 +26,32 @@ Checks at build level, on top of each loader's own (each gives a row in ``reject
 - a ``doc_id`` already used by an earlier document (same outlet and URL) is not a reject: the
   later document is stored under the id ``{doc_id}-{h}``, ``h`` the first 12 hex digits of the
   SHA-256 of its full text (so the id does not depend on the order of the sources; a third
-  byte-identical text gets ``-2``, ``-3``, ... after that). Its ``dup_of`` is set to the first
+  byte-identical text gets ``-2``, ``-3``, ... after that, found in constant time per copy). Its ``dup_of`` is set to the first
   document (kind ``same doc_id``) only when their bodies (``text``, already normalized) are
   equal, whatever their titles; otherwise both
   are kept (different articles under one URL, e.g. a press-release index page) and the later one
   is counted in ``id_collisions`` and listed in the manifest.
+
+What a build refuses to do (each a :class:`BuildError` or ``FileExistsError`` before anything is
+replaced; the previous corpus is left as it was):
+
+- replace a folder that is not a secnews corpus (:func:`~secnews.corpus.store.write.replace_problem`:
+  its ``manifest.json`` must carry the ``secnews-corpus/`` format and it may hold nothing else);
+- read a source path that does not exist (a mistyped path, a shell glob that matched nothing) or
+  that is the output folder or lies inside it (:func:`check_sources`, before any work);
+- store a corpus in which a source gave nothing at all (a ``--pattern`` that matches no file) or
+  nothing was kept (:meth:`_Builder.check_not_empty`).
+
+Two builds into one folder never interleave: the output's lock (a file ``.{name}.lock`` beside
+it, :mod:`secnews.corpus.store.lock`) is held from the start to the swap, and a second build
+fails at once, naming the holder's pid, host and start time. Holding it, a build first removes
+the temporary folders of builds that were killed (``.{name}.building-*``, ``.{name}.old-*``).
+
+Names that cannot be UTF-8 (a file name in Latin-1, a lone surrogate taken from it) are stored
+with escapes (``caf\\xe9.csv``) and the file is named in a warning; symbolic links that lead
+out of a source folder are rejected unless :attr:`BuildSettings.follow_symlinks`. A publication
+date that is a placeholder (the Unix epoch, Excel's and SQL's zero days) is kept, flagged
+``meta["placeholder_date"]`` and counted (``placeholder_dates``).
 
 Counts per source satisfy ``in = kept + duplicates + rejected`` (asserted), where ``in`` is every
 item the loaders yielded, ``duplicates`` the stored documents with ``dup_of`` set and

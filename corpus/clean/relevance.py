@@ -22,7 +22,9 @@ longest match wins, so ``UN Security Council`` counts once for ``security counci
 longest term that matches all of it.
 
 Engine and speed: the pattern runs in DuckDB's RE2 engine (linear time; about 60 MB/s of text on
-one core of this machine, word counting aside) or, as a reference with identical results, in
+one core of this machine, word counting aside; a document longer than :data:`PIECE_CHARS` is
+matched in pieces cut after punctuation, :func:`split_for_matching`, because one huge string
+took superlinear time in DuckDB) or, as a reference with identical results, in
 Python's :mod:`re` (about 15 MB/s). Terms in ASCII are matched between ASCII word boundaries
 (``\\b``, ``\\w`` and ``\\s`` are ASCII in RE2 and here). Terms with other characters (``НАТО``,
 ``sécurité``) are whole words in the Unicode sense: preceded by the text's start or a character

@@ -59,7 +59,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from secnews.corpus.clean.dates import is_plausible, parse_date
+from secnews.corpus.clean.dates import parse_date, stated_year
 from secnews.corpus.clean.normalize import normalize_inline, normalize_text
 from secnews.corpus.clean.unwrap import HyphenationModel, unwrap
 from secnews.corpus.loaders._folder_settings import FolderSettings
@@ -245,6 +245,15 @@ def _published(fields: dict[str, Any], dayfirst: bool) -> Any:
     return None
 
 
+def _stated_year(fields: dict[str, Any]) -> int | None:
+    """The year of a full date in the path that no ``datetime`` can hold (``0000-01-01``)."""
+    if "date" in fields:
+        return stated_year(str(fields["date"]))
+    if all(k in fields for k in ("year", "month", "day")) and isinstance(fields["year"], int):
+        return int(fields["year"])
+    return None
+
+
 def _load_one(
     path: str,
     rel: str,
@@ -279,13 +288,11 @@ def _load_one(
     if outlet:
         record["outlet"] = outlet
     published = _published(fields, settings.dayfirst)
-    if published is not None and not is_plausible(
-        published, min_year=settings.min_year, max_year=settings.max_year
-    ):
+    year = published.year if published is not None else _stated_year(fields)
+    if year is not None and not settings.min_year <= year <= settings.max_year:
         return Reject(
             path,
-            f"implausible date (year {published.year} outside "
-            f"{settings.min_year}..{settings.max_year})",
+            f"implausible date (year {year} outside {settings.min_year}..{settings.max_year})",
         )
     meta = {k: v for k, v in fields.items() if k not in _NOT_IN_META}
     return Article(

@@ -8,8 +8,15 @@ CSV recovery: the csv module (strict mode) parses records from a line source tha
 lines of the current record. A record with the wrong number of fields, broken quoting or an
 oversized cell is reported as bad, and when it spans several lines, parsing resumes at its
 second line, so that an unclosed quote cannot swallow the rest of the file. Blank lines between
-records are not rows. Excel: empty rows before a data row are reported as empty rows; a run of
-``max_blank_rows`` empty rows ends the sheet (sheets are often formatted down to row 1,048,576).
+records are not rows. A cell over the size limit makes its record bad as a whole (the record is
+read to its end once more without the limit, so its lines do not come back as rows), unless the
+re-read shows an unclosed quote. A record holding a NUL byte is bad (the file is decoded with its
+NULs kept). A physical line with more than ``max_columns`` fields outside quotes is replaced
+before the csv module sees it, so a 50 MB header of 25 million columns is refused without being
+split (and a header over the limit makes the file unreadable). Excel: a part of the workbook that
+inflates more than 100 times (Apache POI's zip-bomb rule) makes the file unreadable before it is
+parsed; empty rows before a data row are reported as empty rows; a run of ``max_blank_rows``
+empty rows ends the sheet (sheets are often formatted down to row 1,048,576).
 
 JSON records need not share their keys: the columns of a JSON or JSON Lines file are the union of
 the keys of all its records (in order of first appearance), and a record without a key has

@@ -337,7 +337,9 @@ def replace_problem(out: str | Path) -> str | None:
     out = Path(out)
     if not out.exists() and not out.is_symlink():
         return None
-    if out.is_symlink() or not out.is_dir():
+    if out.is_symlink():
+        return "it is a symbolic link (give the folder it points to)"
+    if not out.is_dir():
         return "it is not a folder"
     entries = sorted(p.name for p in out.iterdir())
     if not entries:
