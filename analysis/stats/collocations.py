@@ -27,7 +27,22 @@ import pandas as pd
 
 from secnews.analysis.stats.keyness import g2_from_margins
 
-__all__ = ["collocations"]
+__all__ = ["COLUMNS", "collocations", "score_pairs"]
+
+#: Columns of a collocation table.
+COLUMNS = [
+    "collocation",
+    "w1",
+    "w2",
+    "count",
+    "count_w1",
+    "count_w2",
+    "expected",
+    "pmi",
+    "npmi",
+    "t_score",
+    "g2",
+]
 
 
 def collocations(
@@ -59,21 +74,6 @@ def collocations(
     for tokens in documents:
         pairs.update(itertools.pairwise(tokens))
     n = sum(pairs.values())
-    columns = [
-        "collocation",
-        "w1",
-        "w2",
-        "count",
-        "count_w1",
-        "count_w2",
-        "expected",
-        "pmi",
-        "npmi",
-        "t_score",
-        "g2",
-    ]
-    if n == 0:
-        return pd.DataFrame(columns=columns)
     first: Counter[str] = Counter()
     second: Counter[str] = Counter()
     for (w1, w2), count in pairs.items():
@@ -85,13 +85,42 @@ def collocations(
         for (w1, w2), count in pairs.items()
         if count >= min_count and w1 not in stop and w2 not in stop
     ]
-    if not chosen:
-        return pd.DataFrame(columns=columns)
-    w1s = [c[0] for c in chosen]
-    w2s = [c[1] for c in chosen]
-    o11 = np.array([c[2] for c in chosen], dtype=float)
-    r1 = np.array([first[w] for w in w1s], dtype=float)
-    c1 = np.array([second[w] for w in w2s], dtype=float)
+    return score_pairs(
+        [c[0] for c in chosen],
+        [c[1] for c in chosen],
+        np.array([c[2] for c in chosen], dtype=float),
+        np.array([first[c[0]] for c in chosen], dtype=float),
+        np.array([second[c[1]] for c in chosen], dtype=float),
+        n,
+        sort_by=sort_by,
+    )
+
+
+def score_pairs(
+    w1s: Sequence[str],
+    w2s: Sequence[str],
+    o11: np.ndarray,
+    r1: np.ndarray,
+    c1: np.ndarray,
+    n: int,
+    *,
+    sort_by: str = "g2",
+) -> pd.DataFrame:
+    """The collocation table of chosen pairs from their counts (see the module docstring).
+
+    Parameters
+    ----------
+    w1s, w2s
+        First and second word of each pair.
+    o11, r1, c1
+        The pair's count, the count of pairs starting with ``w1`` and ending with ``w2``.
+    n
+        All adjacent pairs.
+    sort_by
+        Column to sort by, descending, ties by ``collocation``.
+    """
+    if n == 0 or not len(w1s):
+        return pd.DataFrame(columns=COLUMNS)
     e11 = r1 * c1 / n
     pmi = np.log2(o11 / e11)
     npmi = pmi / -np.log2(o11 / n)
@@ -113,6 +142,6 @@ def collocations(
         }
     )
     if sort_by not in out.columns:
-        raise ValueError(f"sort_by must be one of {columns}")
+        raise ValueError(f"sort_by must be one of {COLUMNS}")
     out = out.sort_values([sort_by, "collocation"], ascending=[False, True], kind="mergesort")
     return out.reset_index(drop=True)

@@ -39,6 +39,7 @@ __all__ = [
     "corpus_summary",
     "document_tokens",
     "fit_zipf",
+    "group_labels",
     "mattr",
     "period_labels",
     "source_counts",
@@ -96,7 +97,7 @@ def document_tokens(
     return [tokenize(text, settings=settings) for text in frame_text(frame)]
 
 
-def mattr(tokens: Sequence[str], *, window: int = 500) -> float:
+def mattr(tokens: Sequence[str] | np.ndarray, *, window: int = 500) -> float:
     """Moving-average type-token ratio (Covington & McFall 2010).
 
     Parameters
@@ -118,8 +119,11 @@ def mattr(tokens: Sequence[str], *, window: int = 500) -> float:
     if n == 0:
         return math.nan
     if n <= window:
-        return len(set(tokens)) / n
-    codes = pd.factorize(pd.Series(tokens, dtype=object))[0]
+        return len(np.unique(tokens) if isinstance(tokens, np.ndarray) else set(tokens)) / n
+    if isinstance(tokens, np.ndarray):  # integer token codes (secnews.analysis.stats.streamed)
+        codes = pd.factorize(tokens)[0]
+    else:
+        codes = pd.factorize(pd.Series(tokens, dtype=object))[0]
     # prev[i]: previous position of the same type (-1 if none). A token starts a new type in the
     # window [s, s + window) iff prev[i] < s <= i; count those per window with a difference array.
     order = np.argsort(codes, kind="stable")
@@ -138,7 +142,8 @@ def mattr(tokens: Sequence[str], *, window: int = 500) -> float:
     return float(types_per_window.mean() / window)
 
 
-def _group_labels(frame: pd.DataFrame, by: str, period: str) -> pd.Series:
+def group_labels(frame: pd.DataFrame, by: str, period: str = "month") -> pd.Series:
+    """The group of every row for ``by`` = ``outlet``, ``period`` or ``all``."""
     if by == "outlet":
         if "outlet" not in frame.columns:
             raise KeyError("the frame needs an 'outlet' column for by='outlet'")
@@ -183,7 +188,7 @@ def corpus_summary(
     toks = tokens if tokens is not None else document_tokens(frame)
     if len(toks) != len(frame):
         raise ValueError("tokens must have one list per row of frame")
-    labels = _group_labels(frame, by, period).tolist()
+    labels = group_labels(frame, by, period).tolist()
     rows = []
     groups = sorted(set(labels))
     for group in [*groups, None]:

@@ -14,7 +14,6 @@ preprocessing (:data:`STATS_PREPROCESS`) and settings, so its numbers are the re
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -133,32 +132,32 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
     write_csv(frame, path, float_format=FLOAT_FORMAT)
 
 
-def _zipf_frame(tokens: list[list[str]]) -> pd.DataFrame:
-    import pandas as pd
+#: Documents tokenized at a time: the running words are kept as integer codes, not strings.
+_BATCH_DOCS = 500
 
-    counts = Counter(w for doc in tokens for w in doc)
-    words = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return pd.DataFrame(
-        {
-            "rank": range(1, len(words) + 1),
-            "term": [w for w, _ in words],
-            "count": [c for _, c in words],
-        }
+
+def _running_words(frame: pd.DataFrame, settings: StatsSettings) -> Any:
+    """The running words (:data:`~secnews.analysis.stats.descriptive.SUMMARY_SETTINGS`) of every
+    document, tokenized in batches, with the summary group of each."""
+    from secnews.analysis.stats.descriptive import document_tokens, group_labels
+    from secnews.analysis.stats.streamed import RunningWords
+
+    labels = group_labels(frame, settings.by, settings.period).tolist()
+    words = RunningWords()
+    for start in range(0, len(frame), _BATCH_DOCS):
+        batch = frame.iloc[start : start + _BATCH_DOCS]
+        words.add(document_tokens(batch), labels[start : start + _BATCH_DOCS])
+    return words
+
+
+def _with_letters(colloc: pd.DataFrame) -> pd.DataFrame:
+    """The collocations whose two words both hold a letter."""
+    if not len(colloc):
+        return colloc
+    alpha = colloc["w1"].map(lambda w: any(c.isalpha() for c in w)) & colloc["w2"].map(
+        lambda w: any(c.isalpha() for c in w)
     )
-
-
-def _collocation_table(tokens: list[list[str]], *, min_count: int) -> pd.DataFrame:
-    """Adjacent pairs of words (both with a letter), stopwords left out."""
-    from secnews.analysis.stats.collocations import collocations
-
-    stop, _ = PreprocessSettings().stopword_set()
-    colloc = collocations(tokens, min_count=min_count, stopwords=stop)
-    if len(colloc):
-        alpha = colloc["w1"].map(lambda w: any(c.isalpha() for c in w)) & colloc["w2"].map(
-            lambda w: any(c.isalpha() for c in w)
-        )
-        colloc = colloc[alpha].reset_index(drop=True)
-    return colloc
+    return colloc[alpha].reset_index(drop=True)
 
 
 def _by_labels(
@@ -205,8 +204,6 @@ def run_stats(
     from secnews.analysis.preprocess.core import preprocess
     from secnews.analysis.stats.descriptive import (
         SUMMARY_SETTINGS,
-        corpus_summary,
-        document_tokens,
         fit_zipf,
         period_labels,
         source_counts,
@@ -233,15 +230,11 @@ def run_stats(
         )
     files: list[str] = []
 
-    tokens = document_tokens(frame)
-    summary = corpus_summary(
-        frame, by=settings.by, period=settings.period, window=settings.mattr_window, tokens=tokens
-    )
+    words = _running_words(frame, settings)
+    summary = words.summary(window=settings.mattr_window)
     _write(summary, out / "summary.csv")
-    files += [
-        "summary.csv",
-        *_save(plot_summary(summary, title=f"Tokens by {settings.by}"), out / "summary"),
-    ]
+    fig = plot_summary(summary, title=f"Tokens by {settings.by}")
+    files += ["summary.csv", *_save(fig, out / "summary")]
     _write(source_counts(corpus.manifest), out / "sources.csv")
     files.append("sources.csv")
 
@@ -255,7 +248,7 @@ def run_stats(
     files += ["frequencies_by_group.csv", "frequencies.csv"]
     files += _save(plot_frequencies(freq), out / "frequencies")
 
-    ztable = _zipf_frame(tokens)
+    ztable = words.word_counts()
     zfit = fit_zipf(ztable["count"].to_numpy(), method="mle")
     zols = fit_zipf(ztable["count"].to_numpy(), method="ols", max_rank=1000)
     _write(zipf_table(ztable[["term", "count"]]), out / "zipf.csv")
@@ -276,7 +269,9 @@ def run_stats(
         files += ["keyness.csv", "keyness_reverse.csv"]
         files += _save(plot_keyness(forward, n=settings.top, labels=(a, b)), out / "keyness")
 
-    _write(_collocation_table(tokens, min_count=settings.min_count), out / "collocations.csv")
+    stop, _ = PreprocessSettings().stopword_set()
+    colloc = words.collocations(min_count=settings.min_count, stopwords=stop)
+    _write(_with_letters(colloc), out / "collocations.csv")
     files.append("collocations.csv")
     if settings.kwic:
         conc = kwic(frame, settings.kwic, window=settings.window, sort=settings.kwic_sort)
