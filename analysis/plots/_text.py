@@ -1,0 +1,42 @@
+"""What every figure function shares: text is drawn as plain text.
+
+Outlet names, terms, labels and titles come from the data; a ``$`` pair in one of them would
+otherwise be parsed as mathtext (and an unknown command such as ``\\input`` raises while the
+figure is drawn). :func:`plain_text` switches mathtext off on every text of a figure.
+"""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+__all__ = ["plain_text"]
+
+
+def plain_text(fig: Figure) -> Figure:
+    """Switch mathtext off for every text of ``fig`` (titles, labels, tick labels, legends,
+    annotations) and return ``fig``.
+
+    Call it last, after every tick label exists (fixed tick labels are created when set).
+    """
+    from matplotlib.category import StrCategoryFormatter
+    from matplotlib.ticker import FixedFormatter
+
+    numeric: set[int] = set()  # tick labels a number formatter writes (log axes use mathtext)
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for ticks, formatter in (
+                (axis.get_major_ticks(), axis.get_major_formatter()),
+                (axis.get_minor_ticks(), axis.get_minor_formatter()),
+            ):
+                data = isinstance(formatter, FixedFormatter | StrCategoryFormatter)
+                for tick in ticks:
+                    for label in (tick.label1, tick.label2):
+                        if data:
+                            label.set_parse_math(False)
+                        else:
+                            numeric.add(id(label))
+    for artist in fig.findobj(Text):
+        if id(artist) not in numeric:
+            artist.set_parse_math(False)
+    return fig
