@@ -19,8 +19,7 @@ def plain_text(fig: Figure) -> Figure:
 
     Call it last, after every tick label exists (fixed tick labels are created when set).
     """
-    from matplotlib.category import StrCategoryFormatter
-    from matplotlib.ticker import FixedFormatter
+    from matplotlib.ticker import LogFormatter, ScalarFormatter
 
     numeric: set[int] = set()  # tick labels a number formatter writes (log axes use mathtext)
     for ax in fig.axes:
@@ -29,7 +28,7 @@ def plain_text(fig: Figure) -> Figure:
                 (axis.get_major_ticks(), axis.get_major_formatter()),
                 (axis.get_minor_ticks(), axis.get_minor_formatter()),
             ):
-                data = isinstance(formatter, FixedFormatter | StrCategoryFormatter)
+                data = not isinstance(formatter, ScalarFormatter | LogFormatter)
                 for tick in ticks:
                     for label in (tick.label1, tick.label2):
                         if data:

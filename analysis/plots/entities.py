@@ -152,8 +152,9 @@ def plot_network(
     ax.set_title(
         title or f"Co-occurrence network (top {len(keep)} entities, weight: {weight})", fontsize=9
     )
+    plain_text(fig)
     fig.tight_layout()
-    return plain_text(fig)
+    return fig
 
 
 def plot_network_panels(
@@ -184,8 +185,9 @@ def plot_network_panels(
         sub = table[table["source"].isin(keep) & table["target"].isin(keep)]
         _draw(ax, sub, entities, weight=weight, seed=seed)
         ax.set_title(f"{name}: the {len(keep)} most connected actors", fontsize=9)
+    plain_text(fig)
     fig.tight_layout()
-    return plain_text(fig)
+    return fig
 
 
 def plot_ego_network(
@@ -244,8 +246,9 @@ def plot_ego_network(
     ax.set_title(
         title or f"Ego network of {label} (top {len(keep) - 1} neighbours by {weight})", fontsize=9
     )
+    plain_text(fig)
     fig.tight_layout()
-    return plain_text(fig)
+    return fig
 
 
 def plot_pair_heatmap(
@@ -315,5 +318,6 @@ def plot_pair_heatmap(
                 ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=7 if len(nodes) <= 16 else 6.5)
     fig.colorbar(image, ax=ax, label=f"{measure} (colour)", shrink=0.8)
     ax.set_title(title or f"{measure} of the strongest pairs (numbers: pair counts)", fontsize=9)
+    plain_text(fig)
     fig.tight_layout()
-    return plain_text(fig)
+    return fig

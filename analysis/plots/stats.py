@@ -46,8 +46,9 @@ def plot_zipf(table: pd.DataFrame, fit: ZipfFit | None = None, *, title: str = "
     ax.set_ylabel("frequency")
     ax.set_title(title or "Rank-frequency (Zipf)", fontsize=9)
     ax.legend(frameon=False, fontsize=8)
+    plain_text(fig)
     fig.tight_layout()
-    return plain_text(fig)
+    return fig
 
 
 def plot_keyness(
@@ -88,8 +89,9 @@ def plot_keyness(
         f"top {n} by G² each way; bars: log ratio, lines: bootstrap CI",
         fontsize=9,
     )
+    plain_text(fig)
     fig.tight_layout()
-    return plain_text(fig)
+    return fig
 
 
 def plot_summary(summary: pd.DataFrame, *, column: str = "tokens", title: str = "") -> Figure:
@@ -104,8 +106,9 @@ def plot_summary(summary: pd.DataFrame, *, column: str = "tokens", title: str = 
     ax.set_ylabel(column, fontsize=8)
     ax.tick_params(axis="y", labelsize=7)
     ax.set_title(title or f"{column} by group", fontsize=9)
+    plain_text(fig)
     fig.tight_layout()
-    return plain_text(fig)
+    return fig
 
 
 def plot_frequencies(frequencies: pd.DataFrame, *, n: int = 25, title: str = "") -> Figure:
@@ -119,5 +122,6 @@ def plot_frequencies(frequencies: pd.DataFrame, *, n: int = 25, title: str = "")
     ax.set_yticks(y, top["term"].astype(str).tolist(), fontsize=8)
     ax.set_xlabel("per 10,000 tokens")
     ax.set_title(title or f"Top {n} terms")
+    plain_text(fig)
     fig.tight_layout()
-    return plain_text(fig)
+    return fig
