@@ -113,19 +113,34 @@ def test_quality_notes_find_a_shared_date_a_bad_description_and_a_far_cluster() 
 
 def test_summary_findings_are_computed_from_the_tables() -> None:
     keyness = pd.DataFrame(
-        {"term": ["a", "b", "c", "d"], "g2": [50.0, 40.0, 30.0, -5.0],
-         "log_ratio": [2.0, 1.0, 3.0, -1.0], "log_ratio_low": [1.0, -0.5, 2.0, -2.0],
-         "log_ratio_high": [3.0, 2.0, 4.0, 0.0]}  # fmt: skip
+        {
+            "term": ["a", "b", "c", "d"],
+            "g2": [50.0, 40.0, 30.0, -5.0],
+            "log_ratio": [2.0, 1.0, 3.0, -1.0],
+            "log_ratio_low": [1.0, -0.5, 2.0, -2.0],
+            "log_ratio_high": [3.0, 2.0, 4.0, 0.0],
+        }  # fmt: skip
     )
     assert strongest_keyness(keyness, n=3)["term"].tolist() == ["a", "c"]  # b's CI includes 0
     shift = pd.DataFrame(
-        {"outlet": ["x", "x", "tiny"], "topic": [0, 1, 0], "change": [0.1, -0.3, 0.9],
-         "ci_low": [0.05, -0.4, 0.5], "ci_high": [0.15, 0.1, 1.0]}  # fmt: skip
+        {
+            "outlet": ["x", "x", "tiny"],
+            "topic": [0, 1, 0],
+            "change": [0.1, -0.3, 0.9],
+            "ci_low": [0.05, -0.4, 0.5],
+            "ci_high": [0.15, 0.1, 1.0],
+        }  # fmt: skip
     )
     assert topic_shifts(shift, exclude_outlets=["tiny"])["topic"].tolist() == [0]
     changepoints = pd.DataFrame(
-        {"term": ["war", "war"], "outlet": ["x", "x"], "date": ["2022-02-21", "2022-06-01"],
-         "method": ["pelt", "pelt"], "level_before": [1.0, 2.0], "level_after": [5.0, 1.0]}  # fmt: skip
+        {
+            "term": ["war", "war"],
+            "outlet": ["x", "x"],
+            "date": ["2022-02-21", "2022-06-01"],
+            "method": ["pelt", "pelt"],
+            "level_before": [1.0, 2.0],
+            "level_after": [5.0, 1.0],
+        }  # fmt: skip
     )
     events = pd.DataFrame({"date": pd.to_datetime(["2022-02-24"]), "label": ["invasion"]})
     near = events_with_changepoints(changepoints, events, within_days=14)
@@ -135,36 +150,74 @@ def test_summary_findings_are_computed_from_the_tables() -> None:
 def _hostile_figures() -> list[matplotlib.figure.Figure]:
     from secnews.analysis.plots.entities import plot_network_panels, plot_pair_heatmap
     from secnews.analysis.plots.stats import plot_keyness, plot_summary
-    from secnews.analysis.plots.topics import plot_outlet_heatmap, plot_prevalence_over_time, plot_topic_map
+    from secnews.analysis.plots.topics import (
+        plot_outlet_heatmap,
+        plot_prevalence_over_time,
+        plot_topic_map,
+    )
     from secnews.analysis.plots.trends import plot_trends
 
     periods = pd.to_datetime(["2022-01-03", "2022-01-10", "2022-03-07"])
     trends = pd.DataFrame(
-        {"term": HOSTILE, "outlet": [HOSTILE, HOSTILE, "B"], "period": periods,
-         "rate_per_10k": [1.0, 2.0, 3.0], "ci_low": [0.5, 1.0, 2.0], "ci_high": [2.0, 3.0, 4.0],
-         "docs": [1, 9, 9]}  # fmt: skip
+        {
+            "term": HOSTILE,
+            "outlet": [HOSTILE, HOSTILE, "B"],
+            "period": periods,
+            "rate_per_10k": [1.0, 2.0, 3.0],
+            "ci_low": [0.5, 1.0, 2.0],
+            "ci_high": [2.0, 3.0, 4.0],
+            "docs": [1, 9, 9],
+        }  # fmt: skip
     )
-    events = pd.DataFrame({"date": pd.to_datetime(["2022-01-05", "2022-01-06"]), "label": [HOSTILE, "b"]})
+    events = pd.DataFrame(
+        {"date": pd.to_datetime(["2022-01-05", "2022-01-06"]), "label": [HOSTILE, "b"]}
+    )
     prevalence = pd.DataFrame(
-        {"outlet": [HOSTILE, "B"], "period": periods[:2], "topic": [0, 0], "prevalence": [0.2, 0.3],
-         "ci_low": [0.1, 0.2], "ci_high": [0.3, 0.4], "n_docs": [1, 9]}  # fmt: skip
+        {
+            "outlet": [HOSTILE, "B"],
+            "period": periods[:2],
+            "topic": [0, 0],
+            "prevalence": [0.2, 0.3],
+            "ci_low": [0.1, 0.2],
+            "ci_high": [0.3, 0.4],
+            "n_docs": [1, 9],
+        }  # fmt: skip
     )
     edges = pd.DataFrame(
         {"source": ["a", "a"], "target": ["b", "c"], "count": [3, 2], "npmi": [0.5, -0.2]}
     )
     entities = pd.DataFrame(
-        {"entity_id": ["a", "b", "c"], "label": [HOSTILE, "B", "C"], "type": ["country"] * 3,
-         "count": [5, 3, 2]}  # fmt: skip
+        {
+            "entity_id": ["a", "b", "c"],
+            "label": [HOSTILE, "B", "C"],
+            "type": ["country"] * 3,
+            "count": [5, 3, 2],
+        }  # fmt: skip
     )
     keyness = pd.DataFrame(
-        {"term": [HOSTILE, "x"], "g2": [5.0, -4.0], "log_ratio": [1.0, -1.0],
-         "log_ratio_low": [0.5, -2.0], "log_ratio_high": [2.0, -0.5]}  # fmt: skip
+        {
+            "term": [HOSTILE, "x"],
+            "g2": [5.0, -4.0],
+            "log_ratio": [1.0, -1.0],
+            "log_ratio_low": [0.5, -2.0],
+            "log_ratio_high": [2.0, -0.5],
+        }  # fmt: skip
     )
     return [
         plot_trends(trends, events=events, min_docs=5, xlim=(periods[0], periods[-1])),
         plot_prevalence_over_time(prevalence, labels={0: HOSTILE}, min_docs=5),
         plot_outlet_heatmap(prevalence, labels={0: HOSTILE}),
-        plot_topic_map(pd.DataFrame({"topic": [0, 1], "x": [0.0, 1.0], "y": [0.0, 1.0], "share": [0.4, 0.6], "label": [HOSTILE, "b"]})),
+        plot_topic_map(
+            pd.DataFrame(
+                {
+                    "topic": [0, 1],
+                    "x": [0.0, 1.0],
+                    "y": [0.0, 1.0],
+                    "share": [0.4, 0.6],
+                    "label": [HOSTILE, "b"],
+                }
+            )
+        ),
         plot_network_panels({HOSTILE: edges}, entities),
         plot_pair_heatmap(edges, entities),
         plot_keyness(keyness, labels=(HOSTILE, "B")),

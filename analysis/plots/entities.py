@@ -315,7 +315,14 @@ def plot_pair_heatmap(
     for i in range(len(nodes)):
         for j in range(len(nodes)):
             if counts[i, j]:
-                ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=7 if len(nodes) <= 16 else 6.5)
+                ax.text(
+                    j,
+                    i,
+                    str(counts[i, j]),
+                    ha="center",
+                    va="center",
+                    fontsize=7 if len(nodes) <= 16 else 6.5,
+                )
     fig.colorbar(image, ax=ax, label=f"{measure} (colour)", shrink=0.8)
     ax.set_title(title or f"{measure} of the strongest pairs (numbers: pair counts)", fontsize=9)
     plain_text(fig)

@@ -97,7 +97,9 @@ def plot_keyness(
 def plot_summary(summary: pd.DataFrame, *, column: str = "tokens", title: str = "") -> Figure:
     """Bar chart of one column of :func:`~secnews.analysis.stats.descriptive.corpus_summary` per group
     (the ``all`` row left out)."""
-    data = summary[summary["group"] != "all"].sort_values([column, "group"], ascending=[False, True])
+    data = summary[summary["group"] != "all"].sort_values(
+        [column, "group"], ascending=[False, True]
+    )
     fig = Figure(figsize=(7.2, 3.2))
     ax = fig.add_subplot()
     x = np.arange(len(data))

@@ -112,7 +112,9 @@ def plot_prevalence_over_time(
     ncols = max(1, min(ncols, len(chosen) or 1))
     nrows = max(1, int(np.ceil(len(chosen) / ncols)))
     fig = Figure(figsize=(7.2, 1.9 * nrows + 1.2), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)).ravel()
+    axes = np.atleast_1d(
+        fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
+    ).ravel()
     outlets = sorted(data["outlet"].dropna().unique()) if "outlet" in data else [None]
     drawn: dict[str, object] = {}
     for ax, topic in zip(axes, chosen, strict=False):
@@ -214,7 +216,11 @@ def plot_topic_map(points: pd.DataFrame, *, title: str = "") -> Figure:
     fig = Figure(figsize=(7.2, 5.6), layout="constrained")
     ax = fig.subplots()
     share = points["share"].to_numpy(dtype=float)
-    sizes = 4000 * share / share.max() if len(share) and share.max() > 0 else np.full(len(points), 300.0)
+    sizes = (
+        4000 * share / share.max()
+        if len(share) and share.max() > 0
+        else np.full(len(points), 300.0)
+    )
     ax.scatter(points["x"], points["y"], s=sizes, alpha=0.35, color="C0", edgecolors="C0")
     for row in points.itertuples(index=False):
         ax.annotate(

@@ -82,7 +82,9 @@ def _naive(values: pd.Series) -> pd.Series:
     return values
 
 
-def _draw_events(ax: Any, events: pd.DataFrame | None, *, xlim: tuple[Any, Any] | None = None) -> None:
+def _draw_events(
+    ax: Any, events: pd.DataFrame | None, *, xlim: tuple[Any, Any] | None = None
+) -> None:
     """Dotted vertical lines numbered 1, 2, ... above the panel (the numbers refer to the
     legend); numbers of events close together are staggered so they never overlap."""
     if events is None or events.empty:
@@ -281,7 +283,9 @@ def plot_trends(
         inside = _naive(table["period"]).between(low - pd.Timedelta(days=31), high)
         table = table[inside.to_numpy()]
         if smooth is not None:
-            smooth = smooth[_naive(smooth["period"]).between(low - pd.Timedelta(days=31), high).to_numpy()]
+            smooth = smooth[
+                _naive(smooth["period"]).between(low - pd.Timedelta(days=31), high).to_numpy()
+            ]
     step_days = _step_days(table) if len(table) else float("nan")
     names = list(terms) if terms is not None else list(dict.fromkeys(table["term"]))
     if not names:

@@ -33,7 +33,9 @@ __all__ = [
 
 _KEY = re.compile(r"^(fig|tab)-[a-z0-9][a-z0-9-]*$")
 _KINDS = {"fig": "Figure", "tab": "Table"}
-_NUM = re.compile(r'<span class="secnews-num" data-key="((fig|tab)-[a-z0-9-]+)">(Figure|Table)</span>')
+_NUM = re.compile(
+    r'<span class="secnews-num" data-key="((fig|tab)-[a-z0-9-]+)">(Figure|Table)</span>'
+)
 _REF = re.compile(r'<a class="secnews-ref" href="#((fig|tab)-[a-z0-9-]+)">[^<]*</a>')
 _HEADING = re.compile(
     r'<h([12]) id="([^"]*)">(.*?)<a class="anchor-link" href="#[^"]*"></a></h\1>', re.S
@@ -43,7 +45,9 @@ _TOC = '<nav class="secnews-toc" id="contents"></nav>'
 
 def _check_key(key: str) -> str:
     if not _KEY.match(key):
-        raise ValueError(f"report key {key!r} must look like 'fig-name' or 'tab-name' (a-z, 0-9, -)")
+        raise ValueError(
+            f"report key {key!r} must look like 'fig-name' or 'tab-name' (a-z, 0-9, -)"
+        )
     return key
 
 
@@ -85,9 +89,7 @@ class ReportFigure:
         Resolution of the embedded PNG.
     """
 
-    def __init__(
-        self, figure: Any, *, key: str, caption: str, alt: str, dpi: int = 200
-    ) -> None:
+    def __init__(self, figure: Any, *, key: str, caption: str, alt: str, dpi: int = 200) -> None:
         self.figure = figure
         self.key = _check_key(key)
         self.caption = caption
@@ -240,13 +242,17 @@ def number_document(page: str) -> str:
     # a cell that opens a numbered section starts a new page in print
     cells = page.split('<div class="jp-Cell ')
     page = cells[0] + "".join(
-        ('<div class="jp-Cell secnews-chapter ' if '<h1 id="sec-' in cell.split("</h1>")[0] and "secnews-h1" in cell.split("</h1>")[0] else '<div class="jp-Cell ')
+        (
+            '<div class="jp-Cell secnews-chapter '
+            if '<h1 id="sec-' in cell.split("</h1>")[0] and "secnews-h1" in cell.split("</h1>")[0]
+            else '<div class="jp-Cell '
+        )
         + cell
         for cell in cells[1:]
     )
     toc = (
         '<nav class="secnews-toc" id="contents"><h2 class="secnews-toc-title">Contents</h2>'
-        f'<ol>{"".join(entries)}</ol></nav>'
+        f"<ol>{''.join(entries)}</ol></nav>"
     )
     return page.replace(_TOC, toc, 1)
 

@@ -116,7 +116,11 @@ def commit_date(path: str | Path = ".") -> str | None:
     git checkout. Reports name it as their date so that a rerun gives the same bytes."""
     try:
         out = subprocess.run(
-            ["git", "log", "-1", "--format=%cs"], cwd=path, capture_output=True, text=True, check=True
+            ["git", "log", "-1", "--format=%cs"],
+            cwd=path,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None

@@ -83,9 +83,7 @@ def parse_described_range(text: str) -> DescribedRange | None:
     return DescribedRange(first=first, last=last)
 
 
-def described_ranges(
-    documents: pd.DataFrame, descriptions: Mapping[str, str]
-) -> pd.DataFrame:
+def described_ranges(documents: pd.DataFrame, descriptions: Mapping[str, str]) -> pd.DataFrame:
     """Each dataset's dated documents against the range its description gives.
 
     Parameters
@@ -189,9 +187,8 @@ def quality_notes(
     for row in shared.itertuples(index=False):
         dataset = (outlet_datasets or {}).get(str(row.outlet))
         described = parse_described_range((descriptions or {}).get(str(dataset), "") or "")
-        stated = (
-            described is not None
-            and described.first == described.last == pd.Timestamp(str(row.date))
+        stated = described is not None and described.first == described.last == pd.Timestamp(
+            str(row.date)
         )
         what = (
             "the dataset's description gives this single date, so it is a real publication date"
@@ -220,7 +217,8 @@ def quality_notes(
     if period is not None and not period.left_out.empty:
         parts = [
             f"{row.docs} {row.outlet} document{'s' if row.docs != 1 else ''} "
-            f"({row.first:%Y-%m-%d}" + (f" to {row.last:%Y-%m-%d})" if row.last != row.first else ")")
+            f"({row.first:%Y-%m-%d}"
+            + (f" to {row.last:%Y-%m-%d})" if row.last != row.first else ")")
             for row in period.left_out.itertuples(index=False)
         ]
         notes.append(

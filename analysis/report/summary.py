@@ -59,7 +59,16 @@ def events_with_changepoints(
         ``event, event_date, term, outlet, date, days, level_before, level_after`` (``days``:
         change point minus event), sorted by event date, term and outlet.
     """
-    columns = ["event", "event_date", "term", "outlet", "date", "days", "level_before", "level_after"]
+    columns = [
+        "event",
+        "event_date",
+        "term",
+        "outlet",
+        "date",
+        "days",
+        "level_before",
+        "level_after",
+    ]
     pelt = changepoints[
         (changepoints["method"] == "pelt") & ~changepoints["outlet"].isin(list(exclude_outlets))
     ]
@@ -70,11 +79,21 @@ def events_with_changepoints(
         near = pelt[days.abs() <= within_days]
         for (_, row), gap in zip(near.iterrows(), days[days.abs() <= within_days], strict=True):
             rows.append(
-                (label, event_date, row["term"], row["outlet"], pd.Timestamp(row["date"]), int(gap),
-                 row["level_before"], row["level_after"])
+                (
+                    label,
+                    event_date,
+                    row["term"],
+                    row["outlet"],
+                    pd.Timestamp(row["date"]),
+                    int(gap),
+                    row["level_before"],
+                    row["level_after"],
+                )
             )
     out = pd.DataFrame(rows, columns=columns)
-    return out.sort_values(["event_date", "term", "outlet"], kind="mergesort").reset_index(drop=True)
+    return out.sort_values(["event_date", "term", "outlet"], kind="mergesort").reset_index(
+        drop=True
+    )
 
 
 def central_actors(
@@ -95,8 +114,8 @@ def central_actors(
         (centralities["group"] != "all") & ~centralities["group"].isin(list(exclude_outlets))
     ]
     rows = rows.sort_values(["group", measure, "label"], ascending=[True, False, True])
-    return rows.groupby("group", sort=True).head(n)[["group", "label", measure]].reset_index(
-        drop=True
+    return (
+        rows.groupby("group", sort=True).head(n)[["group", "label", measure]].reset_index(drop=True)
     )
 
 
@@ -152,7 +171,10 @@ def changepoint_sentence(near: pd.DataFrame, *, within_days: int, see: str = "")
         )
         parts.append(f"{_e(label)} ({format_date(date)}): {pairs}")
     return (
-        f"Change points (PELT) within {within_days} days of an event: " + "; ".join(parts) + see + "."
+        f"Change points (PELT) within {within_days} days of an event: "
+        + "; ".join(parts)
+        + see
+        + "."
     )
 
 

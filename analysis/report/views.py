@@ -67,6 +67,8 @@ def topic_map_points(path: str | Path) -> pd.DataFrame:
     match = re.search(r'<script id="topic-data" type="application/json">(.*?)</script>', page, re.S)
     if match is None:
         raise ValueError(f"{path}: no topic data in the page")
-    data = json.loads(html.unescape(match.group(1)) if "&quot;" in match.group(1) else match.group(1))
+    data = json.loads(
+        html.unescape(match.group(1)) if "&quot;" in match.group(1) else match.group(1)
+    )
     rows = [(t["id"], t["x"], t["y"], t["share"], t["label"]) for t in data["topics"]]
     return pd.DataFrame(rows, columns=["topic", "x", "y", "share", "label"])
