@@ -119,7 +119,7 @@ def test_summary_findings_are_computed_from_the_tables() -> None:
             "log_ratio": [2.0, 1.0, 3.0, -1.0],
             "log_ratio_low": [1.0, -0.5, 2.0, -2.0],
             "log_ratio_high": [3.0, 2.0, 4.0, 0.0],
-        }  # fmt: skip
+        }
     )
     assert strongest_keyness(keyness, n=3)["term"].tolist() == ["a", "c"]  # b's CI includes 0
     shift = pd.DataFrame(
@@ -129,7 +129,7 @@ def test_summary_findings_are_computed_from_the_tables() -> None:
             "change": [0.1, -0.3, 0.9],
             "ci_low": [0.05, -0.4, 0.5],
             "ci_high": [0.15, 0.1, 1.0],
-        }  # fmt: skip
+        }
     )
     assert topic_shifts(shift, exclude_outlets=["tiny"])["topic"].tolist() == [0]
     changepoints = pd.DataFrame(
@@ -140,7 +140,7 @@ def test_summary_findings_are_computed_from_the_tables() -> None:
             "method": ["pelt", "pelt"],
             "level_before": [1.0, 2.0],
             "level_after": [5.0, 1.0],
-        }  # fmt: skip
+        }
     )
     events = pd.DataFrame({"date": pd.to_datetime(["2022-02-24"]), "label": ["invasion"]})
     near = events_with_changepoints(changepoints, events, within_days=14)
@@ -167,7 +167,7 @@ def _hostile_figures() -> list[matplotlib.figure.Figure]:
             "ci_low": [0.5, 1.0, 2.0],
             "ci_high": [2.0, 3.0, 4.0],
             "docs": [1, 9, 9],
-        }  # fmt: skip
+        }
     )
     events = pd.DataFrame(
         {"date": pd.to_datetime(["2022-01-05", "2022-01-06"]), "label": [HOSTILE, "b"]}
@@ -181,7 +181,7 @@ def _hostile_figures() -> list[matplotlib.figure.Figure]:
             "ci_low": [0.1, 0.2],
             "ci_high": [0.3, 0.4],
             "n_docs": [1, 9],
-        }  # fmt: skip
+        }
     )
     edges = pd.DataFrame(
         {"source": ["a", "a"], "target": ["b", "c"], "count": [3, 2], "npmi": [0.5, -0.2]}
@@ -192,7 +192,7 @@ def _hostile_figures() -> list[matplotlib.figure.Figure]:
             "label": [HOSTILE, "B", "C"],
             "type": ["country"] * 3,
             "count": [5, 3, 2],
-        }  # fmt: skip
+        }
     )
     keyness = pd.DataFrame(
         {
@@ -201,7 +201,7 @@ def _hostile_figures() -> list[matplotlib.figure.Figure]:
             "log_ratio": [1.0, -1.0],
             "log_ratio_low": [0.5, -2.0],
             "log_ratio_high": [2.0, -0.5],
-        }  # fmt: skip
+        }
     )
     return [
         plot_trends(trends, events=events, min_docs=5, xlim=(periods[0], periods[-1])),
