@@ -68,26 +68,36 @@ if not shared.empty:
         + ", ".join(f"{r.outlet} carry {r.date}" for r in shared.itertuples())
         + " (see the data-quality notes), so their rates sit in one period."
     )
-ReportFigure(
-    plot_trends(
-        big,
-        changepoints=changepoints[~changepoints["outlet"].isin(small)],
-        events=events,
-        smooth=smoothed[~smoothed["outlet"].isin(small)],
-        xlim=(period.start, period.end) if period is not None else None,
-        min_docs=MIN_DOCS_BAND,
-        freq=freq,
-    ),
-    key="fig-trends",
-    caption=f"Rate per 10,000 running words by {freq} and outlet, one panel per term (each panel "
-    "has its own scale). Dots joined by thin lines: the raw rate (lines break where an outlet has "
+terms = list(dict.fromkeys(big["term"]))
+halves = [terms[: (len(terms) + 1) // 2], terms[(len(terms) + 1) // 2 :]] if len(terms) > 4 else [terms]
+how = (
+    "Dots joined by thin lines: the raw rate (lines break where an outlet has "
     f"no document in a {freq}); shaded bands: 95% intervals, drawn only where the outlet has at "
     f"least {MIN_DOCS_BAND} documents in the {freq}; dashed lines: LOWESS smoothing; triangles: "
     "PELT change points; bars on the bottom edge: Kleinberg bursts; numbered dotted lines: the "
-    "study's events, listed under the figure. " + " ".join(notes),
-    alt="Small multiples of term rates over time, one panel per term, one colour per outlet, with "
-    "event lines and change points.",
+    "study's events, listed under the figure. " + " ".join(notes)
 )
+for number, chosen in enumerate(halves):
+    display(
+        ReportFigure(
+            plot_trends(
+                big,
+                terms=chosen,
+                changepoints=changepoints[~changepoints["outlet"].isin(small)],
+                events=events,
+                smooth=smoothed[~smoothed["outlet"].isin(small)],
+                xlim=(period.start, period.end) if period is not None else None,
+                min_docs=MIN_DOCS_BAND,
+            ),
+            key="fig-trends" if number == 0 else f"fig-trends-{number + 1}",
+            caption=f"Rate per 10,000 running words by {freq} and outlet of "
+            + ", ".join(f"“{t}”" for t in chosen)
+            + " (each panel has its own scale). "
+            + (how if number == 0 else "Read as the previous figure."),
+            alt=f"Small multiples of the rates of {', '.join(chosen)} over time, one panel per term, "
+            "one colour per outlet, with event lines and change points.",
+        )
+    )
 
 # %% [markdown]
 # ## Change points and bursts

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from secnews.analysis.plots._text import plain_text
+from secnews.analysis.plots._base import plain_text
 
 __all__ = ["plot_ego_network", "plot_network", "plot_network_panels", "plot_pair_heatmap"]
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from secnews.analysis.plots._text import plain_text
+from secnews.analysis.plots._base import plain_text
 from secnews.analysis.stats.descriptive import ZipfFit
 
 __all__ = ["plot_frequencies", "plot_keyness", "plot_summary", "plot_zipf"]

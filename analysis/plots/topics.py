@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from secnews.analysis.plots._text import plain_text
+from secnews.analysis.plots._base import padded, plain_text
 
 __all__ = ["plot_outlet_heatmap", "plot_prevalence_over_time", "plot_selection", "plot_topic_map"]
 
@@ -145,7 +145,7 @@ def plot_prevalence_over_time(
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
         if xlim is not None:
-            ax.set_xlim(pd.Timestamp(xlim[0]), pd.Timestamp(xlim[1]))
+            ax.set_xlim(*padded(xlim))
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
     for ax in axes[: len(chosen)]:

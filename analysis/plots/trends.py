@@ -30,7 +30,7 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from secnews.analysis.plots._text import plain_text
+from secnews.analysis.plots._base import padded, plain_text
 
 __all__ = ["plot_gap", "plot_trends", "read_events"]
 
@@ -247,7 +247,6 @@ def plot_trends(
     title: str | None = None,
     xlim: tuple[Any, Any] | None = None,
     min_docs: int = 0,
-    freq: str | None = None,
 ) -> Figure:
     """Small multiples, one panel per term, outlets overlaid (see the module docstring).
 
@@ -271,8 +270,6 @@ def plot_trends(
         ``(start, end)`` of the time axis (default: the data's range); rows outside are left out.
     min_docs
         Bands are drawn only for periods in which the outlet has at least this many documents.
-    freq
-        Unused; the period length is read from the table (lines break across missing periods).
 
     Returns
     -------
@@ -307,7 +304,7 @@ def plot_trends(
             step_days=step_days,
         )  # fmt: skip
         if xlim is not None:
-            ax.set_xlim(pd.Timestamp(xlim[0]), pd.Timestamp(xlim[1]))
+            ax.set_xlim(*padded(xlim))
         _draw_events(ax, events, xlim=_axis_dates(ax))
         ax.set_title(term, fontsize=9, pad=23)
         if index % ncols == 0:

@@ -63,7 +63,7 @@ def contents_placeholder() -> str:
 
 
 def _png_data_uri(figure: Any, *, dpi: int) -> str:
-    from secnews.analysis.plots._text import plain_text
+    from secnews.analysis.plots._base import plain_text
 
     plain_text(figure)
     buffer = io.BytesIO()

@@ -1,4 +1,4 @@
-"""What every figure function shares: text is drawn as plain text.
+"""What the figure modules share: text is drawn as plain text, time axes are padded.
 
 Outlet names, terms, labels and titles come from the data; a ``$`` pair in one of them would
 otherwise be parsed as mathtext (and an unknown command such as ``\\input`` raises while the
@@ -7,10 +7,13 @@ figure is drawn). :func:`plain_text` switches mathtext off on every text of a fi
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-__all__ = ["plain_text"]
+__all__ = ["padded", "plain_text"]
 
 
 def plain_text(fig: Figure) -> Figure:
@@ -39,3 +42,11 @@ def plain_text(fig: Figure) -> Figure:
         if id(artist) not in numeric:
             artist.set_parse_math(False)
     return fig
+
+
+def padded(xlim: tuple[Any, Any], share: float = 0.02) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The time axis ``xlim`` widened by ``share`` of its span on each side (points on the first
+    and last day stay inside the panel)."""
+    low, high = pd.Timestamp(xlim[0]), pd.Timestamp(xlim[1])
+    pad = (high - low) * share if high > low else pd.Timedelta(days=7)
+    return low - pad, high + pad
