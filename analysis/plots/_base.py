@@ -28,8 +28,9 @@ def plain_text(fig: Figure) -> Figure:
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             for ticks, formatter in (
-                (axis.get_major_ticks(), axis.get_major_formatter()),
-                (axis.get_minor_ticks(), axis.get_minor_formatter()),
+                # the ticks that exist (asking the locator for more can warn on odd ranges)
+                (axis.majorTicks, axis.get_major_formatter()),
+                (axis.minorTicks, axis.get_minor_formatter()),
             ):
                 data = not isinstance(formatter, ScalarFormatter | LogFormatter)
                 for tick in ticks:
