@@ -23,7 +23,7 @@ from IPython.display import HTML
 from secnews.analysis.plots.trends import read_events
 from secnews.analysis.report.document import ref, title_page
 from secnews.analysis.report.provenance import commit_date
-from secnews.analysis.report.quality import small_outlets
+from secnews.analysis.report.quality import small_outlets, study_quality_notes
 from secnews.analysis.report.render import ReportSettings
 from secnews.analysis.report.summary import (
     actors_sentence,
@@ -39,7 +39,7 @@ from secnews.analysis.report.tables import format_date
 from secnews.analysis.report.views import document_dates
 from secnews.analysis.steps.study import load_study
 from secnews.corpus import open_corpus
-from secnews.corpus.registry import get_dataset
+from secnews.corpus.registry import datasets, get_dataset
 
 spec = load_study(study)
 report = ReportSettings.from_mapping(spec.settings("report"))
@@ -98,6 +98,11 @@ if events_file and (trends_dir / "changepoints.csv").is_file():
 if (entities_dir / "centralities.csv").is_file():
     actors = central_actors(pd.read_csv(entities_dir / "centralities.csv"), n=3, exclude_outlets=small)
     lines.append(actors_sentence(actors, measure="eigenvector", see=f" ({ref('tab-centrality')})"))
+notes, _, _ = study_quality_notes(documents, {d.folder: d.dates for d in datasets()}, min_docs=report.min_outlet_docs)
+if notes:
+    lines.append(
+        f"Data quality: section 2.1 lists {len(notes)} notes on the corpus; the first: " + html.escape(notes[0])
+    )
 if small:
     lines.append(
         f"Outlets with fewer than {report.min_outlet_docs} documents ({html.escape(', '.join(small))}) are too small "

@@ -31,15 +31,9 @@ from IPython.display import HTML, display
 
 from secnews.analysis.plots.stats import plot_keyness, plot_summary, plot_zipf
 from secnews.analysis.report.document import ReportFigure, ReportTable
-from secnews.analysis.report.quality import (
-    described_ranges,
-    main_period,
-    quality_notes,
-    shared_dates,
-    small_outlets,
-)
+from secnews.analysis.report.quality import small_outlets, study_quality_notes
 from secnews.analysis.report.render import ReportSettings
-from secnews.analysis.report.tables import format_table
+from secnews.analysis.report.tables import format_interval, format_table
 from secnews.analysis.report.views import document_dates, latest_titles
 from secnews.analysis.stats.descriptive import fit_zipf
 from secnews.analysis.steps.study import load_study
@@ -57,7 +51,7 @@ small = small_outlets(sizes, min_docs=report.min_outlet_docs)
 
 def mark(outlet: str) -> str:
     """An outlet's name, with † when it is too small to compare."""
-    return f"{outlet} †" if outlet in small else outlet
+    return f"{outlet}\u00a0†" if outlet in small else outlet
 
 
 SMALL_NOTE = f"† fewer than {report.min_outlet_docs} documents: too small to compare."
@@ -80,18 +74,8 @@ ReportTable(
 )
 
 # %%
-descriptions = {d.folder: d.dates for d in datasets()}
-outlet_datasets = dict(zip(documents["outlet"], documents["dataset"], strict=False))
-shared = shared_dates(documents, min_share=0.5, min_docs=10)
-notes = quality_notes(
-    shared=shared,
-    ranges=described_ranges(documents, descriptions),
-    small=small,
-    min_docs=report.min_outlet_docs,
-    period=main_period(documents) if documents["published"].notna().any() else None,
-    undated=documents[documents["published"].isna()]["outlet"].value_counts().to_dict(),
-    descriptions=descriptions,
-    outlet_datasets=outlet_datasets,
+notes, shared, _ = study_quality_notes(
+    documents, {d.folder: d.dates for d in datasets()}, min_docs=report.min_outlet_docs
 )
 HTML(
     "<p><b>Data-quality notes</b> (computed from the corpus and the datasets' descriptions):</p>"
@@ -106,7 +90,7 @@ HTML(
 suspect = {(row.outlet, row.date) for row in shared.itertuples()}
 latest = latest_titles(corpus, per_outlet=3)
 latest["published"] = [
-    None if pd.isna(d) else pd.Timestamp(d).strftime("%Y-%m-%d") + (" ‡" if (o, pd.Timestamp(d).strftime("%Y-%m-%d")) in suspect else "")
+    None if pd.isna(d) else pd.Timestamp(d).strftime("%Y-%m-%d") + ("\u00a0‡" if (o, pd.Timestamp(d).strftime("%Y-%m-%d")) in suspect else "")
     for o, d in zip(latest["outlet"], latest["published"], strict=True)
 ]
 latest["outlet"] = latest["outlet"].map(mark)
@@ -196,7 +180,7 @@ def keyness_table(path, key, target, reference):
     table = pd.read_csv(path).head(15)
     table["term"] = table["term"].str.replace("_", " ")
     table["95% CI"] = [
-        f"[{lo:.2f}, {hi:.2f}]" if pd.notna(lo) and pd.notna(hi) else None
+        format_interval(lo, hi, 2)
         for lo, hi in zip(table["log_ratio_low"], table["log_ratio_high"], strict=True)
     ]
     shown = format_table(

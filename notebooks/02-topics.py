@@ -40,7 +40,7 @@ from secnews.analysis.plots.topics import (
 from secnews.analysis.report.document import ReportFigure, ReportTable
 from secnews.analysis.report.quality import main_period, small_outlets
 from secnews.analysis.report.render import InteractiveFrame, ReportSettings
-from secnews.analysis.report.tables import format_table, join_terms
+from secnews.analysis.report.tables import format_interval, format_table, join_terms
 from secnews.analysis.report.views import document_dates, topic_map_points
 from secnews.analysis.steps.study import load_study
 from secnews.corpus import open_corpus
@@ -203,7 +203,7 @@ shift["topic"] = [f"{t}: {label_map.get(int(t), '')}" for t in shift["topic"]]
 for column in ("before", "after", "change", "ci_low", "ci_high"):
     shift[column] = shift[column] * 100
 shift["95% CI"] = [
-    None if pd.isna(lo) or pd.isna(hi) else f"[{lo:.1f}, {hi:.1f}]".replace("-", "−")
+    format_interval(lo, hi, 1)
     for lo, hi in zip(shift["ci_low"], shift["ci_high"], strict=True)
 ]
 ReportTable(

@@ -31,7 +31,7 @@ from secnews.analysis.plots.trends import plot_trends, read_events
 from secnews.analysis.report.document import ReportFigure, ReportTable
 from secnews.analysis.report.quality import main_period, shared_dates, small_outlets
 from secnews.analysis.report.render import ReportSettings
-from secnews.analysis.report.tables import format_table
+from secnews.analysis.report.tables import format_interval, format_table
 from secnews.analysis.report.views import document_dates
 from secnews.analysis.steps.study import load_study
 from secnews.corpus import open_corpus
@@ -149,11 +149,11 @@ top = (
     .copy()
 )
 top["period"] = [
-    p.strftime("%Y-%m-%d") + (" ‡" if o in suspect_outlets else "")
+    p.strftime("%Y-%m-%d") + ("\u00a0‡" if o in suspect_outlets else "")
     for o, p in zip(top["outlet"], top["period"], strict=True)
 ]
-top["outlet"] = [f"{o} †" if o in small else o for o in top["outlet"]]
-top["95% CI"] = [f"[{lo:.1f}, {hi:.1f}]" for lo, hi in zip(top["ci_low"], top["ci_high"], strict=True)]
+top["outlet"] = [f"{o}\u00a0†" if o in small else o for o in top["outlet"]]
+top["95% CI"] = [format_interval(lo, hi, 1) for lo, hi in zip(top["ci_low"], top["ci_high"], strict=True)]
 top["interval"] = top["ci_method"].map({"bootstrap": "bootstrap", "poisson_exact": "Poisson"})
 ReportTable(
     format_table(

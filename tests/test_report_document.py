@@ -232,3 +232,24 @@ def test_figures_draw_data_text_as_plain_text() -> None:
         figure.savefig(buffer, format="png", dpi=40)  # would raise if parsed as mathtext
         texts = [t.get_text() for t in figure.findobj(matplotlib.text.Text)]
         assert any(HOSTILE in t for t in texts), figure
+
+
+def test_summary_sentences_escape_data_and_stay_short() -> None:
+    from secnews.analysis.report.summary import changepoint_sentence, keyness_sentence
+
+    top = pd.DataFrame(
+        {"term": ["a_b"], "log_ratio": [2.0], "log_ratio_low": [1.0], "log_ratio_high": [3.0]}
+    )
+    sentence = keyness_sentence(top, target="<img src=x onerror=alert(1)>", reference="B")
+    assert sentence is not None and "<img" not in sentence and "&lt;img" in sentence
+    assert "“a b” (log ratio 2.0, 95% CI [1.0,\u00a03.0])" in sentence
+    near = pd.DataFrame(
+        {
+            "event": ["e"] * 5,
+            "event_date": [pd.Timestamp("2022-02-24")] * 5,
+            "term": list("vwxyz"),
+            "outlet": ["o"] * 5,
+        }  # fmt: skip
+    )
+    line = changepoint_sentence(near, within_days=14, max_pairs=3)
+    assert line is not None and "and 2 more" in line and "“y”" not in line

@@ -27,6 +27,7 @@ __all__ = [
     "quality_notes",
     "shared_dates",
     "small_outlets",
+    "study_quality_notes",
 ]
 
 
@@ -234,3 +235,44 @@ def quality_notes(
             + "."
         )
     return notes
+
+
+def study_quality_notes(
+    documents: pd.DataFrame,
+    descriptions: Mapping[str, str],
+    *,
+    min_docs: int,
+    min_share: float = 0.5,
+) -> tuple[list[str], pd.DataFrame, list[str]]:
+    """Every note of a study's corpus at once.
+
+    Parameters
+    ----------
+    documents
+        ``outlet, dataset, published`` per document
+        (:func:`secnews.analysis.report.views.document_dates`).
+    descriptions
+        ``{dataset folder: dates text}`` from the registry.
+    min_docs
+        Outlets with fewer documents are too small to compare.
+    min_share
+        Share of an outlet's documents on one date that is flagged.
+
+    Returns
+    -------
+    tuple of (list of str, pandas.DataFrame, list of str)
+        The notes, the :func:`shared_dates` table and the small outlets.
+    """
+    shared = shared_dates(documents, min_share=min_share, min_docs=10)
+    small = small_outlets(documents["outlet"].value_counts().to_dict(), min_docs=min_docs)
+    notes = quality_notes(
+        shared=shared,
+        ranges=described_ranges(documents, descriptions),
+        small=small,
+        min_docs=min_docs,
+        period=main_period(documents) if documents["published"].notna().any() else None,
+        undated=documents[documents["published"].isna()]["outlet"].value_counts().to_dict(),
+        descriptions=descriptions,
+        outlet_datasets=dict(zip(documents["outlet"], documents["dataset"], strict=False)),
+    )
+    return notes, shared, small

@@ -15,8 +15,12 @@ import pandas as pd
 from secnews.analysis.report.tables import format_date, format_interval, format_number
 
 __all__ = [
+    "actors_sentence",
     "central_actors",
+    "changepoint_sentence",
     "events_with_changepoints",
+    "keyness_sentence",
+    "shift_sentence",
     "strongest_keyness",
     "topic_shifts",
 ]
@@ -151,30 +155,34 @@ def shift_sentence(
         word = "rose" if r.change > 0 else "fell"
         label = str(labels.get(int(r.topic), f"topic {r.topic}")).replace("_", " ")
         parts.append(
-            f"topic {int(r.topic)} “{_e(label)}” {word} in <b>{_e(r.outlet)}</b> by "
-            f"{format_number(abs(r.change) * 100, 1)} percentage points "
-            f"(95% CI {format_interval(r.ci_low * 100, r.ci_high * 100, 1)})"
+            f"topic {int(r.topic)} “{_e(label)}” {word} in <b>{_e(r.outlet)}</b> from "
+            f"{format_number(r.before * 100, 1)}% to {format_number(r.after * 100, 1)}% of its "
+            f"words (change {format_number(r.change * 100, 1)} points, 95% CI "
+            f"{format_interval(r.ci_low * 100, r.ci_high * 100, 1)})"
         )
     return f"After {_e(event_date)}, " + "; ".join(parts) + f"{see}."
 
 
-def changepoint_sentence(near: pd.DataFrame, *, within_days: int, see: str = "") -> str | None:
-    """HTML: events with a change point in some term's rate close by."""
+def changepoint_sentence(
+    near: pd.DataFrame, *, within_days: int, see: str = "", max_pairs: int = 3
+) -> str | None:
+    """HTML: events with a change point in some term's rate close by (at most ``max_pairs``
+    term-outlet pairs named per event)."""
     if near.empty:
         return (
             f"No change point (PELT) lies within {within_days} days of an event of the study{see}."
         )
     parts = []
     for (label, date), group in near.groupby(["event", "event_date"], sort=False):
-        pairs = ", ".join(
+        pairs = [
             f"“{_e(t)}” in {_e(o)}" for t, o in zip(group["term"], group["outlet"], strict=True)
-        )
-        parts.append(f"{_e(label)} ({format_date(date)}): {pairs}")
+        ]
+        shown = ", ".join(pairs[:max_pairs])
+        more = f" and {len(pairs) - max_pairs} more" if len(pairs) > max_pairs else ""
+        parts.append(f"{_e(label)} ({format_date(date)}): {shown}{more}")
     return (
-        f"Change points (PELT) within {within_days} days of an event: "
-        + "; ".join(parts)
-        + see
-        + "."
+        f"{near.groupby(['event', 'event_date']).ngroups} events have a change point (PELT) in "
+        f"some term's rate within {within_days} days: " + "; ".join(parts) + see + "."
     )
 
 

@@ -77,11 +77,12 @@ def format_date(value: Any) -> str | None:
 
 
 def format_interval(low: Any, high: Any, digits: int = 2) -> str | None:
-    """``"[low, high]"``; ``None`` when either end is missing."""
+    """``"[low, high]"`` (a no-break space after the comma, so it never wraps); ``None`` when
+    either end is missing."""
     a, b = format_number(low, digits), format_number(high, digits)
     if a is None or b is None:
         return None
-    return f"[{a}, {b}]"
+    return f"[{a},\u00a0{b}]"
 
 
 def join_terms(terms: Any, *, n: int = 10) -> str | None:
