@@ -249,7 +249,7 @@ def test_summary_sentences_escape_data_and_stay_short() -> None:
             "event_date": [pd.Timestamp("2022-02-24")] * 5,
             "term": list("vwxyz"),
             "outlet": ["o"] * 5,
-        }  # fmt: skip
+        }
     )
     line = changepoint_sentence(near, within_days=14, max_pairs=3)
     assert line is not None and "and 2 more" in line and "“y”" not in line

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,12 @@ from matplotlib.figure import Figure
 from secnews.analysis.plots._base import padded, plain_text
 
 __all__ = ["plot_outlet_heatmap", "plot_prevalence_over_time", "plot_selection", "plot_topic_map"]
+
+
+def _rows(frame: pd.DataFrame) -> list[Any]:
+    """The rows of ``frame`` as named tuples (typed ``Any``: their fields are the columns)."""
+    return list(frame.itertuples(index=False))
+
 
 _SELECTION_PANELS = (
     ("c_npmi", "c_npmi (higher is better)"),
@@ -76,7 +83,7 @@ def plot_prevalence_over_time(
     topics: Sequence[int] | None = None,
     events: Mapping[str, str] | None = None,
     ncols: int = 3,
-    xlim: tuple[object, object] | None = None,
+    xlim: tuple[Any, Any] | None = None,
     min_docs: int = 0,
 ) -> Figure:
     """Small multiples on a shared scale: one panel per topic, one line per outlet.
@@ -116,7 +123,7 @@ def plot_prevalence_over_time(
         fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
     ).ravel()
     outlets = sorted(data["outlet"].dropna().unique()) if "outlet" in data else [None]
-    drawn: dict[str, object] = {}
+    drawn: dict[str, Any] = {}
     for ax, topic in zip(axes, chosen, strict=False):
         part = data[data["topic"] == topic]
         for i, outlet in enumerate(outlets):
@@ -222,7 +229,7 @@ def plot_topic_map(points: pd.DataFrame, *, title: str = "") -> Figure:
         else np.full(len(points), 300.0)
     )
     ax.scatter(points["x"], points["y"], s=sizes, alpha=0.35, color="C0", edgecolors="C0")
-    for row in points.itertuples(index=False):
+    for row in _rows(points):
         ax.annotate(
             f"{row.topic}: {row.label}\n{100 * row.share:.1f}%",
             (row.x, row.y), ha="center", va="center", fontsize=7.5,

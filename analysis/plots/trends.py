@@ -152,18 +152,18 @@ def _top(table: pd.DataFrame, smooth: pd.DataFrame | None) -> float | None:
     return 1.3 * peak if np.isfinite(peak) and peak > 0 else None
 
 
-def _with_gaps(x: pd.Series, y: pd.Series, step_days: float) -> tuple[pd.Series, np.ndarray]:
+def _with_gaps(x: pd.Series, y: Any, step_days: float) -> tuple[pd.Series, np.ndarray]:
     """Insert a missing value where consecutive periods are more than 1.5 steps apart, so a line
     is not drawn across a gap."""
     x = x.reset_index(drop=True)
-    y = np.asarray(y, dtype=float)
+    values = np.asarray(y, dtype=float)
     if len(x) < 2 or not np.isfinite(step_days):
-        return x, y
+        return x, values
     gaps = np.flatnonzero(x.diff().dt.days.to_numpy()[1:] > 1.5 * step_days) + 1
     if gaps.size == 0:
-        return x, y
+        return x, values
     xs = list(x)
-    ys = list(y)
+    ys = list(values)
     for offset, index in enumerate(gaps):
         at = index + offset
         xs.insert(at, xs[at - 1] + (xs[at] - xs[at - 1]) / 2)

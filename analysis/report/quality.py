@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,11 @@ __all__ = [
     "small_outlets",
     "study_quality_notes",
 ]
+
+
+def _rows(frame: pd.DataFrame) -> list[Any]:
+    """The rows of ``frame`` as named tuples (typed ``Any``: their fields are the columns)."""
+    return list(frame.itertuples(index=False))
 
 
 def shared_dates(
@@ -185,7 +191,7 @@ def quality_notes(
 ) -> list[str]:
     """The notes in words (plain text, one sentence or two each), from the tables above."""
     notes = []
-    for row in shared.itertuples(index=False):
+    for row in _rows(shared):
         dataset = (outlet_datasets or {}).get(str(row.outlet))
         described = parse_described_range((descriptions or {}).get(str(dataset), "") or "")
         stated = described is not None and described.first == described.last == pd.Timestamp(
@@ -202,7 +208,7 @@ def quality_notes(
             f"{share} {row.dated_docs} dated {row.outlet} documents carry the date {row.date} "
             f"({row.share:.0%}); {what}."
         )
-    for row in ranges.itertuples(index=False):
+    for row in _rows(ranges):
         if row.outside:
             notes.append(
                 f"Dataset {row.dataset}: its description gives the dates “{row.described}”, but "
@@ -220,7 +226,7 @@ def quality_notes(
             f"{row.docs} {row.outlet} document{'s' if row.docs != 1 else ''} "
             f"({row.first:%Y-%m-%d}"
             + (f" to {row.last:%Y-%m-%d})" if row.last != row.first else ")")
-            for row in period.left_out.itertuples(index=False)
+            for row in _rows(period.left_out)
         ]
         notes.append(
             f"The documents run from {period.start:%Y-%m-%d} to {period.end:%Y-%m-%d} without a "
@@ -264,14 +270,18 @@ def study_quality_notes(
         The notes, the :func:`shared_dates` table and the small outlets.
     """
     shared = shared_dates(documents, min_share=min_share, min_docs=10)
-    small = small_outlets(documents["outlet"].value_counts().to_dict(), min_docs=min_docs)
+    sizes = {str(k): int(v) for k, v in documents["outlet"].value_counts().items()}
+    small = small_outlets(sizes, min_docs=min_docs)
     notes = quality_notes(
         shared=shared,
         ranges=described_ranges(documents, descriptions),
         small=small,
         min_docs=min_docs,
         period=main_period(documents) if documents["published"].notna().any() else None,
-        undated=documents[documents["published"].isna()]["outlet"].value_counts().to_dict(),
+        undated={
+            str(k): int(v)
+            for k, v in documents[documents["published"].isna()]["outlet"].value_counts().items()
+        },
         descriptions=descriptions,
         outlet_datasets=dict(zip(documents["outlet"], documents["dataset"], strict=False)),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -24,6 +25,11 @@ __all__ = [
     "strongest_keyness",
     "topic_shifts",
 ]
+
+
+def _rows(frame: pd.DataFrame) -> list[Any]:
+    """The rows of ``frame`` as named tuples (typed ``Any``: their fields are the columns)."""
+    return list(frame.itertuples(index=False))
 
 
 def strongest_keyness(keyness: pd.DataFrame, *, n: int = 3) -> pd.DataFrame:
@@ -151,7 +157,7 @@ def shift_sentence(
     if shifts.empty:
         return None
     parts = []
-    for r in shifts.itertuples():
+    for r in _rows(shifts):
         word = "rose" if r.change > 0 else "fell"
         label = str(labels.get(int(r.topic), f"topic {r.topic}")).replace("_", " ")
         parts.append(
