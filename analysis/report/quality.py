@@ -189,8 +189,10 @@ def quality_notes(
     descriptions: Mapping[str, str] | None = None,
     outlet_datasets: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """The notes in words (plain text, one sentence or two each), from the tables above."""
-    notes = []
+    """The notes in words (plain text, one sentence or two each), from the tables above; notes
+    that question the data come before notes that clear it."""
+    notes: list[str] = []
+    benign: list[str] = []
     for row in _rows(shared):
         dataset = (outlet_datasets or {}).get(str(row.outlet))
         described = parse_described_range((descriptions or {}).get(str(dataset), "") or "")
@@ -204,10 +206,15 @@ def quality_notes(
             "documents sit in one period of every trend and head the lists of latest documents"
         )
         share = "All" if row.docs == row.dated_docs else f"{row.docs} of"
-        notes.append(
+        note = (
             f"{share} {row.dated_docs} dated {row.outlet} documents carry the date {row.date} "
             f"({row.share:.0%}); {what}."
         )
+        # the notes a reader must act on come first
+        if stated:
+            benign.append(note)
+        else:
+            notes.append(note)
     for row in _rows(ranges):
         if row.outside:
             notes.append(
@@ -240,7 +247,7 @@ def quality_notes(
             + ", ".join(f"{o} {n}" for o, n in sorted(missing.items()))
             + "."
         )
-    return notes
+    return notes + benign
 
 
 def study_quality_notes(
