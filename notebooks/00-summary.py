@@ -38,6 +38,7 @@ from secnews.analysis.report.summary import (
 from secnews.analysis.report.tables import format_date
 from secnews.analysis.report.views import document_dates
 from secnews.analysis.steps.study import load_study
+from secnews.analysis.steps.topics import TopicRunSettings
 from secnews.corpus import open_corpus
 from secnews.corpus.registry import datasets, get_dataset
 
@@ -81,7 +82,7 @@ if compare and (stats_dir / "keyness.csv").is_file():
         if (stats_dir / table).is_file():
             top = strongest_keyness(pd.read_csv(stats_dir / table), n=3)
             lines.append(keyness_sentence(top, target=a, reference=b, see=see))
-event_date = spec.settings("topics").get("event_date", "2022-02-24")
+event_date = spec.settings("topics").get("event_date", TopicRunSettings().event_date)
 if (topics_dir / "prevalence_shift.csv").is_file():
     labels = pd.read_csv(topics_dir / "labels.csv")
     shifts = topic_shifts(pd.read_csv(topics_dir / "prevalence_shift.csv"), n=3, exclude_outlets=small)

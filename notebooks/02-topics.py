@@ -43,6 +43,7 @@ from secnews.analysis.report.render import InteractiveFrame, ReportSettings
 from secnews.analysis.report.tables import format_interval, format_table, join_terms
 from secnews.analysis.report.views import document_dates, topic_map_points
 from secnews.analysis.steps.study import load_study
+from secnews.analysis.steps.topics import TopicRunSettings
 from secnews.corpus import open_corpus
 
 spec = load_study(study)
@@ -51,7 +52,7 @@ topics_dir = spec.step_dir("topics")
 manifest = json.loads((topics_dir / "manifest.json").read_text())
 labels = pd.read_csv(topics_dir / "labels.csv")
 label_map = {int(t): str(lab).replace("_", " ") for t, lab in zip(labels["topic"], labels["label"], strict=True)}
-event_date = spec.settings("topics").get("event_date", "2022-02-24")
+event_date = spec.settings("topics").get("event_date", TopicRunSettings().event_date)
 documents = document_dates(open_corpus(spec.corpus_dir))
 small = small_outlets(documents["outlet"].value_counts().to_dict(), min_docs=report.min_outlet_docs)
 period = main_period(documents) if documents["published"].notna().any() else None
@@ -61,39 +62,50 @@ SMALL_NOTE = f"Outlets with fewer than {report.min_outlet_docs} documents ({', '
 # ## Choosing the number of topics
 
 # %%
-selection = pd.read_csv(topics_dir / "selection.csv")
-recommended = manifest.get("recommended_k")
-ReportFigure(
-    plot_selection(selection, recommended_k=recommended),
-    key="fig-selection",
-    caption="Each selection measure against the number of topics K: grey dots are single seeds, "
-    "the blue line their mean"
-    + (f", the dashed red line the recommended K = {recommended}." if recommended is not None else "."),
-    alt="Six small panels: coherence (NPMI, C_V, UMass), held-out perplexity, topic diversity and "
-    "seed stability against the number of topics.",
-)
-
-# %%
-ReportTable(
-    format_table(
-        selection,
-        counts=["perplexity"],
-        digits={"c_npmi": 3, "c_v": 3, "u_mass": 2, "diversity": 2, "stability": 2},
-        rename={"k": "K", "c_npmi": "NPMI", "c_v": "C_V", "u_mass": "UMass", "stability": "seed stability"},
-    ),
-    key="tab-selection",
-    caption="The measures of every fitted model. Coherence: higher is better; perplexity on held-out "
-    "documents: lower is better; diversity: share of unique words among the topics' top 25; seed "
-    "stability: mean similarity (1 − Jensen-Shannon distance) of matched topics across seeds.",
-    notes=["— not computed (seed stability needs at least two seeds)."],
-)
+has_grid = (topics_dir / "selection.csv").is_file()
+if not has_grid:
+    display(
+        HTML(
+            f"<p>The study fits a single model (K = {html.escape(str(manifest.get('final_model', {}).get('k', '?')))}, "
+            "one seed), so there is no comparison of K.</p>"
+        )
+    )
+else:
+    selection = pd.read_csv(topics_dir / "selection.csv")
+    recommended = manifest.get("recommended_k")
+    display(
+        ReportFigure(
+            plot_selection(selection, recommended_k=recommended),
+            key="fig-selection",
+            caption="Each selection measure against the number of topics K: grey dots are single seeds, "
+            "the blue line their mean"
+            + (f", the dashed red line the recommended K = {recommended}." if recommended is not None else "."),
+            alt="Six small panels: coherence (NPMI, C_V, UMass), held-out perplexity, topic diversity and "
+            "seed stability against the number of topics.",
+        )
+    )
+    display(
+        ReportTable(
+            format_table(
+                selection,
+                counts=["perplexity"],
+                digits={"c_npmi": 3, "c_v": 3, "u_mass": 2, "diversity": 2, "stability": 2},
+                rename={"k": "K", "c_npmi": "NPMI", "c_v": "C_V", "u_mass": "UMass", "stability": "seed stability"},
+            ),
+            key="tab-selection",
+            caption="The measures of every fitted model. Coherence: higher is better; perplexity on held-out "
+            "documents: lower is better; diversity: share of unique words among the topics' top 25; seed "
+            "stability: mean similarity (1 − Jensen-Shannon distance) of matched topics across seeds.",
+            notes=["— not computed (seed stability needs at least two seeds)."],
+        )
+    )
 
 # %%
 final = manifest.get("final_model", {})
 rule = manifest.get("recommendation_rule") or "No rule was applied (a single K was given)."
 final_rule = manifest.get("final_model_rule") or "The final model was fitted on all documents."
 display(HTML(f"<p><b>How K was chosen.</b> {html.escape(str(rule))}</p><p><b>The final model.</b> {html.escape(str(final_rule))}</p>"))
-settings_rows = [(k, str(v)) for k, v in sorted(final.items())]
+settings_rows = [(k, "not set" if v is None else str(v)) for k, v in sorted(final.items())]
 if manifest.get("n_unreachable_terms") is not None:
     settings_rows.append(("terms in no topic", f"{manifest['n_unreachable_terms']:,} of {manifest.get('n_terms', 0):,}"))
 ReportTable(

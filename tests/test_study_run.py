@@ -178,7 +178,8 @@ def test_pdf_reads_as_a_document(small_study: dict[str, object]) -> None:
     for number, page in enumerate(pages[1:], start=2):
         assert re.search(rf"\b{number} / {len(pages)}\s*$", page.strip()), f"page {number}"
     for bad in ("NaN", "NaT", "None", "nan", "e+00", "e-0"):
-        assert not re.search(rf"(?<![A-Za-z]){re.escape(bad)}(?![A-Za-z])", text), bad
+        found = re.search(rf"(?<![A-Za-z]){re.escape(bad)}(?![A-Za-z])", text)
+        assert not found, text[max(0, found.start() - 300) : found.end() + 100]
     assert not re.search(r"\b(country|org|person|place):[A-Za-z_]+", text), "raw entity id"
     for number, page in enumerate(pages, start=1):
         lines = [line.strip() for line in page.splitlines() if line.strip()]

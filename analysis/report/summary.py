@@ -164,7 +164,7 @@ def shift_sentence(
             f"topic {int(r.topic)} “{_e(label)}” {word} in <b>{_e(r.outlet)}</b> from "
             f"{format_number(r.before * 100, 1)}% to {format_number(r.after * 100, 1)}% of its "
             f"words (change {format_number(r.change * 100, 1)} points, 95% CI "
-            f"{format_interval(r.ci_low * 100, r.ci_high * 100, 1)})"
+            f"{format_interval(r.ci_low * 100, r.ci_high * 100, 1) or 'not computed'})"
         )
     return f"After {_e(event_date)}, " + "; ".join(parts) + f"{see}."
 
