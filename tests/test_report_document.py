@@ -253,3 +253,21 @@ def test_summary_sentences_escape_data_and_stay_short() -> None:
     )
     line = changepoint_sentence(near, within_days=14, max_pairs=3)
     assert line is not None and "and 2 more" in line and "“y”" not in line
+
+
+def test_stream_outputs_are_joined_whatever_their_split() -> None:
+    """The kernel splits stderr by timing; the stored notebook must not depend on it."""
+    import nbformat
+
+    from secnews.analysis.report.render import scrub_notebook
+
+    def notebook(parts: list[str]) -> object:
+        cell = nbformat.v4.new_code_cell("x")
+        cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text=t) for t in parts]
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [cell]
+        return nb
+
+    one = scrub_notebook(notebook(["a\nb\n"]))
+    two = scrub_notebook(notebook(["a\n", "b\n"]))
+    assert nbformat.writes(one) == nbformat.writes(two)

@@ -146,7 +146,7 @@ def plot_network(
     """
     keep = set(_top_nodes(edges, weight, top_n)) if len(edges) else set()
     sub = edges[edges["source"].isin(keep) & edges["target"].isin(keep)]
-    fig = Figure(figsize=(7.2, 6.2))
+    fig = Figure(figsize=(7.0, 6.2))
     ax = fig.add_subplot()
     _draw(ax, sub, entities, weight=weight, seed=seed)
     ax.set_title(
@@ -178,7 +178,7 @@ def plot_network_panels(
     -------
     matplotlib.figure.Figure
     """
-    fig = Figure(figsize=(7.2, 4.6 * max(1, len(edges))))
+    fig = Figure(figsize=(7.0, 4.6 * max(1, len(edges))))
     axes = fig.subplots(max(1, len(edges)), 1, squeeze=False)[:, 0]
     for ax, (name, table) in zip(axes, edges.items(), strict=False):
         keep = set(_top_nodes(table, weight, top_n)) if len(table) else set()
@@ -239,7 +239,7 @@ def plot_ego_network(
     )
     keep = {actor, *ranked["node"]}
     sub = edges[edges["source"].isin(keep) & edges["target"].isin(keep)]
-    fig = Figure(figsize=(7.2, 6.0))
+    fig = Figure(figsize=(7.0, 6.0))
     ax = fig.add_subplot()
     _draw(ax, sub, entities, weight=weight, seed=seed, highlight=actor)
     label = _labels(entities).get(actor, actor)
@@ -298,7 +298,7 @@ def plot_pair_heatmap(
         i, j = index[s], index[t]
         values[i, j] = values[j, i] = v
         counts[i, j] = counts[j, i] = c
-    fig = Figure(figsize=(7.2, 6.6))
+    fig = Figure(figsize=(7.0, 6.6))
     ax = fig.add_subplot()
     diverging = measure in ("pmi", "npmi")
     limit = np.nanmax(np.abs(values)) if np.isfinite(values).any() else 1.0

@@ -23,7 +23,7 @@ def plot_zipf(table: pd.DataFrame, fit: ZipfFit | None = None, *, title: str = "
     fit
         A :class:`~secnews.analysis.stats.descriptive.ZipfFit` to draw (``constant * rank^-exponent``).
     """
-    fig = Figure(figsize=(7.2, 4.2))
+    fig = Figure(figsize=(7.0, 4.2))
     ax = fig.add_subplot()
     # at most ~2,000 points, spaced evenly on the log scale (the tail has thousands of ties)
     n = len(table)
@@ -68,7 +68,7 @@ def plot_keyness(
     top = table[table["g2"] > 0].head(n)
     bottom = table[table["g2"] < 0].sort_values("g2").head(n)
     both = pd.concat([bottom.iloc[::-1], top.iloc[::-1]])
-    fig = Figure(figsize=(7.2, max(3.0, 0.2 * len(both) + 1.3)))
+    fig = Figure(figsize=(7.0, max(3.0, 0.2 * len(both) + 1.3)))
     ax = fig.add_subplot()
     y = np.arange(len(both))
     colors = ["tab:blue" if g > 0 else "tab:orange" for g in both["g2"]]
@@ -100,7 +100,7 @@ def plot_summary(summary: pd.DataFrame, *, column: str = "tokens", title: str = 
     data = summary[summary["group"] != "all"].sort_values(
         [column, "group"], ascending=[False, True]
     )
-    fig = Figure(figsize=(7.2, 3.2))
+    fig = Figure(figsize=(7.0, 3.2))
     ax = fig.add_subplot()
     x = np.arange(len(data))
     ax.bar(x, data[column], color="tab:blue", alpha=0.8)

@@ -40,7 +40,7 @@ def plot_selection(table: pd.DataFrame, *, recommended_k: int | None = None) -> 
     recommended_k : int, optional
         Marked with a vertical dashed line.
     """
-    fig = Figure(figsize=(7.2, 4.8), layout="constrained")
+    fig = Figure(figsize=(7.0, 4.8), layout="constrained")
     axes = fig.subplots(2, 3, sharex=True)
     for ax, (col, title) in zip(axes.ravel(), _SELECTION_PANELS, strict=True):
         data = table[["k", col]].dropna()
@@ -118,7 +118,7 @@ def plot_prevalence_over_time(
     chosen = sorted(data["topic"].unique()) if topics is None else list(topics)
     ncols = max(1, min(ncols, len(chosen) or 1))
     nrows = max(1, int(np.ceil(len(chosen) / ncols)))
-    fig = Figure(figsize=(7.2, 1.9 * nrows + 1.2), layout="constrained")
+    fig = Figure(figsize=(7.0, 1.9 * nrows + 1.2), layout="constrained")
     axes = np.atleast_1d(
         fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
     ).ravel()
@@ -180,7 +180,7 @@ def plot_outlet_heatmap(
     )
     grid = grid.sort_index().reindex(sorted(grid.columns), axis=1)
     fig = Figure(
-        figsize=(7.2, 1.2 + 0.38 * grid.shape[0] + (1.9 if labels else 0.4)), layout="constrained"
+        figsize=(7.0, 1.2 + 0.38 * grid.shape[0] + (1.9 if labels else 0.4)), layout="constrained"
     )
     ax = fig.subplots()
     values = grid.to_numpy()
@@ -220,7 +220,7 @@ def plot_topic_map(points: pd.DataFrame, *, title: str = "") -> Figure:
     title : str
         Figure title.
     """
-    fig = Figure(figsize=(7.2, 5.6), layout="constrained")
+    fig = Figure(figsize=(7.0, 5.6), layout="constrained")
     ax = fig.subplots()
     share = points["share"].to_numpy(dtype=float)
     sizes = (

@@ -289,7 +289,7 @@ def plot_trends(
         raise ValueError("no term to plot")
     ncols = max(1, min(ncols, len(names)))
     nrows = math.ceil(len(names) / ncols)
-    fig = Figure(figsize=(7.2, 1.75 * nrows + 1.5), layout="constrained")
+    fig = Figure(figsize=(7.0, 1.75 * nrows + 1.5), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
     outlets = sorted(table["outlet"].astype(str).unique())
     palette = colormaps["tab10"]

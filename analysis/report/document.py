@@ -17,6 +17,7 @@ import base64
 import html
 import io
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -67,7 +68,12 @@ def _png_data_uri(figure: Any, *, dpi: int) -> str:
 
     plain_text(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    with warnings.catch_warnings():
+        # a date axis over a few days falls back to a default interval; not news for a reader
+        warnings.filterwarnings(
+            "ignore", message="AutoDateLocator was unable", category=UserWarning
+        )
+        figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -180,7 +186,7 @@ class ReportTable:
                 for c, v in zip(self.frame.columns, record, strict=True)
             )
             rows.append(f"<tr>{cells}</tr>")
-        size = "secnews-long" if len(self.frame) > 30 else "secnews-short"
+        size = "secnews-long" if len(self.frame) > 15 else "secnews-short"
         notes = "".join(f'<p class="secnews-note">{html.escape(n)}</p>' for n in self.notes)
         return (
             f'<div class="secnews-table {size}" id="{self.key}"><table>'

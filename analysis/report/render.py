@@ -167,16 +167,37 @@ def execute_notebook(
     return notebook
 
 
+def _merge_streams(outputs: list[Any]) -> list[Any]:
+    """Join consecutive stream outputs of one stream: how the kernel's messages were split
+    depends on timing, so the split is not kept."""
+    merged: list[Any] = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] = previous.get("text", "") + output.get("text", "")
+        else:
+            merged.append(output)
+    return merged
+
+
 def scrub_notebook(notebook: Any) -> Any:
     """Return a copy without volatile metadata (timings, papermill data, kernel ids).
 
     Execution counts are renumbered 1, 2, ... over the code cells so they do not depend on
-    how the kernel was driven.
+    how the kernel was driven, and consecutive stream outputs are joined.
     """
     notebook = copy.deepcopy(notebook)
     for key in _VOLATILE_NOTEBOOK_METADATA:
         notebook.metadata.pop(key, None)
     count = 0
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = _merge_streams(cell.get("outputs", []))
     for index, cell in enumerate(notebook.cells):
         for key in _VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
