@@ -187,12 +187,17 @@ class ReportTable:
             )
             rows.append(f"<tr>{cells}</tr>")
         size = "secnews-long" if len(self.frame) > 15 else "secnews-short"
-        notes = "".join(f'<p class="secnews-note">{html.escape(n)}</p>' for n in self.notes)
+        # notes sit in the table's foot: printed under every page of a long table, never alone
+        notes = "".join(
+            f'<tr><td class="secnews-note" colspan="{max(1, len(columns))}">{html.escape(n)}</td></tr>'
+            for n in self.notes
+        )
+        foot = f"<tfoot>{notes}</tfoot>" if notes else ""
         return (
             f'<div class="secnews-table {size}" id="{self.key}"><table>'
             f'<caption><span class="secnews-num" data-key="{self.key}">Table</span> '
             f"{html.escape(self.caption)}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{notes}</div>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>{foot}</table></div>"
         )
 
 
