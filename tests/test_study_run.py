@@ -188,7 +188,7 @@ def _without_headings_and_captions(page: str) -> list[str]:
             in_caption = True
         elif re.search(r"\S {2,}\S", line):  # a table row (columns), not caption prose
             in_caption = False
-        if in_caption or re.fullmatch(r"\d+(\.\d+)? +\S.*", line) and len(line) < 80:
+        if in_caption or (re.fullmatch(r"\d+(\.\d+)? +\S.*", line) and len(line) < 80):
             continue
         if re.fullmatch(r"\d+ / \d+", line):
             continue
