@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -148,7 +149,7 @@ def plot_prevalence_over_time(
         for date in events or {}:
             ax.axvline(pd.Timestamp(date), color="0.3", linestyle="--", linewidth=0.9)
         title = f"{topic}: {labels[topic]}" if labels and topic in labels else f"topic {topic}"
-        ax.set_title(title, fontsize=7.5)
+        ax.set_title("\n".join(textwrap.wrap(title, 34)[:2]), fontsize=7.5)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
         if xlim is not None:
