@@ -225,9 +225,7 @@ def test_pdf_reads_as_a_document(small_study: dict[str, object]) -> None:
     assert 'class="secnews-ref" href="#' in html
 
 
-def test_report_without_optional_settings(
-    small_study: dict[str, object], tmp_path: Path
-) -> None:
+def test_report_without_optional_settings(small_study: dict[str, object], tmp_path: Path) -> None:
     """A study without [stats] compare, with one K and one seed: the report still renders."""
     tmp = Path(str(small_study["tmp"]))
     text = _study_text(tmp, Path(str(small_study["hostile"])), k=3)
