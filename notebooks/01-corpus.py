@@ -14,118 +14,234 @@
 # %% [markdown]
 # # The corpus
 #
-# Where the documents come from, what was kept, left out as a duplicate or rejected, and how the
-# outlets differ in what they say: corpus statistics, keyness with bootstrap intervals,
-# collocations and a concordance. Every table and figure is read from the stored outputs of
-# `secnews run`; nothing is computed here that the package does not also write to disk.
+# Where the documents come from, what was kept, what the data's dates can and cannot support,
+# and how the outlets differ in what they say: corpus statistics, keyness with bootstrap
+# intervals, collocations and a concordance. Every table and figure is read from the stored
+# outputs of `secnews run`.
 
 # %% tags=["parameters"]
 study = "studies/demo.toml"
 
 # %%
 # %matplotlib inline
+import html
+
 import pandas as pd
+from IPython.display import HTML, display
 
 from secnews.analysis.plots.stats import plot_keyness, plot_summary, plot_zipf
-from secnews.analysis.report.provenance import provenance_table
-from secnews.analysis.report.views import latest_titles
+from secnews.analysis.report.document import ReportFigure, ReportTable
+from secnews.analysis.report.quality import small_outlets, study_quality_notes
+from secnews.analysis.report.render import ReportSettings
+from secnews.analysis.report.tables import format_interval, format_table
+from secnews.analysis.report.views import document_dates, latest_titles
 from secnews.analysis.stats.descriptive import fit_zipf
 from secnews.analysis.steps.study import load_study
 from secnews.corpus import open_corpus
+from secnews.corpus.registry import datasets
 
-pd.set_option("display.max_colwidth", 80)
 spec = load_study(study)
+report = ReportSettings.from_mapping(spec.settings("report"))
 stats_dir = spec.step_dir("stats")
-stats_manifest = pd.read_json(stats_dir / "manifest.json", typ="series")
+corpus = open_corpus(spec.corpus_dir)
+documents = document_dates(corpus)
+sizes = documents["outlet"].value_counts().to_dict()
+small = small_outlets(sizes, min_docs=report.min_outlet_docs)
+
+
+def mark(outlet: str) -> str:
+    """An outlet's name, with † when it is too small to compare."""
+    return f"{outlet}\u00a0†" if outlet in small else outlet
+
+
+SMALL_NOTE = f"† fewer than {report.min_outlet_docs} documents: too small to compare."
 
 # %% [markdown]
-# ## Provenance
-#
-# The data, settings and code this report was made from.
+# ## Sources and data quality
 
 # %%
-provenance_table(spec).set_index("item")
-
-# %% [markdown]
-# ## Sources
-#
-# Documents read per source, kept, marked as duplicates (kept in the store with `dup_of`, left out
-# of every analysis) and rejected (with a reason in `rejects.csv`); `null_dates` are documents
-# without a publication date.
-
-# %%
-pd.read_csv(stats_dir / "sources.csv").set_index("source").round(3)
-
-# %% [markdown]
-# ## The latest documents of each outlet
-#
-# Titles as stored (after clean-up), newest first, three per outlet.
+sources = pd.read_csv(stats_dir / "sources.csv")
+ReportTable(
+    format_table(
+        sources[["source", "in", "kept", "duplicates", "rejected", "null_dates"]],
+        counts=["in", "kept", "duplicates", "rejected", "null_dates"],
+        rename={"in": "read", "null_dates": "undated"},
+    ),
+    key="tab-sources",
+    caption="Documents per source: read, kept, marked as duplicates (kept in the store, left out "
+    "of every analysis), rejected (a reason for each is in rejects.csv) and kept without a "
+    "publication date.",
+)
 
 # %%
-latest_titles(open_corpus(spec.corpus_dir), per_outlet=3).set_index("outlet")
+notes, shared, _ = study_quality_notes(
+    documents, {d.folder: d.dates for d in datasets()}, min_docs=report.min_outlet_docs
+)
+HTML(
+    "<p><b>Data-quality notes</b> (computed from the corpus and the datasets' descriptions):</p>"
+    + "<ul>"
+    + "".join(f"<li>{html.escape(note)}</li>" for note in notes)
+    + "</ul>"
+    if notes
+    else "<p>No data-quality problem was found in the dates or sizes of the outlets.</p>"
+)
+
+# %%
+suspect = {(row.outlet, row.date) for row in shared.itertuples()}
+latest = latest_titles(corpus, per_outlet=3)
+latest["published"] = [
+    None if pd.isna(d) else pd.Timestamp(d).strftime("%Y-%m-%d") + ("\u00a0‡" if (o, pd.Timestamp(d).strftime("%Y-%m-%d")) in suspect else "")
+    for o, d in zip(latest["outlet"], latest["published"], strict=True)
+]
+latest["outlet"] = latest["outlet"].map(mark)
+ReportTable(
+    latest.rename(columns={"published": "date"}),
+    key="tab-latest",
+    caption="The newest three documents of each outlet, titles as stored after clean-up.",
+    notes=[
+        "‡ a date most of the outlet's documents share (see the data-quality notes); — no date.",
+        *([SMALL_NOTE] if small else []),
+    ],
+    widths={"title": "70%"},
+)
 
 # %% [markdown]
 # ## Size and vocabulary by outlet
-#
-# Running words (lowercased regex tokens, hyphenated words whole, no stopword filter); MATTR is
-# the moving-average type-token ratio over windows of 500 tokens (comparable across documents
-# of different length).
 
 # %%
 summary = pd.read_csv(stats_dir / "summary.csv")
-summary.set_index("group").round(3)
+shown = summary.assign(group=summary["group"].map(lambda g: "all outlets" if g == "all" else mark(g)))
+ReportTable(
+    format_table(
+        shown[["group", "documents", "tokens", "types", "mean_tokens", "median_tokens", "mattr"]],
+        counts=["documents", "tokens", "types", "mean_tokens", "median_tokens"],
+        digits={"mattr": 3},
+        rename={"group": "outlet", "mean_tokens": "mean length", "median_tokens": "median length", "mattr": "MATTR"},
+    ),
+    key="tab-summary",
+    caption="Size and vocabulary by outlet. Tokens are running words (lowercased regex tokens, "
+    "hyphenated words whole, no stopword filter); lengths are tokens per document; MATTR is the "
+    "moving-average type-token ratio over windows of 500 tokens, comparable across documents of "
+    "different length (higher: more varied vocabulary).",
+    notes=[SMALL_NOTE] if small else [],
+)
 
 # %%
-plot_summary(summary, title="Tokens by outlet")
+ReportFigure(
+    plot_summary(summary[~summary["group"].isin(small)], title="Running words per outlet"),
+    key="fig-summary",
+    caption="Running words (tokens) per outlet, largest first"
+    + (f"; outlets under {report.min_outlet_docs} documents are left out." if small else "."),
+    alt="Bar chart of the number of running words per outlet.",
+)
 
 # %% [markdown]
 # ## Zipf's law
 #
-# Rank-frequency of running words with the exponent fitted by maximum likelihood.
+# A check that the tokenised text behaves like natural language: word frequency falls as a power
+# of rank.
 
 # %%
 zipf = pd.read_csv(stats_dir / "zipf.csv")
-plot_zipf(zipf, fit_zipf(zipf["count"].to_numpy(), method="mle"), title="Rank-frequency")
+fit = fit_zipf(zipf["count"].to_numpy(), method="mle")
+ReportFigure(
+    plot_zipf(zipf, fit, title="Rank-frequency of running words"),
+    key="fig-zipf",
+    caption=f"Frequency of each word against its rank on log-log axes (grey dots) and the Zipf law "
+    f"fitted by maximum likelihood (red line, exponent s = {fit.exponent:.2f}). Natural text "
+    "gives a nearly straight line with s close to 1.",
+    alt=f"Log-log rank-frequency plot of the corpus with a fitted Zipf exponent of {fit.exponent:.2f}.",
+)
 
 # %% [markdown]
 # ## Keyness: what sets one outlet apart from the other
-#
-# G² log-likelihood with quanteda's conventions, Hardie's log ratio (binary logarithm of the ratio
-# of relative frequencies) with a 95% bootstrap interval resampled by document, and p-values
-# adjusted by Benjamini-Hochberg. Terms are sorted by G².
 
 # %%
-compare = list(stats_manifest["compare"])
-keyness = pd.read_csv(stats_dir / "keyness.csv")
-reverse = pd.read_csv(stats_dir / "keyness_reverse.csv")
-columns = ["term", "count_target", "count_reference", "g2", "log_ratio", "log_ratio_low", "log_ratio_high", "p_adj"]
-plot_keyness(keyness, n=15, labels=(compare[0], compare[1]))
-
-# %% [markdown]
-# ### Key terms of the first outlet
+compare = spec.settings("stats").get("compare")
+has_keyness = bool(compare) and (stats_dir / "keyness.csv").is_file()
+if not has_keyness:
+    display(HTML("<p>The study compares no two outlets (<code>[stats] compare</code> is not set), so there is no keyness analysis.</p>"))
+else:
+    keyness = pd.read_csv(stats_dir / "keyness.csv")
+    display(
+        ReportFigure(
+            plot_keyness(keyness, n=15, labels=(compare[0], compare[1])),
+            key="fig-keyness",
+            caption=f"The 15 most key terms in each direction by G². Bars give Hardie's log ratio "
+            f"(binary logarithm of the ratio of relative frequencies: 1 = twice as often; right: "
+            f"more in {compare[0]}, left: more in {compare[1]}); lines give 95% bootstrap "
+            "intervals resampled by document.",
+            alt=f"Horizontal bar chart of log ratios of the key terms of {compare[0]} against {compare[1]}.",
+        )
+    )
 
 # %%
-keyness[columns].head(15).set_index("term").round({"g2": 1, "log_ratio": 2, "log_ratio_low": 2, "log_ratio_high": 2})
+def keyness_table(path, key, target, reference):
+    table = pd.read_csv(path).head(15)
+    table["term"] = table["term"].str.replace("_", " ")
+    table["95% CI"] = [
+        format_interval(lo, hi, 2)
+        for lo, hi in zip(table["log_ratio_low"], table["log_ratio_high"], strict=True)
+    ]
+    shown = format_table(
+        table[["term", "count_target", "count_reference", "g2", "log_ratio", "95% CI", "p_adj"]],
+        counts=["count_target", "count_reference"],
+        digits={"g2": 1, "log_ratio": 2},
+        pvalues=["p_adj"],
+        rename={"count_target": f"count in {target}", "count_reference": f"count in {reference}",
+                "g2": "G²", "log_ratio": "log ratio", "p_adj": "p (BH)"},
+    )
+    return ReportTable(
+        shown,
+        key=key,
+        caption=f"Key terms of {target} against {reference}, by G² (log-likelihood, quanteda's "
+        "conventions). p (BH): p-value adjusted for the number of terms tested "
+        "(Benjamini-Hochberg).",
+        notes=["— the bootstrap interval was not computed for the term."],
+    )
 
-# %% [markdown]
-# ### Key terms of the second outlet
 
-# %%
-reverse[columns].head(15).set_index("term").round({"g2": 1, "log_ratio": 2, "log_ratio_low": 2, "log_ratio_high": 2})
+if has_keyness:
+    display(keyness_table(stats_dir / "keyness.csv", "tab-keyness", compare[0], compare[1]))
+    if (stats_dir / "keyness_reverse.csv").is_file():
+        display(keyness_table(stats_dir / "keyness_reverse.csv", "tab-keyness-reverse", compare[1], compare[0]))
 
 # %% [markdown]
 # ## Collocations
-#
-# Word pairs by G², with PMI, NPMI and t-score.
 
 # %%
-pd.read_csv(stats_dir / "collocations.csv").drop(columns=["w1", "w2"]).head(20).set_index("collocation").round(2)
+collocations = pd.read_csv(stats_dir / "collocations.csv").head(20)
+ReportTable(
+    format_table(
+        collocations[["collocation", "count", "pmi", "npmi", "t_score", "g2"]],
+        counts=["count"],
+        digits={"pmi": 2, "npmi": 2, "t_score": 1, "g2": 0},
+        rename={"pmi": "PMI", "npmi": "NPMI", "t_score": "t-score", "g2": "G²"},
+    ),
+    key="tab-collocations",
+    caption="The 20 word pairs most strongly bound together, by G². PMI: log2 of observed over "
+    "expected co-occurrence; NPMI scales it to [−1, 1] (1: the words only occur together).",
+)
 
 # %% [markdown]
 # ## Concordance
-#
-# Keyword in context, sorted by the right context.
 
 # %%
-kwic = pd.read_csv(stats_dir / "kwic.csv")
-kwic[["outlet", "left", "match", "right"]].head(25).set_index("outlet")
+kwic_term = spec.settings("stats").get("kwic")
+if kwic_term and (stats_dir / "kwic.csv").is_file():
+    kwic = pd.read_csv(stats_dir / "kwic.csv", keep_default_na=False).head(25)
+    kwic["outlet"] = kwic["outlet"].map(mark)
+    kwic = kwic[["outlet", "left", "match", "right"]].replace("", None)
+    display(
+        ReportTable(
+            kwic,
+            key="tab-kwic",
+            caption=f"The keyword “{kwic_term}” in context: eight words either side, sorted by the "
+            "words to the right; the first 25 lines.",
+            notes=["— the keyword ends (or starts) its document.", *([SMALL_NOTE] if small else [])],
+            numeric=[],
+            widths={"left": "38%", "right": "38%"},
+        )
+    )
+else:
+    display(HTML("<p>The study names no keyword for a concordance (<code>[stats] kwic</code>).</p>"))

@@ -25,93 +25,210 @@ study = "studies/demo.toml"
 
 # %%
 # %matplotlib inline
+import html
 import json
 
 import pandas as pd
+from IPython.display import HTML, display
 
 from secnews.analysis.plots.topics import (
     plot_outlet_heatmap,
     plot_prevalence_over_time,
     plot_selection,
+    plot_topic_map,
 )
-from secnews.analysis.report.render import InteractiveFrame
+from secnews.analysis.report.document import ReportFigure, ReportTable
+from secnews.analysis.report.quality import main_period, small_outlets
+from secnews.analysis.report.render import InteractiveFrame, ReportSettings
+from secnews.analysis.report.tables import format_interval, format_table, join_terms
+from secnews.analysis.report.views import document_dates, topic_map_points
 from secnews.analysis.steps.study import load_study
+from secnews.analysis.steps.topics import TopicRunSettings
+from secnews.corpus import open_corpus
 
 spec = load_study(study)
+report = ReportSettings.from_mapping(spec.settings("report"))
 topics_dir = spec.step_dir("topics")
 manifest = json.loads((topics_dir / "manifest.json").read_text())
 labels = pd.read_csv(topics_dir / "labels.csv")
-label_map = dict(zip(labels["topic"], labels["label"], strict=True))
+label_map = {int(t): str(lab).replace("_", " ") for t, lab in zip(labels["topic"], labels["label"], strict=True)}
+event_date = spec.settings("topics").get("event_date", TopicRunSettings().event_date)
+documents = document_dates(open_corpus(spec.corpus_dir))
+small = small_outlets(documents["outlet"].value_counts().to_dict(), min_docs=report.min_outlet_docs)
+period = main_period(documents) if documents["published"].notna().any() else None
+SMALL_NOTE = f"Outlets with fewer than {report.min_outlet_docs} documents ({', '.join(small)}) are left out." if small else ""
 
 # %% [markdown]
 # ## Choosing the number of topics
 
 # %%
-selection = pd.read_csv(topics_dir / "selection.csv")
-recommended = manifest.get("recommended_k")
-plot_selection(selection, recommended_k=recommended)
+has_grid = (topics_dir / "selection.csv").is_file()
+if not has_grid:
+    display(
+        HTML(
+            f"<p>The study fits a single model (K = {html.escape(str(manifest.get('final_model', {}).get('k', '?')))}, "
+            "one seed), so there is no comparison of K.</p>"
+        )
+    )
+else:
+    selection = pd.read_csv(topics_dir / "selection.csv")
+    recommended = manifest.get("recommended_k")
+    display(
+        ReportFigure(
+            plot_selection(selection, recommended_k=recommended),
+            key="fig-selection",
+            caption="Each selection measure against the number of topics K: grey dots are single seeds, "
+            "the blue line their mean"
+            + (f", the dashed red line the recommended K = {recommended}." if recommended is not None else "."),
+            alt="Six small panels: coherence (NPMI, C_V, UMass), held-out perplexity, topic diversity and "
+            "seed stability against the number of topics.",
+        )
+    )
+    display(
+        ReportTable(
+            format_table(
+                selection,
+                counts=["perplexity"],
+                digits={"c_npmi": 3, "c_v": 3, "u_mass": 2, "diversity": 2, "stability": 2},
+                rename={"k": "K", "c_npmi": "NPMI", "c_v": "C_V", "u_mass": "UMass", "stability": "seed stability"},
+            ),
+            key="tab-selection",
+            caption="The measures of every fitted model. Coherence: higher is better; perplexity on held-out "
+            "documents: lower is better; diversity: share of unique words among the topics' top 25; seed "
+            "stability: mean similarity (1 − Jensen-Shannon distance) of matched topics across seeds.",
+            notes=["— not computed (seed stability needs at least two seeds)."],
+        )
+    )
 
 # %%
-selection.set_index(["k", "seed"]).round(3)
-
-# %%
-pd.Series(
-    {
-        "recommended K": recommended,
-        "rule and reason": manifest.get("recommendation_rule"),
-        "final model": json.dumps(manifest.get("final_model", {}), sort_keys=True),
-        "how the final model was chosen": manifest.get("final_model_rule", "fitted on all documents"),
-        "terms in no topic": manifest.get("n_unreachable_terms"),
-    },
-    name="value",
-).to_frame()
+final = manifest.get("final_model", {})
+rule = manifest.get("recommendation_rule") or "No rule was applied (a single K was given)."
+final_rule = manifest.get("final_model_rule") or "The final model was fitted on all documents."
+display(HTML(f"<p><b>How K was chosen.</b> {html.escape(str(rule))}</p><p><b>The final model.</b> {html.escape(str(final_rule))}</p>"))
+settings_rows = [(k, "not set" if v is None else str(v)) for k, v in sorted(final.items())]
+if manifest.get("n_unreachable_terms") is not None:
+    settings_rows.append(("terms in no topic", f"{manifest['n_unreachable_terms']:,} of {manifest.get('n_terms', 0):,}"))
+ReportTable(
+    pd.DataFrame(settings_rows, columns=["setting", "value"]),
+    key="tab-final-model",
+    caption="Settings of the final model (gensim LdaModel).",
+    numeric=[],
+)
 
 # %% [markdown]
-# ## Topic labels
-#
-# Top words by probability, by FREX (frequent and exclusive) and by relevance (λ = 0.6).
+# ## What the topics are about
 
 # %%
-labels.set_index("topic")
+shown = labels.copy()
+shown["share"] = [f"{100 * s:.1f}%" for s in shown["share"]]
+shown["label"] = shown["label"].str.replace("_", " ")
+shown["frex_terms"] = shown["frex_terms"].map(lambda t: join_terms(t, n=10))
+shown["prob_terms"] = shown["prob_terms"].map(lambda t: join_terms(t, n=10))
+ReportTable(
+    format_table(
+        shown[["topic", "label", "share", "prob_terms", "frex_terms", "c_npmi"]],
+        digits={"c_npmi": 3},
+        rename={"prob_terms": "most probable words", "frex_terms": "FREX words (frequent and exclusive)", "c_npmi": "NPMI"},
+    ),
+    key="tab-labels",
+    caption="Each topic with its label (the top relevance words, λ = 0.6), its share of all words, "
+    "its ten most probable words, its ten FREX words (frequent in the topic and rare in others) "
+    "and its NPMI coherence.",
+    widths={"label": "16%", "prob_terms": "30%", "frex_terms": "30%"},
+)
+
+# %%
+points = topic_map_points(topics_dir / "topic_map.html")
+points["label"] = points["label"].str.replace("_", " ")
+ReportFigure(
+    plot_topic_map(points),
+    key="fig-topic-map",
+    caption="Topic map: topics placed by the Jensen-Shannon distance of their word distributions "
+    "(classical scaling; near topics use similar words), circle area proportional to the topic's "
+    "share of all words. The HTML report has an interactive version that lists each topic's terms.",
+    alt="Scatter of the topics as circles on two scaled axes, each labelled with its number and label.",
+)
+
+# %%
+InteractiveFrame(topics_dir / "topic_map.html", title="Topic map")
 
 # %% [markdown]
 # ## The most representative documents of each topic
 
 # %%
 representative = pd.read_csv(topics_dir / "representative_docs.csv")
-representative.groupby("topic").head(3).set_index("topic").round(3)
+representative = representative[representative["rank"] <= 3].copy()
+representative["topic"] = [f"{t}: {label_map.get(int(t), '')}" for t in representative["topic"]]
+ReportTable(
+    format_table(
+        representative[["topic", "title", "outlet", "published", "weight"]],
+        dates=["published"],
+        digits={"weight": 2},
+        rename={"published": "date", "weight": "topic share"},
+    ),
+    key="tab-representative",
+    caption="The three documents with the largest share of each topic.",
+    widths={"topic": "20%", "title": "48%"},
+)
 
 # %% [markdown]
 # ## Prevalence by outlet
 
 # %%
 by_outlet = pd.read_csv(topics_dir / "prevalence_outlet.csv")
-plot_outlet_heatmap(by_outlet, labels=label_map)
+ReportFigure(
+    plot_outlet_heatmap(by_outlet[~by_outlet["outlet"].isin(small)], labels=label_map),
+    key="fig-outlet-heatmap",
+    caption="Mean topic share of the documents of each outlet (a row sums to about 1); the number "
+    "in a cell is the share in percent. " + SMALL_NOTE,
+    alt="Heatmap of mean topic shares, outlets in rows and topics in columns.",
+)
 
 # %% [markdown]
 # ## Prevalence over time
-#
-# Mean topic share per outlet and month with 95% bootstrap intervals; the dotted line marks
-# 24 February 2022.
 
 # %%
 by_period = pd.read_csv(topics_dir / "prevalence_period.csv", parse_dates=["period"])
-plot_prevalence_over_time(by_period, labels=label_map, events={"2022-02-24": "invasion"})
+by_period = by_period[~by_period["outlet"].isin(small)]
+xlim = (period.start, period.end) if period is not None else None
+MIN_DOCS_BAND = 5
+ReportFigure(
+    plot_prevalence_over_time(
+        by_period, labels=label_map, events={event_date: "event"}, xlim=xlim, min_docs=MIN_DOCS_BAND
+    ),
+    key="fig-prevalence-time",
+    caption=f"Mean topic share per outlet and month, one panel per topic, on a shared scale; bands "
+    f"are 95% bootstrap intervals, drawn only for months with at least {MIN_DOCS_BAND} documents "
+    f"of the outlet; lines break where an outlet has no document in a month; single months show "
+    f"as dots. The dashed line marks {event_date}. " + SMALL_NOTE
+    + (" Documents outside the main period are off the axis (see the data-quality notes)." if period is not None and not period.left_out.empty else ""),
+    alt="Small multiples of topic share over time per outlet, one panel per topic.",
+)
 
 # %% [markdown]
-# ## Before and after 24 February 2022
-#
-# Mean topic share per outlet before and after the date, the difference and its bootstrap
-# interval.
+# ## Before and after the study's event date
 
 # %%
-pd.read_csv(topics_dir / "prevalence_shift.csv").set_index(["outlet", "topic"]).round(3)
-
-# %% [markdown]
-# ## Interactive topic map
-#
-# Intertopic distances (Jensen-Shannon, classical scaling) and the relevance of each topic's
-# terms; it runs offline inside the HTML report.
-
-# %%
-InteractiveFrame(topics_dir / "topic_map.html", title="Topic map")
+shift = pd.read_csv(topics_dir / "prevalence_shift.csv")
+shift = shift[~shift["outlet"].isin(small)].copy()
+shift["topic"] = [f"{t}: {label_map.get(int(t), '')}" for t in shift["topic"]]
+for column in ("before", "after", "change", "ci_low", "ci_high"):
+    shift[column] = shift[column] * 100
+shift["95% CI"] = [
+    format_interval(lo, hi, 1)
+    for lo, hi in zip(shift["ci_low"], shift["ci_high"], strict=True)
+]
+ReportTable(
+    format_table(
+        shift[["outlet", "topic", "before", "after", "change", "95% CI", "n_before", "n_after"]],
+        digits={"before": 1, "after": 1, "change": 1},
+        counts=["n_before", "n_after"],
+        rename={"before": "before (%)", "after": "after (%)", "change": "change (points)", "n_before": "docs before", "n_after": "docs after"},
+    ),
+    key="tab-shift",
+    caption=f"Mean topic share (percent) of each outlet's documents before and after {event_date}, "
+    "the change in percentage points and its 95% bootstrap interval (an interval that excludes 0 "
+    "is a clear change). " + SMALL_NOTE,
+    notes=["— not computed: the outlet has no document on one side of the date."],
+    widths={"topic": "28%"},
+)

@@ -156,3 +156,86 @@ def test_changing_k_reruns_only_the_topic_step(small_study: dict[str, object]) -
         "trends": False,
         "entities": False,
     }
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+def _pages_with_images(pdf: Path) -> set[int]:
+    import subprocess
+
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    return {int(line.split()[0]) for line in listing if line.strip()}
+
+
+def _without_headings_and_captions(page: str) -> list[str]:
+    """The lines of a page that are neither a section heading, a caption, nor the page number."""
+    rest, in_caption = [], False
+    for raw in page.splitlines():
+        line = raw.strip()
+        if not line:
+            in_caption = False
+            continue
+        if re.match(r"(Figure|Table) \d+\. ", line):
+            in_caption = True
+        elif re.search(r"\S {2,}\S", line):  # a table row (columns), not caption prose
+            in_caption = False
+        if in_caption or (re.fullmatch(r"\d+(\.\d+)? +\S.*", line) and len(line) < 80):
+            continue
+        if re.fullmatch(r"\d+ / \d+", line):
+            continue
+        rest.append(line)
+    return rest
+
+
+def test_pdf_reads_as_a_document(small_study: dict[str, object]) -> None:
+    """Title page, contents, page numbers, no raw missing values or ids, no page with only a
+    heading or a caption, numbered figures and tables referenced from the summary."""
+    report = small_study["report"]
+    pages = _pdf_pages(report.pdf)  # type: ignore[attr-defined]
+    text = "\n".join(pages)
+    assert "Small real study" in pages[0] and "Dates" in pages[0]
+    assert "Contents" in pages[1] and "Summary of findings" in pages[1]
+    for number, page in enumerate(pages[1:], start=2):
+        assert re.search(rf"\b{number} / {len(pages)}\s*$", page.strip()), f"page {number}"
+    for bad in ("NaN", "NaT", "None", "nan", "e+00", "e-0"):
+        found = re.search(rf"(?<![A-Za-z]){re.escape(bad)}(?![A-Za-z])", text)
+        assert not found, text[max(0, found.start() - 300) : found.end() + 100]
+    assert not re.search(r"\b(country|org|person|place):[A-Za-z_]+", text), "raw entity id"
+    with_images = _pages_with_images(report.pdf)  # type: ignore[attr-defined]
+    for number, page in enumerate(pages, start=1):
+        if number not in with_images:
+            rest = _without_headings_and_captions(page)
+            assert rest, f"page {number} holds only a heading or a caption: {page.strip()[:300]}"
+    summary = next(p for p in pages if "Summary of findings" in p and "Contents" not in p)
+    assert re.search(r"Figure \d+", summary) and re.search(r"Table \d+", summary)
+    for kind in ("Figure", "Table"):
+        numbers = [int(n) for n in re.findall(rf"^\s*{kind} (\d+)\. ", text, re.M)]
+        assert numbers and numbers == list(range(1, len(numbers) + 1)), kind
+    html = report.html.read_text()  # type: ignore[attr-defined]
+    assert "No description has been provided" not in html
+    assert 'class="secnews-ref" href="#' in html
+
+
+def test_report_without_optional_settings(small_study: dict[str, object], tmp_path: Path) -> None:
+    """A study without [stats] compare, with one K and one seed: the report still renders."""
+    tmp = Path(str(small_study["tmp"]))
+    text = _study_text(tmp, Path(str(small_study["hostile"])), k=3)
+    text = text.replace('compare = ["White House", "State"]\n', "")
+    text = text.replace("k = [3, 4]\nseeds = 2", "k = [3]\nseeds = 1")
+    text = text.replace('name = "small"', 'name = "bare"')
+    path = tmp / "bare.toml"
+    path.write_text(text)
+    study = load_study(path)
+    run_study(study)
+    report, _ = render_study_report(study, settings=ReportSettings(), cwd=ROOT)
+    assert report.pdf is not None and report.pdf.stat().st_size > 0
+    assert "no keyness analysis" in report.html.read_text()

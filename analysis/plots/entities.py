@@ -7,13 +7,16 @@ entity table from :func:`secnews.analysis.entities.extract.entity_table`) and re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-__all__ = ["plot_ego_network", "plot_network", "plot_pair_heatmap"]
+from secnews.analysis.plots._base import plain_text
+
+__all__ = ["plot_ego_network", "plot_network", "plot_network_panels", "plot_pair_heatmap"]
 
 _TYPE_COLORS = {
     "country": "#1f77b4",
@@ -93,7 +96,7 @@ def _draw(
             x,
             y,
             names.get(node, node),
-            fontsize=8,
+            fontsize=7,
             ha="center",
             va="center",
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
@@ -104,7 +107,10 @@ def _draw(
         if any(graph.nodes[n].get("type") == t for n in graph.nodes)
     ]
     if handles:
-        ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=False)
+        ax.legend(
+            handles=handles, loc="lower left", fontsize=7, frameon=False, title="actor type",
+            title_fontsize=7,
+        )  # fmt: skip
     ax.set_axis_off()
 
 
@@ -140,10 +146,46 @@ def plot_network(
     """
     keep = set(_top_nodes(edges, weight, top_n)) if len(edges) else set()
     sub = edges[edges["source"].isin(keep) & edges["target"].isin(keep)]
-    fig = Figure(figsize=(11, 9))
+    fig = Figure(figsize=(7.0, 6.2))
     ax = fig.add_subplot()
     _draw(ax, sub, entities, weight=weight, seed=seed)
-    ax.set_title(title or f"Co-occurrence network (top {len(keep)} entities, weight: {weight})")
+    ax.set_title(
+        title or f"Co-occurrence network (top {len(keep)} entities, weight: {weight})", fontsize=9
+    )
+    plain_text(fig)
+    fig.tight_layout()
+    return fig
+
+
+def plot_network_panels(
+    edges: Mapping[str, pd.DataFrame],
+    entities: pd.DataFrame | None = None,
+    *,
+    top_n: int = 25,
+    weight: str = "count",
+    seed: int = 0,
+) -> Figure:
+    """One network per group, stacked top to bottom in one figure (full width each).
+
+    Parameters
+    ----------
+    edges
+        ``{group name: edge table}`` in panel order.
+    entities, top_n, weight, seed
+        As in :func:`plot_network`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig = Figure(figsize=(7.0, 4.6 * max(1, len(edges))))
+    axes = fig.subplots(max(1, len(edges)), 1, squeeze=False)[:, 0]
+    for ax, (name, table) in zip(axes, edges.items(), strict=False):
+        keep = set(_top_nodes(table, weight, top_n)) if len(table) else set()
+        sub = table[table["source"].isin(keep) & table["target"].isin(keep)]
+        _draw(ax, sub, entities, weight=weight, seed=seed)
+        ax.set_title(f"{name}: the {len(keep)} most connected actors", fontsize=9)
+    plain_text(fig)
     fig.tight_layout()
     return fig
 
@@ -197,11 +239,14 @@ def plot_ego_network(
     )
     keep = {actor, *ranked["node"]}
     sub = edges[edges["source"].isin(keep) & edges["target"].isin(keep)]
-    fig = Figure(figsize=(9, 8))
+    fig = Figure(figsize=(7.0, 6.0))
     ax = fig.add_subplot()
     _draw(ax, sub, entities, weight=weight, seed=seed, highlight=actor)
     label = _labels(entities).get(actor, actor)
-    ax.set_title(title or f"Ego network of {label} (top {len(keep) - 1} neighbours by {weight})")
+    ax.set_title(
+        title or f"Ego network of {label} (top {len(keep) - 1} neighbours by {weight})", fontsize=9
+    )
+    plain_text(fig)
     fig.tight_layout()
     return fig
 
@@ -253,7 +298,7 @@ def plot_pair_heatmap(
         i, j = index[s], index[t]
         values[i, j] = values[j, i] = v
         counts[i, j] = counts[j, i] = c
-    fig = Figure(figsize=(10, 8.5))
+    fig = Figure(figsize=(7.0, 6.6))
     ax = fig.add_subplot()
     diverging = measure in ("pmi", "npmi")
     limit = np.nanmax(np.abs(values)) if np.isfinite(values).any() else 1.0
@@ -265,13 +310,21 @@ def plot_pair_heatmap(
     )
     names = _labels(entities)
     ticks = [names.get(n, n) for n in nodes]
-    ax.set_xticks(range(len(nodes)), ticks, rotation=60, ha="right", fontsize=8)
-    ax.set_yticks(range(len(nodes)), ticks, fontsize=8)
+    ax.set_xticks(range(len(nodes)), ticks, rotation=60, ha="right", fontsize=7)
+    ax.set_yticks(range(len(nodes)), ticks, fontsize=7)
     for i in range(len(nodes)):
         for j in range(len(nodes)):
             if counts[i, j]:
-                ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=6)
-    fig.colorbar(image, ax=ax, label=measure, shrink=0.8)
-    ax.set_title(title or f"{measure} of the strongest pairs (numbers: pair counts)")
+                ax.text(
+                    j,
+                    i,
+                    str(counts[i, j]),
+                    ha="center",
+                    va="center",
+                    fontsize=7 if len(nodes) <= 16 else 6.5,
+                )
+    fig.colorbar(image, ax=ax, label=f"{measure} (colour)", shrink=0.8)
+    ax.set_title(title or f"{measure} of the strongest pairs (numbers: pair counts)", fontsize=9)
+    plain_text(fig)
     fig.tight_layout()
     return fig

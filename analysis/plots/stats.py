@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from secnews.analysis.plots._base import plain_text
 from secnews.analysis.stats.descriptive import ZipfFit
 
 __all__ = ["plot_frequencies", "plot_keyness", "plot_summary", "plot_zipf"]
@@ -22,7 +23,7 @@ def plot_zipf(table: pd.DataFrame, fit: ZipfFit | None = None, *, title: str = "
     fit
         A :class:`~secnews.analysis.stats.descriptive.ZipfFit` to draw (``constant * rank^-exponent``).
     """
-    fig = Figure(figsize=(6, 4.5))
+    fig = Figure(figsize=(7.0, 4.2))
     ax = fig.add_subplot()
     # at most ~2,000 points, spaced evenly on the log scale (the tail has thousands of ties)
     n = len(table)
@@ -43,8 +44,9 @@ def plot_zipf(table: pd.DataFrame, fit: ZipfFit | None = None, *, title: str = "
         )
     ax.set_xlabel("rank")
     ax.set_ylabel("frequency")
-    ax.set_title(title or "Rank-frequency (Zipf)")
-    ax.legend(frameon=False)
+    ax.set_title(title or "Rank-frequency (Zipf)", fontsize=9)
+    ax.legend(frameon=False, fontsize=8)
+    plain_text(fig)
     fig.tight_layout()
     return fig
 
@@ -66,7 +68,7 @@ def plot_keyness(
     top = table[table["g2"] > 0].head(n)
     bottom = table[table["g2"] < 0].sort_values("g2").head(n)
     both = pd.concat([bottom.iloc[::-1], top.iloc[::-1]])
-    fig = Figure(figsize=(7, max(3.0, 0.28 * len(both) + 1.2)))
+    fig = Figure(figsize=(7.0, max(3.0, 0.2 * len(both) + 1.3)))
     ax = fig.add_subplot()
     y = np.arange(len(both))
     colors = ["tab:blue" if g > 0 else "tab:orange" for g in both["g2"]]
@@ -78,14 +80,16 @@ def plot_keyness(
         ax.errorbar(
             both["log_ratio"], y, xerr=np.clip(err, 0, None), fmt="none", ecolor="0.2", lw=0.8
         )
-    ax.set_yticks(y, both["term"].tolist(), fontsize=8)
+    ax.set_yticks(y, [str(t).replace("_", " ") for t in both["term"]], fontsize=7.5)
     ax.axvline(0, color="0.4", lw=0.8)
-    ax.set_xlabel(f"log2 ratio (> 0: more in {labels[0]}; < 0: more in {labels[1]})")
+    ax.set_xlabel(f"log2 ratio (> 0: more in {labels[0]}; < 0: more in {labels[1]})", fontsize=8)
+    ax.tick_params(axis="x", labelsize=7)
     ax.set_title(
         f"Keyness: {labels[0]} vs {labels[1]}\n"
         f"top {n} by G² each way; bars: log ratio, lines: bootstrap CI",
-        fontsize=10,
+        fontsize=9,
     )
+    plain_text(fig)
     fig.tight_layout()
     return fig
 
@@ -93,13 +97,18 @@ def plot_keyness(
 def plot_summary(summary: pd.DataFrame, *, column: str = "tokens", title: str = "") -> Figure:
     """Bar chart of one column of :func:`~secnews.analysis.stats.descriptive.corpus_summary` per group
     (the ``all`` row left out)."""
-    data = summary[summary["group"] != "all"]
-    fig = Figure(figsize=(max(4.0, 0.35 * len(data) + 2), 3.8))
+    data = summary[summary["group"] != "all"].sort_values(
+        [column, "group"], ascending=[False, True]
+    )
+    fig = Figure(figsize=(7.0, 3.2))
     ax = fig.add_subplot()
-    ax.bar(data["group"].astype(str), data[column], color="tab:blue", alpha=0.8)
-    ax.set_ylabel(column)
-    ax.set_title(title or f"{column} by group")
-    ax.tick_params(axis="x", labelrotation=60, labelsize=8)
+    x = np.arange(len(data))
+    ax.bar(x, data[column], color="tab:blue", alpha=0.8)
+    ax.set_xticks(x, data["group"].astype(str).tolist(), rotation=30, ha="right", fontsize=7.5)
+    ax.set_ylabel(column, fontsize=8)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.set_title(title or f"{column} by group", fontsize=9)
+    plain_text(fig)
     fig.tight_layout()
     return fig
 
@@ -110,9 +119,11 @@ def plot_frequencies(frequencies: pd.DataFrame, *, n: int = 25, title: str = "")
     top = frequencies.sort_values(["count", "term"], ascending=[False, True]).head(n).iloc[::-1]
     fig = Figure(figsize=(6, max(3.0, 0.25 * len(top) + 1)))
     ax = fig.add_subplot()
-    ax.barh(top["term"], top["per_10k"], color="tab:blue", alpha=0.8)
+    y = np.arange(len(top))
+    ax.barh(y, top["per_10k"], color="tab:blue", alpha=0.8)
+    ax.set_yticks(y, top["term"].astype(str).tolist(), fontsize=8)
     ax.set_xlabel("per 10,000 tokens")
     ax.set_title(title or f"Top {n} terms")
-    ax.tick_params(axis="y", labelsize=8)
+    plain_text(fig)
     fig.tight_layout()
     return fig

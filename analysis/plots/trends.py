@@ -30,6 +30,8 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
+from secnews.analysis.plots._base import padded, plain_text
+
 __all__ = ["plot_gap", "plot_trends", "read_events"]
 
 
@@ -80,20 +82,34 @@ def _naive(values: pd.Series) -> pd.Series:
     return values
 
 
-def _draw_events(ax: Any, events: pd.DataFrame | None) -> None:
-    """Dotted vertical lines numbered 1, 2, ... at the top (the numbers refer to the legend)."""
+def _draw_events(
+    ax: Any, events: pd.DataFrame | None, *, xlim: tuple[Any, Any] | None = None
+) -> None:
+    """Dotted vertical lines numbered 1, 2, ... above the panel (the numbers refer to the
+    legend); numbers of events close together are staggered so they never overlap."""
     if events is None or events.empty:
         return
-    for number, date in enumerate(_naive(events["date"]), start=1):
+    dates = list(_naive(events["date"]))
+    low, high = (pd.Timestamp(xlim[0]), pd.Timestamp(xlim[1])) if xlim else (None, None)
+    span = (high - low).days if low is not None and high is not None else None
+    previous: pd.Timestamp | None = None
+    level = 0
+    for number, date in enumerate(dates, start=1):
+        if low is not None and high is not None and not (low <= date <= high):
+            continue
         ax.axvline(date, color="0.45", linestyle=":", linewidth=1.0, zorder=1)
+        # an event closer than 5% of the axis to the previous one gets its number one row higher
+        close = previous is not None and span and abs((date - previous).days) < 0.05 * span
+        level = (level + 1) % 3 if close else 0
+        previous = date
         note = ax.annotate(
             str(number),
             xy=(date, 1.0),
             xycoords=("data", "axes fraction"),
-            xytext=(2, -2),
+            xytext=(0, 1 + 7 * level),
             textcoords="offset points",
-            va="top",
-            ha="left",
+            va="bottom",
+            ha="center",
             fontsize=7,
             color="0.3",
         )
@@ -136,6 +152,35 @@ def _top(table: pd.DataFrame, smooth: pd.DataFrame | None) -> float | None:
     return 1.3 * peak if np.isfinite(peak) and peak > 0 else None
 
 
+def _with_gaps(x: pd.Series, y: Any, step_days: float) -> tuple[pd.Series, np.ndarray]:
+    """Insert a missing value where consecutive periods are more than 1.5 steps apart, so a line
+    is not drawn across a gap."""
+    x = x.reset_index(drop=True)
+    values = np.asarray(y, dtype=float)
+    if len(x) < 2 or not np.isfinite(step_days):
+        return x, values
+    gaps = np.flatnonzero(x.diff().dt.days.to_numpy()[1:] > 1.5 * step_days) + 1
+    if gaps.size == 0:
+        return x, values
+    xs = list(x)
+    ys = list(values)
+    for offset, index in enumerate(gaps):
+        at = index + offset
+        xs.insert(at, xs[at - 1] + (xs[at] - xs[at - 1]) / 2)
+        ys.insert(at, np.nan)
+    return pd.Series(xs), np.asarray(ys, dtype=float)
+
+
+def _step_days(table: pd.DataFrame) -> float:
+    steps = [
+        d
+        for _, part in table.groupby(["term", "outlet"], sort=False)
+        for d in _naive(part["period"]).drop_duplicates().sort_values().diff().dt.days.dropna()
+        if d > 0
+    ]
+    return float(min(steps)) if steps else float("nan")
+
+
 def _panel(
     ax: Any,
     table: pd.DataFrame,
@@ -143,17 +188,24 @@ def _panel(
     colors: dict[str, object],
     smooth: pd.DataFrame | None,
     changepoints: pd.DataFrame | None,
+    min_docs: int = 0,
+    step_days: float = float("nan"),
 ) -> None:
     for outlet, series in table.groupby("outlet", sort=True):
         series = series.sort_values("period")
         x = _naive(series["period"])
         color = colors[str(outlet)]
-        ax.fill_between(
-            x, series["ci_low"], series["ci_high"], color=color, alpha=0.18, linewidth=0
-        )
+        if "docs" in series and min_docs > 0:
+            band = series["docs"].to_numpy() >= min_docs
+        else:
+            band = np.ones(len(series), dtype=bool)
+        bx, low = _with_gaps(x, series["ci_low"].where(band), step_days)
+        _, high = _with_gaps(x, series["ci_high"].where(band), step_days)
+        ax.fill_between(bx, low, high, color=color, alpha=0.15, linewidth=0)
+        lx, ly = _with_gaps(x, series["rate_per_10k"], step_days)
         ax.plot(
-            x,
-            series["rate_per_10k"],
+            lx,
+            ly,
             color=color,
             linewidth=0.8,
             marker="o",
@@ -163,23 +215,19 @@ def _panel(
         if smooth is not None:
             line = smooth[smooth["outlet"] == outlet].sort_values("period")
             if not line.empty:
-                ax.plot(
-                    _naive(line["period"]),
-                    line["rate_smooth"],
-                    color=color,
-                    linewidth=2.0,
-                    linestyle="--",
-                    alpha=0.9,
-                )
+                sx, sy = _with_gaps(_naive(line["period"]), line["rate_smooth"], step_days)
+                ax.plot(sx, sy, color=color, linewidth=1.8, linestyle="--", alpha=0.9)
         if changepoints is not None and not changepoints.empty:
             points = changepoints[changepoints["outlet"] == outlet]
             pelt = points[points["method"] == "pelt"]
             ax.plot(
                 _naive(pelt["date"]),
-                np.full(len(pelt), 0.96),
+                np.full(len(pelt), 0.95),
                 linestyle="none",
                 marker="v",
-                markersize=7,
+                markersize=6,
+                markeredgecolor="white",
+                markeredgewidth=0.5,
                 color=color,
                 transform=ax.get_xaxis_transform(),
             )
@@ -197,6 +245,8 @@ def plot_trends(
     smooth: pd.DataFrame | None = None,
     ncols: int = 2,
     title: str | None = None,
+    xlim: tuple[Any, Any] | None = None,
+    min_docs: int = 0,
 ) -> Figure:
     """Small multiples, one panel per term, outlets overlaid (see the module docstring).
 
@@ -216,17 +266,30 @@ def plot_trends(
         Panels per row.
     title
         Figure title.
+    xlim
+        ``(start, end)`` of the time axis (default: the data's range); rows outside are left out.
+    min_docs
+        Bands are drawn only for periods in which the outlet has at least this many documents.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    if xlim is not None:
+        low, high = pd.Timestamp(xlim[0]), pd.Timestamp(xlim[1])
+        inside = _naive(table["period"]).between(low - pd.Timedelta(days=31), high)
+        table = table[inside.to_numpy()]
+        if smooth is not None:
+            smooth = smooth[
+                _naive(smooth["period"]).between(low - pd.Timedelta(days=31), high).to_numpy()
+            ]
+    step_days = _step_days(table) if len(table) else float("nan")
     names = list(terms) if terms is not None else list(dict.fromkeys(table["term"]))
     if not names:
         raise ValueError("no term to plot")
     ncols = max(1, min(ncols, len(names)))
     nrows = math.ceil(len(names) / ncols)
-    fig = Figure(figsize=(5.2 * ncols, 3.2 * nrows), layout="constrained")
+    fig = Figure(figsize=(7.0, 1.75 * nrows + 1.5), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
     outlets = sorted(table["outlet"].astype(str).unique())
     palette = colormaps["tab10"]
@@ -236,22 +299,43 @@ def plot_trends(
         part = table[table["term"] == term]
         cps = changepoints[changepoints["term"] == term] if changepoints is not None else None
         sm = smooth[smooth["term"] == term] if smooth is not None else None
-        _panel(ax, part, colors=colors, smooth=sm, changepoints=cps)
-        _draw_events(ax, events)
-        ax.set_title(term, fontsize=10)
-        ax.set_ylabel("per 10,000 tokens", fontsize=8)
+        _panel(
+            ax, part, colors=colors, smooth=sm, changepoints=cps, min_docs=min_docs,
+            step_days=step_days,
+        )  # fmt: skip
+        if xlim is not None:
+            ax.set_xlim(*padded(xlim))
+        _draw_events(ax, events, xlim=_axis_dates(ax))
+        ax.set_title(term, fontsize=9, pad=23)
+        if index % ncols == 0:
+            ax.set_ylabel("per 10,000 tokens", fontsize=7)
         _format_axis(ax, top=_top(part, sm))
     for index in range(len(names), nrows * ncols):
         axes[index // ncols][index % ncols].set_visible(False)
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    if handles:
+    drawn: dict[str, Any] = {}
+    for row in axes:
+        for ax in row:
+            for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+                drawn.setdefault(label, handle)
+    if drawn:
         fig.legend(
-            handles, labels, loc="outside upper center", ncols=min(len(labels), 4), fontsize=8
-        )
+            list(drawn.values()), list(drawn), loc="outside upper center",
+            ncols=min(len(drawn), 4), fontsize=7, frameon=False,
+        )  # fmt: skip
     _event_legend(fig, events)
     if title:
-        fig.suptitle(title, fontsize=11)
-    return fig
+        fig.suptitle(title, fontsize=10)
+    return plain_text(fig)
+
+
+def _axis_dates(ax: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
+    from matplotlib.dates import num2date
+
+    low, high = ax.get_xlim()
+    return (
+        pd.Timestamp(num2date(low)).tz_localize(None),
+        pd.Timestamp(num2date(high)).tz_localize(None),
+    )
 
 
 def plot_gap(gap: pd.DataFrame, *, events: pd.DataFrame | None = None) -> Figure:
@@ -282,4 +366,4 @@ def plot_gap(gap: pd.DataFrame, *, events: pd.DataFrame | None = None) -> Figure
     ax.set_ylabel("difference per 10,000 tokens", fontsize=8)
     _format_axis(ax, top=None, bottom=None)
     _event_legend(fig, events)
-    return fig
+    return plain_text(fig)

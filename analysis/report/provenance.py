@@ -11,7 +11,7 @@ import pandas as pd
 
 from secnews.analysis.steps.study import Study
 
-__all__ = ["PACKAGES", "git_commit", "package_versions", "provenance_table"]
+__all__ = ["PACKAGES", "commit_date", "git_commit", "package_versions", "provenance_table"]
 
 #: Packages whose versions a report names.
 PACKAGES: tuple[str, ...] = (
@@ -109,3 +109,19 @@ def provenance_table(study: Study, *, repo: str | Path = ".") -> pd.DataFrame:
         rows.append(("years (undated sources)", f"{years_low}-{years_high}"))
     rows.extend((f"version: {name}", v) for name, v in package_versions().items())
     return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def commit_date(path: str | Path = ".") -> str | None:
+    """Return the ISO date (``YYYY-MM-DD``) of the git commit of ``path``, or ``None`` outside a
+    git checkout. Reports name it as their date so that a rerun gives the same bytes."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%cs"],
+            cwd=path,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out or None

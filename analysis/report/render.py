@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from secnews.analysis.report.document import number_document
 from secnews.analysis.steps.study import Study, stable_hash
 from secnews.corpus.atomic import atomic_write, atomic_write_bytes, atomic_write_text
 
@@ -60,14 +61,28 @@ class ReportSettings:
         Jupyter kernel that executes the notebooks.
     pdf
         Also write the PDF.
+    min_outlet_docs
+        Outlets with fewer documents are too small to compare: figures leave them out and
+        tables flag them (the corpus section names them).
+    ego_actor
+        Entity id at the centre of the ego network (default: the most central actor overall).
     """
 
-    notebooks: tuple[str, ...] = ("01-corpus", "02-topics", "03-trends", "04-entities")
+    notebooks: tuple[str, ...] = (
+        "00-summary",
+        "01-corpus",
+        "02-topics",
+        "03-trends",
+        "04-entities",
+        "05-appendix",
+    )
     notebook_dir: str = "notebooks"
     hide_code: bool = True
     timeout: int = 1200
     kernel_name: str = "python3"
     pdf: bool = True
+    min_outlet_docs: int = 10
+    ego_actor: str | None = None
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> ReportSettings:
@@ -145,21 +160,44 @@ def execute_notebook(
         kernel_name=kernel_name,
         resources={"metadata": {"path": str(cwd)}},
         record_timing=False,
+        # the kernel runs on this machine's loopback; its warning about unencrypted TCP is noise
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
     client.execute()
     return notebook
+
+
+def _merge_streams(outputs: list[Any]) -> list[Any]:
+    """Join consecutive stream outputs of one stream: how the kernel's messages were split
+    depends on timing, so the split is not kept."""
+    merged: list[Any] = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] = previous.get("text", "") + output.get("text", "")
+        else:
+            merged.append(output)
+    return merged
 
 
 def scrub_notebook(notebook: Any) -> Any:
     """Return a copy without volatile metadata (timings, papermill data, kernel ids).
 
     Execution counts are renumbered 1, 2, ... over the code cells so they do not depend on
-    how the kernel was driven.
+    how the kernel was driven, and consecutive stream outputs are joined.
     """
     notebook = copy.deepcopy(notebook)
     for key in _VOLATILE_NOTEBOOK_METADATA:
         notebook.metadata.pop(key, None)
     count = 0
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = _merge_streams(cell.get("outputs", []))
     for index, cell in enumerate(notebook.cells):
         for key in _VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
@@ -209,9 +247,12 @@ def notebook_to_html(notebook: Any, *, title: str, hide_code: bool = True) -> st
         embed_images=True,
         anchor_link_text="",
     )
+    # Report figures carry their own alt text; images without one (plain notebook outputs)
+    # get nbconvert's placeholder, and its warning about them is not for the report's reader.
+    exporter.log.setLevel(logging.ERROR)
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
     html: str = body
-    return html
+    return number_document(html)
 
 
 def html_to_pdf(html: str, target: str | Path, *, base_url: str | Path) -> Path:
@@ -391,6 +432,6 @@ class InteractiveFrame:
         return (
             f'<iframe class="secnews-interactive" title="{html.escape(self.title)}" '
             f'sandbox="allow-scripts" srcdoc="{html.escape(page, quote=True)}"></iframe>'
-            '<p class="secnews-print-only">The interactive version of this figure is in the HTML '
-            "report.</p>"
+            '<p class="secnews-print-only">An interactive version of this figure, with the terms of '
+            "each topic for any weight of relevance, is in the HTML report.</p>"
         )

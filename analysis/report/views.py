@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -9,7 +10,7 @@ if TYPE_CHECKING:
 
     from secnews.corpus.store.read import Corpus
 
-__all__ = ["latest_titles"]
+__all__ = ["document_dates", "latest_titles", "topic_map_points"]
 
 
 def latest_titles(corpus: Corpus, *, per_outlet: int = 3) -> pd.DataFrame:
@@ -36,3 +37,38 @@ def latest_titles(corpus: Corpus, *, per_outlet: int = 3) -> pd.DataFrame:
         " FROM articles WHERE dup_of IS NULL)"
         f" WHERE n <= {int(per_outlet)} ORDER BY outlet, n"
     )
+
+
+def document_dates(corpus: Corpus) -> pd.DataFrame:
+    """Return one row per document (duplicates left out): ``outlet``, ``dataset`` (the first
+    folder of its source path) and ``published`` (UTC timestamp or missing)."""
+    return corpus.query(
+        "SELECT outlet, split_part(source_path, '/', 1) AS dataset, published"
+        " FROM articles WHERE dup_of IS NULL ORDER BY doc_id"
+    )
+
+
+def topic_map_points(path: str | Path) -> pd.DataFrame:
+    """Read the topics' coordinates from a topic-map page written by
+    :func:`secnews.analysis.topics.topic_map.render_topic_map`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``topic, x, y, share, label``.
+    """
+    import html
+    import json
+    import re
+
+    import pandas as pd
+
+    page = Path(path).read_text(encoding="utf-8")
+    match = re.search(r'<script id="topic-data" type="application/json">(.*?)</script>', page, re.S)
+    if match is None:
+        raise ValueError(f"{path}: no topic data in the page")
+    data = json.loads(
+        html.unescape(match.group(1)) if "&quot;" in match.group(1) else match.group(1)
+    )
+    rows = [(t["id"], t["x"], t["y"], t["share"], t["label"]) for t in data["topics"]]
+    return pd.DataFrame(rows, columns=["topic", "x", "y", "share", "label"])
