@@ -45,7 +45,7 @@ def test_running_words_equal_the_whole_corpus_tables(sample: pd.DataFrame) -> No
 def test_mattr_of_codes_equals_mattr_of_words() -> None:
     import numpy as np
 
-    text = "a b a c d a b e f a g b".split() * 50
+    text = ["a", "b", "a", "c", "d", "a", "b", "e", "f", "a", "g", "b"] * 50
     codes = np.array([ord(w) for w in text], dtype=np.int32)
     assert mattr(codes, window=7) == mattr(text, window=7)
     assert mattr(codes[:5], window=7) == mattr(text[:5], window=7) == 4 / 5

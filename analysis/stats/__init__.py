@@ -12,7 +12,9 @@ from secnews.corpus._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from secnews.analysis.stats.collocations import (
+        COLUMNS,
         collocations,
+        score_pairs,
     )
     from secnews.analysis.stats.descriptive import (
         SUMMARY_SETTINGS,
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
         corpus_summary,
         document_tokens,
         fit_zipf,
+        group_labels,
         mattr,
         period_labels,
         source_counts,
@@ -39,9 +42,14 @@ if TYPE_CHECKING:
     from secnews.analysis.stats.kwic import (
         kwic,
     )
+    from secnews.analysis.stats.streamed import (
+        RunningWords,
+    )
 
 _NAMES: dict[str, str] = {
+    "COLUMNS": "secnews.analysis.stats.collocations",
     "KeynessSettings": "secnews.analysis.stats.keyness",
+    "RunningWords": "secnews.analysis.stats.streamed",
     "SUMMARY_SETTINGS": "secnews.analysis.stats.descriptive",
     "ZipfFit": "secnews.analysis.stats.descriptive",
     "chi2_statistic": "secnews.analysis.stats.keyness",
@@ -52,20 +60,24 @@ _NAMES: dict[str, str] = {
     "fit_zipf": "secnews.analysis.stats.descriptive",
     "g2_from_margins": "secnews.analysis.stats.keyness",
     "g2_statistic": "secnews.analysis.stats.keyness",
+    "group_labels": "secnews.analysis.stats.descriptive",
     "keyness": "secnews.analysis.stats.keyness",
     "keyness_groups": "secnews.analysis.stats.keyness",
     "kwic": "secnews.analysis.stats.kwic",
     "log_ratio": "secnews.analysis.stats.keyness",
     "mattr": "secnews.analysis.stats.descriptive",
     "period_labels": "secnews.analysis.stats.descriptive",
+    "score_pairs": "secnews.analysis.stats.collocations",
     "source_counts": "secnews.analysis.stats.descriptive",
     "term_frequencies": "secnews.analysis.stats.descriptive",
     "zipf_table": "secnews.analysis.stats.descriptive",
 }
 
 __all__ = [
+    "COLUMNS",
     "SUMMARY_SETTINGS",
     "KeynessSettings",
+    "RunningWords",
     "ZipfFit",
     "chi2_statistic",
     "collocations",
@@ -75,12 +87,14 @@ __all__ = [
     "fit_zipf",
     "g2_from_margins",
     "g2_statistic",
+    "group_labels",
     "keyness",
     "keyness_groups",
     "kwic",
     "log_ratio",
     "mattr",
     "period_labels",
+    "score_pairs",
     "source_counts",
     "term_frequencies",
     "zipf_table",
