@@ -58,6 +58,7 @@ from secnews.analysis.entities.gazetteer import (
     build_gazetteer,
     matcher_for,
 )
+from secnews.analysis.entities.guards import apply_guards
 from secnews.analysis.entities.resolve import (
     Candidate,
     add_surname_mentions,
@@ -72,6 +73,7 @@ __all__ = [
     "Extraction",
     "ExtractionSettings",
     "add_surname_mentions",
+    "dateline_span",
     "entity_table",
     "extract_entities",
     "paragraph_starts",
@@ -95,7 +97,15 @@ MENTION_COLUMNS: tuple[str, ...] = (
     "method",
 )
 #: Columns of the per-document table (``outlet`` and ``published``/``meta`` when given).
-DOCUMENT_COLUMNS: tuple[str, ...] = ("doc_id", "n_paragraphs", "n_sentences", "n_words")
+DOCUMENT_COLUMNS: tuple[str, ...] = (
+    "doc_id",
+    "n_paragraphs",
+    "n_sentences",
+    "n_words",
+    "dateline_place",
+    "dateline_entity",
+)
+_DATELINE_PARAGRAPHS = 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,6 +135,44 @@ class Extraction:
 
 # ----------------------------------------------------------------------------------------------
 # Extraction
+
+
+def _days(frame: pd.DataFrame) -> dict[str, str | None]:
+    """Document day (``YYYY-MM-DD``) by doc_id, from ``published`` when present."""
+    if "published" not in frame.columns:
+        return {}
+    stamps = pd.to_datetime(frame["published"], errors="coerce", utc=True)
+    return {
+        str(d): (None if pd.isna(t) else t.strftime("%Y-%m-%d"))
+        for d, t in zip(frame["doc_id"], stamps, strict=True)
+    }
+
+
+def dateline_span(text: str) -> tuple[int, int, str] | None:
+    """Find a story's dateline in its first paragraphs: ``(start, end, place)`` or ``None``.
+
+    The first of the first three paragraphs that starts with a dateline
+    (:func:`~secnews.corpus.clean.datelines.parse_dateline`) gives it; ``place`` is the place
+    as written, with its region when it has one ("BAHIA BLANCA, Argentina").
+    """
+    from secnews.corpus.clean.datelines import parse_dateline
+
+    for start in paragraph_starts(text)[:_DATELINE_PARAGRAPHS]:
+        found = parse_dateline(text[start : start + 400])
+        if found is not None and text.startswith(found.prefix.rstrip(), start):
+            place = ", ".join(p for p in (found.place, found.region) if p)
+            return start, start + len(found.prefix.rstrip()), place
+    return None
+
+
+def _dateline_entity(place: str, gazetteer: Gazetteer) -> str:
+    """The entity of a dateline place ("MOSCOW" -> the city), tried as written and title-cased."""
+    for part in place.split(", "):
+        for form in (part, part.title()):
+            hits = [e for e, m in gazetteer.lookup(form) if m == "exact" and e != "ignore"]
+            if hits:
+                return hits[0]
+    return ""
 
 
 def _documents(frame: pd.DataFrame) -> Iterator[tuple[str, str]]:
@@ -269,14 +317,38 @@ def extract_entities(
     else:
         stream = ((doc_id, text, *_gazetteer_candidates(text, gazetteer)) for doc_id, text in docs)
     rows: list[tuple[Any, ...]] = []
-    counts: list[tuple[str, int, int, int]] = []
+    counts: list[tuple[str, int, int, int, str, str]] = []
+    days = _days(frame)
+    given: dict[str, str] = {}
+    if "dateline_place" in frame.columns:  # the corpus's own field (dateline already stripped)
+        given = {
+            str(d): p
+            for d, p in zip(frame["doc_id"], frame["dateline_place"], strict=True)
+            if isinstance(p, str) and p
+        }
     for doc_id, text, candidates, n_par, n_sent in stream:
+        if settings.guards:
+            candidates = apply_guards(text, candidates, gazetteer)
+        found = dateline_span(text)
+        place, entity = given.get(doc_id, ""), ""
+        if place:
+            entity = _dateline_entity(place, gazetteer)
+        if found is not None:
+            place, entity = found[2], _dateline_entity(found[2], gazetteer)
+            if not settings.count_dateline:
+                candidates = [c for c in candidates if not found[0] <= c.start < found[1]]
         rows.extend(
             resolve_document(
-                doc_id, candidates, gazetteer, keep_unresolved=settings.keep_unresolved
+                doc_id,
+                candidates,
+                gazetteer,
+                keep_unresolved=settings.keep_unresolved,
+                day=days.get(doc_id),
+                text=text,
+                capital_as_government=settings.capital_as_government,
             )
         )
-        counts.append((doc_id, n_par, n_sent, len(text.split())))
+        counts.append((doc_id, n_par, n_sent, len(text.split()), place, entity))
     mentions = pd.DataFrame(rows, columns=list(MENTION_COLUMNS))
     mentions = mentions.astype(
         {"paragraph": "int64", "sentence": "int64", "start": "int64", "end": "int64"}

@@ -47,6 +47,8 @@ from typing import Any
 
 import pandas as pd
 
+from secnews.analysis.entities.places import PLACE_COLUMNS, PlaceSettings, place_alias_table
+
 __all__ = [
     "ALIAS_COLUMNS",
     "ENTITY_TYPES",
@@ -64,11 +66,21 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Columns of an alias table (``match`` is optional in files and defaults to ``exact``).
-ALIAS_COLUMNS: tuple[str, ...] = ("entity_id", "label", "type", "alias", "match")
+ALIAS_COLUMNS: tuple[str, ...] = (
+    "entity_id",
+    "label",
+    "type",
+    "alias",
+    "match",
+    "valid_from",
+    "valid_to",
+)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Entity types of the gazetteer (``ignore`` rows block an alias and are never reported).
 ENTITY_TYPES: frozenset[str] = frozenset(
     {"country", "organization", "media", "person", "place", "ignore"}
 )
+_EXTRA_COLUMNS: tuple[str, ...] = ("kind", "priority", *PLACE_COLUMNS)
 _MATCH_VALUES = frozenset({"exact", "coref"})
 _SPACY_LABELS = {
     "country": "GPE",
@@ -106,6 +118,12 @@ class GazetteerSettings:
         Shortest alias that gets an ALL-CAPS variant.
     plural_demonyms
         Add "Russians" for "Russian" (demonyms ending in *n* or *i*).
+    places
+        How the place layer is built (:class:`~secnews.analysis.entities.places.PlaceSettings`).
+    person_terms_from
+        Start of the term of office given to a one-word person alias (a bare surname) that has
+        no dates of its own: the table lists officials from 2014 on, so that "Stoltenberg" in
+        a 1987 story is not Jens Stoltenberg (empty: no default term).
     """
 
     alias_files: tuple[str, ...] = ()
@@ -113,6 +131,12 @@ class GazetteerSettings:
     upper_variants: bool = True
     min_upper_length: int = 4
     plural_demonyms: bool = True
+    places: PlaceSettings = field(default_factory=PlaceSettings)
+    person_terms_from: str = "2014-01-01"
+
+    def __post_init__(self) -> None:
+        if self.person_terms_from and not _DATE.match(self.person_terms_from):
+            raise ValueError(f"person_terms_from must be YYYY-MM-DD, got {self.person_terms_from!r}")
 
 
 def _data_file(name: str) -> Path:
@@ -162,6 +186,9 @@ def read_alias_table(path: str | Path, *, priority: int = 0) -> pd.DataFrame:
                     f"{where}: match must be 'exact', 'coref' or 'coref:<entity_id>|...', "
                     f"got {row['match']!r}"
                 )
+            for key in ("valid_from", "valid_to"):
+                if row[key] and not _DATE.match(row[key]):
+                    raise ValueError(f"{where}: {key} must be YYYY-MM-DD, got {row[key]!r}")
             if not _ENTITY_ID.match(row["entity_id"]):
                 raise ValueError(f"{where}: malformed entity_id {row['entity_id']!r}")
             first = seen.setdefault(row["entity_id"], (row["label"], row["type"]))
@@ -174,6 +201,8 @@ def read_alias_table(path: str | Path, *, priority: int = 0) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(ALIAS_COLUMNS))
     frame["kind"] = "alias"
     frame["priority"] = priority
+    for column in PLACE_COLUMNS:
+        frame[column] = ""
     return frame
 
 
@@ -214,8 +243,16 @@ def country_alias_table(path: str | Path | None = None, *, priority: int = 1) ->
             name = name.removeprefix("the ")
             rows.append(_row(f"country:{code}", label, name, "name", priority + 1))
         for kind, alias in zip(own["kind"], own["alias"], strict=True):
-            rows.append(_row(f"country:{code}", label, alias, kind, priority))
-    return pd.DataFrame(rows, columns=[*ALIAS_COLUMNS, "kind", "priority"])
+            if kind != "capital":  # capitals are places (see capital_table)
+                rows.append(_row(f"country:{code}", label, alias, kind, priority))
+    return pd.DataFrame(rows, columns=[*ALIAS_COLUMNS, *_EXTRA_COLUMNS]).fillna("")
+
+
+def capital_table(path: str | Path | None = None) -> pd.DataFrame:
+    """The ``capital`` rows of the country alias file: ``alpha_3, alias``."""
+    path = Path(path) if path is not None else _data_file("country_aliases.csv")
+    extra = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return extra.loc[extra["kind"] == "capital", ["alpha_3", "alias"]].reset_index(drop=True)
 
 
 def _row(entity_id: str, label: str, alias: str, kind: str, priority: int) -> dict[str, object]:
@@ -225,6 +262,8 @@ def _row(entity_id: str, label: str, alias: str, kind: str, priority: int) -> di
         "type": "country",
         "alias": alias,
         "match": "exact",
+        "valid_from": "",
+        "valid_to": "",
         "kind": kind,
         "priority": priority,
     }
@@ -235,9 +274,9 @@ def _variants(table: pd.DataFrame, settings: GazetteerSettings) -> pd.DataFrame:
     for record in table.to_dict("records"):
         row = {str(k): v for k, v in record.items()}
         alias, priority = str(row["alias"]), int(row["priority"])
-        if row["type"] == "ignore":
+        if row["kind"] == "place":  # generated places: no ALL-CAPS forms (headlines)
             continue
-        if settings.plural_demonyms and row["kind"] == "demonym" and alias[-1:] in ("n", "i"):
+        if settings.plural_demonyms and row["type"] != "ignore" and row["kind"] == "demonym" and alias[-1:] in ("n", "i"):
             extra.append({**row, "alias": alias + "s", "priority": priority + 10})
         upper = alias.upper()
         if settings.upper_variants and len(alias) >= settings.min_upper_length and upper != alias:
@@ -284,6 +323,53 @@ class Gazetteer:
             object.__setattr__(self, "_index_cache", cached)
         return cached
 
+    def valid(self, alias: str, entity_id: str, day: str | None) -> bool:
+        """Whether an alias may name an entity in a document of that day (``YYYY-MM-DD``).
+
+        An alias without dates is always valid. In an undated document (``day`` is ``None``) a
+        dated person alias (a term of office) is not valid, so that a bare surname stays
+        unresolved rather than guessed; dated aliases of other entities are.
+        """
+        cached = self.__dict__.get("_valid_cache")
+        if cached is None:
+            cached = {
+                (a, e): (f, t)
+                for a, e, f, t in zip(
+                    self.aliases["alias"],
+                    self.aliases["entity_id"],
+                    self.aliases["valid_from"],
+                    self.aliases["valid_to"],
+                    strict=True,
+                )
+                if f or t
+            }
+            object.__setattr__(self, "_valid_cache", cached)
+        window = cached.get((alias, entity_id))
+        if window is None:
+            return True
+        if day is None:
+            return self.label_of(entity_id)[1] != "person"
+        return (window[0] or "0") <= day <= (window[1] or "9")
+
+    def place_of(self, entity_id: str) -> tuple[str, str, str, str]:
+        """Return ``(place_type, parent, country, capital_of)`` (empty strings for non-places)."""
+        cached = self.__dict__.get("_places_cache")
+        if cached is None:
+            frame = self.entities
+            cached = {
+                e: (p, par, c, cap)
+                for e, p, par, c, cap in zip(
+                    frame["entity_id"],
+                    frame["place_type"],
+                    frame["parent"],
+                    frame["country"],
+                    frame["capital_of"],
+                    strict=True,
+                )
+            }
+            object.__setattr__(self, "_places_cache", cached)
+        return cached.get(entity_id, ("", "", "", ""))
+
     def label_of(self, entity_id: str) -> tuple[str, str]:
         """Return ``(label, type)`` of a gazetteer entity."""
         cached = self.__dict__.get("_labels_cache")
@@ -318,9 +404,35 @@ def build_gazetteer(settings: GazetteerSettings | None = None) -> Gazetteer:
     tables.append(read_alias_table(_data_file("actors.csv"), priority=0))
     if settings.include_countries:
         tables.append(country_alias_table(priority=1))
+    tables.append(
+        place_alias_table(
+            settings.places,
+            capitals=capital_table() if settings.include_countries else None,
+            priority=4,
+        )
+    )
     base = pd.concat(tables, ignore_index=True)
     table = pd.concat([base, _variants(base, settings)], ignore_index=True)
+    for column in ("valid_from", "valid_to", *PLACE_COLUMNS):
+        table[column] = table[column].fillna("").astype(str)
+    if settings.person_terms_from:
+        bare = (
+            (table["type"] == "person")
+            & (table["valid_from"] == "")
+            & (table["valid_to"] == "")
+            & ~table["alias"].str.contains(r"[\s.]", regex=True)
+        )
+        table.loc[bare, "valid_from"] = settings.person_terms_from
     return _resolve(table, settings)
+
+
+def _overlap(windows: list[tuple[str, str]]) -> bool:
+    """Whether any two validity windows (``""`` = open) overlap."""
+    for i, (a_from, a_to) in enumerate(windows):
+        for b_from, b_to in windows[i + 1 :]:
+            if (a_from or "0") <= (b_to or "9") and (b_from or "0") <= (a_to or "9"):
+                return True
+    return False
 
 
 def _resolve(table: pd.DataFrame, settings: GazetteerSettings) -> Gazetteer:
@@ -329,6 +441,16 @@ def _resolve(table: pd.DataFrame, settings: GazetteerSettings) -> Gazetteer:
     is_exact = top["match"] == "exact"
     n_exact = top[is_exact].groupby("alias")["entity_id"].nunique()
     conflicts = n_exact[n_exact > 1]
+    if len(conflicts):  # entities valid at different times may share an alias
+        windows = top[is_exact & top["alias"].isin(conflicts.index)].drop_duplicates(
+            ["alias", "entity_id"]
+        )
+        dated = {
+            alias
+            for alias, group in windows.groupby("alias")
+            if not _overlap(list(zip(group["valid_from"], group["valid_to"], strict=True)))
+        }
+        conflicts = conflicts[~conflicts.index.isin(dated)]
     keep = ~top["alias"].isin(conflicts.index) & (is_exact | ~top["alias"].isin(n_exact.index))
     aliases = top[keep].drop_duplicates(["alias", "entity_id"]).reset_index(drop=True)
     dropped = [
@@ -339,18 +461,18 @@ def _resolve(table: pd.DataFrame, settings: GazetteerSettings) -> Gazetteer:
         spacy_label(t, kind=k) for t, k in zip(aliases["type"], aliases["kind"], strict=True)
     ]
     entities = (
-        table.drop_duplicates("entity_id")
-        .loc[lambda f: f["type"] != "ignore", ["entity_id", "label", "type"]]
-        .sort_values("entity_id")
+        table.sort_values(["entity_id", "priority", "alias"], kind="stable")
+        .drop_duplicates("entity_id")
+        .loc[lambda f: f["type"] != "ignore", ["entity_id", "label", "type", *PLACE_COLUMNS]]
         .reset_index(drop=True)
     )
     if dropped:
         logger.info("dropped %d ambiguous aliases", len(dropped))
     return Gazetteer(
         entities=entities,
-        aliases=aliases[["alias", "entity_id", "match", "kind", "spacy_label"]].reset_index(
-            drop=True
-        ),
+        aliases=aliases[
+            ["alias", "entity_id", "match", "kind", "spacy_label", "valid_from", "valid_to"]
+        ].reset_index(drop=True),
         dropped=pd.DataFrame(dropped, columns=["alias", "entity_ids"]),
         settings=settings,
     )

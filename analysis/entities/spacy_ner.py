@@ -180,8 +180,8 @@ def spacy_candidates(
                 aliases: tuple[tuple[str, str], ...] = (("ignore", "exact"),)
             elif pid.startswith("coref:"):
                 aliases = tuple(gazetteer.lookup(pid[len("coref:") :]))
-            elif pid:
-                aliases = ((pid, "exact"),)
+            elif pid:  # all entities of the alias (validity dates choose among them)
+                aliases = tuple(gazetteer.lookup(ent.text)) or ((pid, "exact"),)
             elif ent.label_ in keep:
                 aliases = ()
             else:
