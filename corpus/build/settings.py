@@ -17,6 +17,7 @@ _LOADER_SETTINGS = {
     "html": ("secnews.corpus.loaders.html", "HtmlSettings"),
     "table": ("secnews.corpus.loaders.tabular", "TableSettings"),
     "folder": ("secnews.corpus.loaders.folder", "FolderSettings"),
+    "xml": ("secnews.corpus.loaders.records", "RecordSettings"),
 }
 _VERSIONED = (
     "secnews",
@@ -56,7 +57,7 @@ class BuildSettings:
         Path of the relevance lexicon (``None``: the packaged one).
     min_year, max_year
         ``published`` outside these years is an absurd date: the document is rejected.
-    pagetext, html, table, folder
+    pagetext, html, table, folder, xml
         Settings objects passed to each loader (``None``: the loader's defaults).
     """
 
@@ -73,6 +74,7 @@ class BuildSettings:
     html: Any = None
     table: Any = None
     folder: Any = None
+    xml: Any = None
 
     def to_dict(self, *, loaders: Sequence[str] = ()) -> dict[str, Any]:
         """JSON-ready form (nested settings dataclasses become dicts).
