@@ -148,16 +148,17 @@ def _days(frame: pd.DataFrame) -> dict[str, str | None]:
     }
 
 
-def dateline_span(text: str) -> tuple[int, int, str] | None:
+def dateline_span(text: str, *, skip: int = 0) -> tuple[int, int, str] | None:
     """Find a story's dateline in its first paragraphs: ``(start, end, place)`` or ``None``.
 
     The first of the first three paragraphs that starts with a dateline
     (:func:`~secnews.corpus.clean.datelines.parse_dateline`) gives it; ``place`` is the place
-    as written, with its region when it has one ("BAHIA BLANCA, Argentina").
+    as written, with its region when it has one ("BAHIA BLANCA, Argentina"). ``skip`` leading
+    paragraphs (a title) are not looked at.
     """
     from secnews.corpus.clean.datelines import parse_dateline
 
-    for start in paragraph_starts(text)[:_DATELINE_PARAGRAPHS]:
+    for start in paragraph_starts(text)[skip : skip + _DATELINE_PARAGRAPHS]:
         found = parse_dateline(text[start : start + 400])
         if found is not None and text.startswith(found.prefix.rstrip(), start):
             place = ", ".join(p for p in (found.place, found.region) if p)
@@ -320,6 +321,7 @@ def extract_entities(
     counts: list[tuple[str, int, int, int, str, str]] = []
     days = _days(frame)
     given: dict[str, str] = {}
+    has_title = "title" in frame.columns and "full_text" not in frame.columns
     if "dateline_place" in frame.columns:  # the corpus's own field (dateline already stripped)
         given = {
             str(d): p
@@ -329,7 +331,7 @@ def extract_entities(
     for doc_id, text, candidates, n_par, n_sent in stream:
         if settings.guards:
             candidates = apply_guards(text, candidates, gazetteer)
-        found = dateline_span(text)
+        found = None if doc_id in given else dateline_span(text, skip=int(has_title))
         place, entity = given.get(doc_id, ""), ""
         if place:
             entity = _dateline_entity(place, gazetteer)

@@ -6,18 +6,21 @@ resolution, by :func:`apply_guards`. The aliases a guard watches are listed in t
 
 ``caps``
     A short all-caps alias (CAR, ROK) is dropped inside an all-caps run (a headline such as
-    "U.S. CAR SALES RISE": a neighbouring word is all-caps too).
+    "U.S. CAR SALES RISE": a neighbouring word is all-caps too) or after a hyphen
+    ("RENT-A-CAR").
 ``person``
     A country alias that is also a name (Jordan, Holland, Mali, Chad) is dropped after an
     honorific or another capitalised name word ("Mr Holland", "Michael Jordan", "Haji Mali
-    Khan") and before a name word ("Malawi Sahib").
+    Khan") and before a name word ("Malawi Sahib"); once seen so in a document, every other
+    occurrence of it in that document is the person too ("David M. Holland ... Holland said").
 ``state``
     Georgia is the US state (``place:US-GA``) unless the document has a cue of the country
     (:data:`CAUCASUS_CUES`: Tbilisi, Georgian, Caucasus, Abkhazia, Ossetia, ...).
 
 For every alias:
 
-* an alias inside angle brackets is a ticker (``<ROK>``) and is dropped;
+* an alias inside angle brackets on one line is a ticker or a company name (``<ROK>``,
+  ``<Teleco USA Inc>``, the Reuters convention) and is dropped;
 * a country alias or demonym followed by a company word (:data:`COMPANY_WORDS`, within the next
   three capitalised words: "British Petroleum", "Georgia Gulf Corp") or by a hyphen and a
   capitalised word that is not an alias ("Georgia-Pacific") is part of a company name and dropped;
@@ -47,7 +50,7 @@ COMPANY_WORDS: frozenset[str] = frozenset(
     Corporation Inc Co Ltd Plc PLC Industries Holdings Electric Chemical Chemicals Railways
     Aerospace Leyland Tobacco Cement Power Bancorp Bancorporation Fund Trust Shipbuilders Coal
     Aluminium Aluminum Savings Express Airport Airport Sugar Foods Brewing Broadcasting
-    Telephone Gas Tech Bancshares Resources Minerals Mining Mines""".split()
+    Telephone Gas Tech Bancshares Resources Minerals Mining Mines Systems""".split()
 )
 #: Words that show Georgia is the country.
 CAUCASUS_CUES: tuple[str, ...] = (
@@ -77,9 +80,10 @@ _QUALIFIERS = frozenset(
     Than Besides Toward Towards Amid Among""".split()
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w'.-]*)\s+$")
-_WORDS_AFTER = re.compile(r"\s+([A-Z][\w'&.-]*)(?:\s+([A-Z][\w'&.-]*))?(?:\s+([A-Z][\w'&.-]*))?")
+_WORDS_AFTER = re.compile(
+    r"[ \t]+([A-Z][\w'&.-]*)(?:[ \t]+([A-Z][\w'&.-]*))?(?:[ \t]+([A-Z][\w'&.-]*))?"
+)
 _HYPHEN_AFTER = re.compile(r"-([A-Z][\w']*)")
-_CAPS_WORD = re.compile(r"[A-Z][A-Z.'&-]*[A-Z.]\b")
 
 
 def _data_file(name: str) -> Path:
@@ -106,13 +110,26 @@ def read_lookalikes(path: str | None = None) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def _bracketed(text: str, start: int, end: int) -> bool:
+    """Whether a span lies inside ``<...>`` on one line (Reuters' tickers and company names)."""
+    left = text.rfind("<", max(0, start - 60), start + 1)
+    if left < 0 or ">" in text[left:start] or "\n" in text[left:start]:
+        return False
+    right = text.find(">", end, end + 60)
+    return right >= 0 and "<" not in text[end:right] and "\n" not in text[end:right]
+
+
+def _caps_token(token: str) -> bool:
+    letters = [c for c in token if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
 def _in_caps_run(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 30) : start].split()
-    after = text[end : end + 30].split()
-    near = [w for w in (before[-1:] + after[:1])]
-    return any(
-        len(w.strip(".,;:'\"()")) >= 2 and _CAPS_WORD.fullmatch(w.strip(",;:'\"()")) for w in near
-    )
+    if start and text[start - 1] == "-":  # RENT-A-CAR
+        return True
+    before = [w for w in text[max(0, start - 30) : start].split() if any(c.isalpha() for c in w)]
+    after = [w for w in text[end : end + 30].split() if any(c.isalpha() for c in w)]
+    return any(_caps_token(w) for w in before[-1:] + after[:1])
 
 
 def _person_context(text: str, start: int, end: int) -> bool:
@@ -120,7 +137,7 @@ def _person_context(text: str, start: int, end: int) -> bool:
     if before is not None:
         word = before.group(1).rstrip(".")
         gap = text[before.end(1) : start]
-        if "\n" not in gap and word[:1].isupper() and not word.isupper():
+        if "\n" not in gap and word[:1].isupper() and (len(word) == 1 or not word.isupper()):
             if word in _HONORIFICS or word not in _QUALIFIERS:
                 return True
     after = _WORDS_AFTER.match(text, end)
@@ -134,8 +151,8 @@ def _company(text: str, end: int, gazetteer: Gazetteer) -> bool:
     after = _WORDS_AFTER.match(text, end)
     if after is None:
         return False
-    words = [w.rstrip(".,;:") for w in after.groups() if w]
-    return any(w in COMPANY_WORDS for w in words)
+    words = [re.sub(r"(?:'s|')?[.,;:]*$", "", w) for w in after.groups() if w]
+    return any(w in COMPANY_WORDS or w.title() in COMPANY_WORDS for w in words)
 
 
 def _country_types(cand: Candidate, gazetteer: Gazetteer) -> bool:
@@ -184,6 +201,12 @@ def apply_guards(text: str, candidates: list[Candidate], gazetteer: Gazetteer) -
     """
     lookalikes = read_lookalikes()
     nested = _nested_prefixes(gazetteer)
+    # a name seen once in a person context ("David M. Holland") is the person everywhere
+    persons = {
+        c.surface
+        for c in candidates
+        if "person" in lookalikes.get(c.surface, ()) and _person_context(text, c.start, c.end)
+    }
     caucasus: bool | None = None
     out: list[Candidate] = []
     for cand in candidates:
@@ -191,15 +214,15 @@ def apply_guards(text: str, candidates: list[Candidate], gazetteer: Gazetteer) -
             out.append(cand)
             continue
         start, end, surface = cand.start, cand.end, cand.surface
-        if start and text[start - 1] == "<" and text[end : end + 1] == ">":
-            continue  # a ticker
+        if _bracketed(text, start, end):
+            continue  # a ticker or a company name in angle brackets
         guards = lookalikes.get(surface, frozenset())
         if "caps" in guards and _in_caps_run(text, start, end):
             continue
         is_country = _country_types(cand, gazetteer)
         if is_country and _company(text, end, gazetteer):
             continue
-        if "person" in guards and _person_context(text, start, end):
+        if "person" in guards and surface in persons:
             continue
         if "state" in guards:
             if caucasus is None:
