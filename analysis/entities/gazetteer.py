@@ -503,23 +503,38 @@ def _node_regex(node: dict[str, dict]) -> str:
     return body
 
 
-class GazetteerMatcher:
-    """Find gazetteer aliases in text with one compiled regular expression.
+#: A run of capitalised words (with the lower-case words that occur inside place names).
+_CAPITAL_RUN = re.compile(
+    r"(?<![\w.'-])[A-Z][\w'.-]*(?:[ ](?:[A-Z][\w'.-]*|region|oblast|province|krai|of|de|la|el|"
+    r"al|on|upon|am|an|der|sur|do|da)(?![\w'-]))*"
+)
+_TRAILING = re.compile(r"(?:['\u2019]s|['\u2019]|[.])$")
 
-    The aliases are compiled into a trie-shaped alternation (longest alias first at every
-    position, thanks to greedy optional groups) followed by a right word boundary; the left
-    word boundary is checked in Python so that the regex engine keeps its fast scan for the
-    first character. Line breaks count as spaces (offsets are unchanged).
+
+class GazetteerMatcher:
+    """Find gazetteer aliases in text: a compiled regular expression plus a table of place names.
+
+    The curated aliases are compiled into a trie-shaped alternation (longest alias first at every
+    position, thanks to greedy optional groups) followed by a right word boundary; the left word
+    boundary is checked in Python so that the regex engine keeps its fast scan for the first
+    character. The many generated place names (``place_names``: GeoNames cities, ISO regions)
+    are looked up instead in a set, for every run of capitalised words the regex left free
+    (longest run of words first), so that building stays fast. Line breaks count as spaces
+    (offsets are unchanged).
 
     Parameters
     ----------
     aliases
-        The aliases to find (e.g. ``gazetteer.aliases["alias"]``).
+        The aliases for the regular expression (e.g. the curated ones).
+    place_names
+        Aliases looked up by capitalised word runs.
     """
 
-    def __init__(self, aliases: Iterable[str]) -> None:
+    def __init__(self, aliases: Iterable[str], place_names: Iterable[str] = ()) -> None:
         words = sorted({a for a in aliases if a})
         self.pattern_ = re.compile("(?:" + _trie_regex(words) + r")(?!\w)")
+        self.place_names_ = frozenset(a for a in place_names if a)
+        self.max_words_ = max((a.count(" ") + 1 for a in self.place_names_), default=0)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Return ``(start, end, alias)`` of every non-overlapping match, left to right."""
@@ -530,20 +545,65 @@ class GazetteerMatcher:
         while True:
             m = search(flat, pos)
             if m is None:
-                return out
+                break
             start = m.start()
             if start and (flat[start - 1].isalnum() or flat[start - 1] == "_"):
                 pos = start + 1
                 continue
             out.append((start, m.end(), m.group()))
             pos = m.end()
+        if self.place_names_:
+            places = self.find_places(flat, out)
+            if places:
+                out = sorted(out + places)
+        return out
+
+    def find_places(
+        self, text: str, taken: Sequence[tuple[int, int, Any]] = ()
+    ) -> list[tuple[int, int, str]]:
+        """Place names in runs of capitalised words that no ``taken`` span overlaps."""
+        names = self.place_names_
+        busy = sorted((a, b) for a, b, *_ in taken)
+        out: list[tuple[int, int, str]] = []
+        for run in _CAPITAL_RUN.finditer(text.replace("\n", " ")):
+            a0, b0 = run.span()
+            tokens = [(m.start() + a0, m.end() + a0) for m in re.finditer(r"\S+", run.group())]
+            if any(a < b0 and a0 < b for a, b in busy):
+                free = [not any(a < t1 and t0 < b for a, b in busy) for t0, t1 in tokens]
+            else:
+                free = [True] * len(tokens)
+            i = 0
+            while i < len(tokens):
+                if not free[i]:
+                    i += 1
+                    continue
+                span = 1
+                while i + span < len(tokens) and free[i + span] and span < self.max_words_:
+                    span += 1
+                for n in range(span, 0, -1):
+                    start, end = tokens[i][0], tokens[i + n - 1][1]
+                    form = text[start:end]
+                    if form not in names:
+                        form = _TRAILING.sub("", form)
+                        end = start + len(form)
+                    if form in names and form[:1].isupper():
+                        out.append((start, end, form))
+                        i += n
+                        break
+                else:
+                    i += 1
+        return out
 
 
 def matcher_for(gazetteer: Gazetteer) -> GazetteerMatcher:
-    """Return the (cached) :class:`GazetteerMatcher` of a gazetteer."""
+    """Return the (cached) :class:`GazetteerMatcher` of a gazetteer (generated place names are
+    looked up by word runs, the other aliases go into the regular expression)."""
     cached = gazetteer.__dict__.get("_matcher_cache")
     if cached is None:
-        cached = GazetteerMatcher(gazetteer.aliases["alias"])
+        generated = gazetteer.aliases["kind"] == "place"
+        regex = set(gazetteer.aliases.loc[~generated, "alias"])
+        places = set(gazetteer.aliases.loc[generated, "alias"]) - regex
+        cached = GazetteerMatcher(regex, places)
         object.__setattr__(gazetteer, "_matcher_cache", cached)
     return cached
 

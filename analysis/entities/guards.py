@@ -52,6 +52,8 @@ COMPANY_WORDS: frozenset[str] = frozenset(
     Aluminium Aluminum Savings Express Airport Airport Sugar Foods Brewing Broadcasting
     Telephone Gas Tech Bancshares Resources Minerals Mining Mines Systems""".split()
 )
+#: All-caps words that make a preceding country word part of a company name (headlines).
+_CAPS_COMPANY_WORDS = frozenset("CORP CORPORATION INC CO LTD PLC GULF PACIFIC AIRWAYS AIRLINES".split())
 #: Words that show Georgia is the country.
 CAUCASUS_CUES: tuple[str, ...] = (
     "Tbilisi",
@@ -152,7 +154,7 @@ def _company(text: str, end: int, gazetteer: Gazetteer) -> bool:
     if after is None:
         return False
     words = [re.sub(r"(?:'s|')?[.,;:]*$", "", w) for w in after.groups() if w]
-    return any(w in COMPANY_WORDS or w.title() in COMPANY_WORDS for w in words)
+    return any(w in COMPANY_WORDS or w in _CAPS_COMPANY_WORDS for w in words)
 
 
 def _country_types(cand: Candidate, gazetteer: Gazetteer) -> bool:

@@ -389,7 +389,7 @@ def place_alias_table(
         rows += _rows_for(
             rec["entity_id"], label if rec["entity_id"] in known else rec["label"], [rec["alias"]],
             rec["place_type"] or ptype, rec["parent"] or parent, rec["country"] or country,
-            priority=priority - 2,
+            priority=priority - 2, kind="edited",
         )
     frames.append(pd.DataFrame(rows))
     out = pd.concat(frames, ignore_index=True)
