@@ -332,8 +332,9 @@ class Gazetteer:
         """Whether an alias may name an entity in a document of that day (``YYYY-MM-DD``).
 
         An alias without dates is always valid. In an undated document (``day`` is ``None``) a
-        dated person alias (a term of office) is not valid, so that a bare surname stays
-        unresolved rather than guessed; dated aliases of other entities are.
+        one-word person alias with dates (a surname with its term of office) is not valid, so
+        that a bare surname stays unresolved rather than guessed (it may still join a full name
+        of the same document); other dated aliases are.
         """
         cached = self.__dict__.get("_valid_cache")
         if cached is None:
@@ -352,8 +353,8 @@ class Gazetteer:
         window = cached.get((alias, entity_id))
         if window is None:
             return True
-        if day is None:
-            return self.label_of(entity_id)[1] != "person"
+        if day is None:  # a bare surname with a term of office: not a guess
+            return " " in alias or self.label_of(entity_id)[1] != "person"
         return (window[0] or "0") <= day <= (window[1] or "9")
 
     def place_of(self, entity_id: str) -> tuple[str, str, str, str]:
