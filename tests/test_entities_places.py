@@ -27,7 +27,9 @@ def gazetteer() -> Gazetteer:
 def reuters(corpora_dir: Path) -> pd.DataFrame:
     rows = []
     for name in REUTERS_FILES:
-        for item in load_records(corpora_dir / "reuters-21578-1987" / name, mapping=MAPPING, record="REUTERS"):
+        for item in load_records(
+            corpora_dir / "reuters-21578-1987" / name, mapping=MAPPING, record="REUTERS"
+        ):
             if isinstance(item, Article):
                 rows.append(
                     {
@@ -75,7 +77,9 @@ def test_lookalikes_are_not_countries(
 ) -> None:
     stories = _stories(reuters, needle)
     mentions = _mentions(stories, gazetteer)
-    for doc_id, title, text in zip(stories["doc_id"], stories["title"], stories["text"], strict=True):
+    for doc_id, title, text in zip(
+        stories["doc_id"], stories["title"], stories["text"], strict=True
+    ):
         body = f"{title}\n\n{text}"
         own = mentions[mentions["doc_id"] == doc_id]
         spans = own[(own["surface"] == surface) & (own["entity_id"] == country)]
@@ -84,8 +88,13 @@ def test_lookalikes_are_not_countries(
             assert needle not in body[max(0, start - len(needle)) : start + len(needle)]
 
 
-def test_georgia_without_caucasus_is_the_us_state(reuters: pd.DataFrame, gazetteer: Gazetteer) -> None:
-    stories = reuters[reuters["text"].str.contains(r"\bGeorgia\b(?![-\s][A-Z])") & ~reuters["text"].str.contains("Tbilisi|Caucasus|Georgian")]
+def test_georgia_without_caucasus_is_the_us_state(
+    reuters: pd.DataFrame, gazetteer: Gazetteer
+) -> None:
+    stories = reuters[
+        reuters["text"].str.contains(r"\bGeorgia\b(?![-\s][A-Z])")
+        & ~reuters["text"].str.contains("Tbilisi|Caucasus|Georgian")
+    ]
     mentions = _mentions(stories.head(20), gazetteer)
     assert "country:GEO" not in _at(mentions, "Georgia")
     assert _at(mentions, "Georgia") <= {"place:US-GA"}
@@ -100,7 +109,9 @@ def test_nested_country_in_organisation(reuters: pd.DataFrame, gazetteer: Gazett
     assert inner["entity_id"].tolist() == ["country:USA"]
 
 
-def test_validity_dates_choose_the_entity_of_the_day(reuters: pd.DataFrame, gazetteer: Gazetteer) -> None:
+def test_validity_dates_choose_the_entity_of_the_day(
+    reuters: pd.DataFrame, gazetteer: Gazetteer
+) -> None:
     east = _mentions(_stories(reuters, "East Germany", limit=2), gazetteer)
     assert _at(east, "East Germany") == {"country:DDR"}
     stolt = _stories(reuters, "Stoltenberg", limit=2)
@@ -122,7 +133,9 @@ def test_validity_dates_choose_the_entity_of_the_day(reuters: pd.DataFrame, gaze
 
 @pytest.fixture(scope="module")
 def press(corpora_dir: Path) -> pd.DataFrame:
-    frame = pd.read_csv(corpora_dir / "kremlin-ukraine-press-2021-2022" / "president_ua_zelenskyy.csv")
+    frame = pd.read_csv(
+        corpora_dir / "kremlin-ukraine-press-2021-2022" / "president_ua_zelenskyy.csv"
+    )
     return pd.DataFrame(
         {
             "doc_id": [f"z{i}" for i in range(len(frame))],
@@ -132,7 +145,9 @@ def press(corpora_dir: Path) -> pd.DataFrame:
     )
 
 
-def test_places_are_their_own_entities_and_roll_up(press: pd.DataFrame, gazetteer: Gazetteer) -> None:
+def test_places_are_their_own_entities_and_roll_up(
+    press: pd.DataFrame, gazetteer: Gazetteer
+) -> None:
     needles = ["Kramatorsk", "Azovstal", "Donetsk region", "Borodyanka"]
     stories = pd.concat([_stories(press, n, limit=1) for n in needles]).drop_duplicates("doc_id")
     mentions = _mentions(stories, gazetteer)
@@ -166,13 +181,20 @@ def test_capital_as_government_is_a_switch(press: pd.DataFrame, gazetteer: Gazet
     assert _at(off, "Moscow") == {"place:RU.moscow"}
 
 
-def test_dateline_place_is_a_field_not_a_mention(reuters: pd.DataFrame, gazetteer: Gazetteer) -> None:
+def test_dateline_place_is_a_field_not_a_mention(
+    reuters: pd.DataFrame, gazetteer: Gazetteer
+) -> None:
     stories = reuters[reuters["dateline_place"] == "MOSCOW"].head(5)
     assert len(stories)
     result = extract_entities(stories, gazetteer=gazetteer, progress=False)
     assert set(result.documents["dateline_entity"]) == {"place:RU.moscow"}
     with_dateline = mentions_at_level(
-        result.mentions, gazetteer, level="country", rollup=True, documents=result.documents, dateline=True
+        result.mentions,
+        gazetteer,
+        level="country",
+        rollup=True,
+        documents=result.documents,
+        dateline=True,
     )
     added = with_dateline[with_dateline["method"] == "dateline"]
     assert len(added) == len(stories) and set(added["entity_id"]) == {"country:RUS"}

@@ -138,7 +138,9 @@ class GazetteerSettings:
 
     def __post_init__(self) -> None:
         if self.person_terms_from and not _DATE.match(self.person_terms_from):
-            raise ValueError(f"person_terms_from must be YYYY-MM-DD, got {self.person_terms_from!r}")
+            raise ValueError(
+                f"person_terms_from must be YYYY-MM-DD, got {self.person_terms_from!r}"
+            )
 
 
 def _data_file(name: str) -> Path:
@@ -281,7 +283,12 @@ def _variants(table: pd.DataFrame, settings: GazetteerSettings) -> pd.DataFrame:
         alias, priority = str(row["alias"]), int(row["priority"])
         if row["kind"] == "place":  # generated places: no ALL-CAPS forms (headlines)
             continue
-        if settings.plural_demonyms and row["type"] != "ignore" and row["kind"] == "demonym" and alias[-1:] in ("n", "i"):
+        if (
+            settings.plural_demonyms
+            and row["type"] != "ignore"
+            and row["kind"] == "demonym"
+            and alias[-1:] in ("n", "i")
+        ):
             extra.append({**row, "alias": alias + "s", "priority": priority + 10})
         upper = alias.upper()
         if settings.upper_variants and len(alias) >= settings.min_upper_length and upper != alias:
@@ -531,7 +538,8 @@ class GazetteerMatcher:
     boundary is checked in Python so that the regex engine keeps its fast scan for the first
     character. The many generated place names (``place_names``: GeoNames cities, ISO regions)
     are looked up instead in a set, for every run of capitalised words the regex left free
-    (longest run of words first), so that building stays fast. Line breaks count as spaces
+    (longest run of words first), so that building stays fast; a one-word place name followed
+    by another capitalised word of its run ("David M. Holland") is not taken. Line breaks count as spaces
     (offsets are unchanged).
 
     Parameters
@@ -548,7 +556,9 @@ class GazetteerMatcher:
         self.place_names_ = frozenset(a for a in place_names if a)
         self.max_words_ = max((a.count(" ") + 1 for a in self.place_names_), default=0)
         firsts = {a.split(" ")[0] for a in self.place_names_}
-        self.first_words_ = frozenset(firsts | {w + t for w in firsts for t in (".", "'s", "\u2019s")})
+        self.first_words_ = frozenset(
+            firsts | {w + t for w in firsts for t in (".", "'s", "\u2019s")}
+        )
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Return ``(start, end, alias)`` of every non-overlapping match, left to right."""
@@ -608,7 +618,10 @@ class GazetteerMatcher:
                         form = _TRAILING.sub("", form)
                         end = start + len(form)
                     if form in names:
-                        out.append((start, end, form))
+                        # one word followed by another capitalised word is part of a longer
+                        # name ("David M. Holland", "Kramatorsk Mayor"): not a place
+                        if n > 1 or i + 1 == len(tokens) or form != text[start : tokens[i][1]]:
+                            out.append((start, end, form))
                         i += n
                         break
                 else:

@@ -10,8 +10,8 @@ resolution, by :func:`apply_guards`. The aliases a guard watches are listed in t
     ("RENT-A-CAR").
 ``person``
     A country alias that is also a name (Jordan, Holland, Mali, Chad) is dropped after an
-    honorific or another capitalised name word ("Mr Holland", "Michael Jordan", "Haji Mali
-    Khan") and before a name word ("Malawi Sahib"); once seen so in a document, every other
+    honorific or another capitalised name word that does not start the sentence ("Mr Holland",
+    "Michael Jordan", "Haji Mali Khan") and before a name word ("Malawi Sahib"); once seen so in a document, every other
     occurrence of it in that document is the person too ("David M. Holland ... Holland said").
 ``state``
     Georgia is the US state (``place:US-GA``) unless the document has a cue of the country
@@ -39,6 +39,7 @@ from pathlib import Path
 
 from secnews.analysis.entities.gazetteer import Gazetteer
 from secnews.analysis.entities.resolve import Candidate
+from secnews.analysis.preprocess.stopwords import ENGLISH_STOPWORDS as STOP_WORDS
 
 __all__ = ["CAUCASUS_CUES", "COMPANY_WORDS", "GUARDS", "apply_guards", "read_lookalikes"]
 
@@ -46,14 +47,65 @@ __all__ = ["CAUCASUS_CUES", "COMPANY_WORDS", "GUARDS", "apply_guards", "read_loo
 GUARDS: frozenset[str] = frozenset({"caps", "person", "state"})
 #: Words that make a preceding country word part of a company name.
 COMPANY_WORDS: frozenset[str] = frozenset(
-    """Airways Airlines Petroleum Telecom Telecommunications Steel Motors Pacific Gulf Corp
-    Corporation Inc Co Ltd Plc PLC Industries Holdings Electric Chemical Chemicals Railways
-    Aerospace Leyland Tobacco Cement Power Bancorp Bancorporation Fund Trust Shipbuilders Coal
-    Aluminium Aluminum Savings Express Airport Airport Sugar Foods Brewing Broadcasting
-    Telephone Gas Tech Bancshares Resources Minerals Mining Mines Systems""".split()
+    [
+        "Airways",
+        "Airlines",
+        "Petroleum",
+        "Telecom",
+        "Telecommunications",
+        "Steel",
+        "Motors",
+        "Pacific",
+        "Gulf",
+        "Corp",
+        "Corporation",
+        "Inc",
+        "Co",
+        "Ltd",
+        "Plc",
+        "PLC",
+        "Industries",
+        "Holdings",
+        "Electric",
+        "Chemical",
+        "Chemicals",
+        "Railways",
+        "Aerospace",
+        "Leyland",
+        "Tobacco",
+        "Cement",
+        "Power",
+        "Bancorp",
+        "Bancorporation",
+        "Fund",
+        "Trust",
+        "Shipbuilders",
+        "Coal",
+        "Aluminium",
+        "Aluminum",
+        "Savings",
+        "Express",
+        "Airport",
+        "Airport",
+        "Sugar",
+        "Foods",
+        "Brewing",
+        "Broadcasting",
+        "Telephone",
+        "Gas",
+        "Tech",
+        "Bancshares",
+        "Resources",
+        "Minerals",
+        "Mining",
+        "Mines",
+        "Systems",
+    ]
 )
 #: All-caps words that make a preceding country word part of a company name (headlines).
-_CAPS_COMPANY_WORDS = frozenset("CORP CORPORATION INC CO LTD PLC GULF PACIFIC AIRWAYS AIRLINES".split())
+_CAPS_COMPANY_WORDS = frozenset(
+    ["CORP", "CORPORATION", "INC", "CO", "LTD", "PLC", "GULF", "PACIFIC", "AIRWAYS", "AIRLINES"]
+)
 #: Words that show Georgia is the country.
 CAUCASUS_CUES: tuple[str, ...] = (
     "Tbilisi",
@@ -69,17 +121,108 @@ CAUCASUS_CUES: tuple[str, ...] = (
     "Kutaisi",
 )
 _HONORIFICS = frozenset(
-    "Mr Mrs Ms Miss Dr Haji Hajji Mullah Mawlawi Maulvi Sheikh Sir Lord Judge Coach".split()
+    [
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Miss",
+        "Dr",
+        "Haji",
+        "Hajji",
+        "Mullah",
+        "Mawlawi",
+        "Maulvi",
+        "Sheikh",
+        "Sir",
+        "Lord",
+        "Judge",
+        "Coach",
+    ]
 )
-_NAME_AFTER = frozenset("Khan Sahib Jan Gul Shah Agha Baba Mohammad Muhammad Ahmad".split())
+_NAME_AFTER = frozenset(
+    ["Khan", "Sahib", "Jan", "Gul", "Shah", "Agha", "Baba", "Mohammad", "Muhammad", "Ahmad"]
+)
 #: Capitalised words before a country that do not make it a person's name.
 _QUALIFIERS = frozenset(
-    """North South East West Central Northern Southern Eastern Western Upper Lower Greater
-    The In On At From To And Of For With By About As Into Across Inside Outside Against Between
-    Near Over Under Without Through During After Before Since Like Unlike Both Neither But Or
-    Kingdom Hashemite Republic Visit Visits Says Said Also While When Where Why How What Only
-    Even Northeast Northwest Southeast Southwest Neighbouring Neighboring Including Via Versus
-    Than Besides Toward Towards Amid Among""".split()
+    [
+        "North",
+        "South",
+        "East",
+        "West",
+        "Central",
+        "Northern",
+        "Southern",
+        "Eastern",
+        "Western",
+        "Upper",
+        "Lower",
+        "Greater",
+        "The",
+        "In",
+        "On",
+        "At",
+        "From",
+        "To",
+        "And",
+        "Of",
+        "For",
+        "With",
+        "By",
+        "About",
+        "As",
+        "Into",
+        "Across",
+        "Inside",
+        "Outside",
+        "Against",
+        "Between",
+        "Near",
+        "Over",
+        "Under",
+        "Without",
+        "Through",
+        "During",
+        "After",
+        "Before",
+        "Since",
+        "Like",
+        "Unlike",
+        "Both",
+        "Neither",
+        "But",
+        "Or",
+        "Kingdom",
+        "Hashemite",
+        "Republic",
+        "Visit",
+        "Visits",
+        "Says",
+        "Said",
+        "Also",
+        "While",
+        "When",
+        "Where",
+        "Why",
+        "How",
+        "What",
+        "Only",
+        "Even",
+        "Northeast",
+        "Northwest",
+        "Southeast",
+        "Southwest",
+        "Neighbouring",
+        "Neighboring",
+        "Including",
+        "Via",
+        "Versus",
+        "Than",
+        "Besides",
+        "Toward",
+        "Towards",
+        "Amid",
+        "Among",
+    ]
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w'.-]*)\s+$")
 _WORDS_AFTER = re.compile(
@@ -107,7 +250,9 @@ def read_lookalikes(path: str | None = None) -> dict[str, frozenset[str]]:
         for number, row in enumerate(csv.DictReader(handle), start=1):
             alias, guard = (row.get("alias") or "").strip(), (row.get("guard") or "").strip()
             if not alias or guard not in GUARDS:
-                raise ValueError(f"{file}, row {number}: need an alias and a guard in {sorted(GUARDS)}")
+                raise ValueError(
+                    f"{file}, row {number}: need an alias and a guard in {sorted(GUARDS)}"
+                )
             out.setdefault(alias, set()).add(guard)
     return {k: frozenset(v) for k, v in out.items()}
 
@@ -139,9 +284,16 @@ def _person_context(text: str, start: int, end: int) -> bool:
     if before is not None:
         word = before.group(1).rstrip(".")
         gap = text[before.end(1) : start]
-        if "\n" not in gap and word[:1].isupper() and (len(word) == 1 or not word.isupper()):
-            if word in _HONORIFICS or word not in _QUALIFIERS:
-                return True
+        name_word = word[:1].isupper() and (len(word) == 1 or not word.isupper())
+        lead = text[max(0, before.start(1) - 2) : before.start(1)]
+        first = not lead.strip() and (not lead or lead[-1] == "\n" or before.start(1) < 2)
+        first = first or lead.rstrip()[-1:] in (".", "!", "?", '"')
+        # a sentence-initial word is a first name unless it is a common word ("Normally")
+        common = first and (word.lower() in STOP_WORDS or word.endswith("ly"))
+        if word in _HONORIFICS or (
+            "\n" not in gap and name_word and not common and word not in _QUALIFIERS
+        ):
+            return True
     after = _WORDS_AFTER.match(text, end)
     return after is not None and after.group(1) in _NAME_AFTER
 

@@ -92,9 +92,7 @@ def mentions_at_level(
             extra.columns = list(mentions.columns)
             order = {d: i for i, d in enumerate(documents["doc_id"])}
             frame = pd.concat([extra.astype(mentions.dtypes.to_dict()), mentions])
-            frame = frame.assign(_doc=frame["doc_id"].map(order)).sort_values(
-                "_doc", kind="stable"
-            )
+            frame = frame.assign(_doc=frame["doc_id"].map(order)).sort_values("_doc", kind="stable")
             frame = frame.drop(columns="_doc")
     frame = frame.reset_index(drop=True)
     if level == "place" or frame.empty:
@@ -113,6 +111,6 @@ def mentions_at_level(
     out = out[out["entity_id"] != ""].copy()
     changed = out["entity_id"] != frame.loc[out.index, "entity_id"]
     for index in out.index[changed]:
-        label, etype = gazetteer.label_of(out.at[index, "entity_id"])
+        label, etype = gazetteer.label_of(str(out.at[index, "entity_id"]))
         out.at[index, "label"], out.at[index, "type"] = label, etype
     return out.reset_index(drop=True)

@@ -97,7 +97,9 @@ class PlaceSettings:
 
     def __post_init__(self) -> None:
         if self.min_population not in (500, 1000, 5000, 15000):
-            raise ValueError(f"min_population must be 500, 1000, 5000 or 15000, got {self.min_population}")
+            raise ValueError(
+                f"min_population must be 500, 1000, 5000 or 15000, got {self.min_population}"
+            )
         if self.dominance < 1:
             raise ValueError("dominance must be at least 1")
 
@@ -174,8 +176,16 @@ def _latin(name: str) -> str | None:
 
 
 def _rows_for(
-    entity_id: str, label: str, aliases: list[str], place_type: str, parent: str, country: str,
-    *, priority: int, kind: str = "place", capital_of: str = "",
+    entity_id: str,
+    label: str,
+    aliases: list[str],
+    place_type: str,
+    parent: str,
+    country: str,
+    *,
+    priority: int,
+    kind: str = "place",
+    capital_of: str = "",
 ) -> list[dict[str, object]]:
     return [
         {
@@ -279,7 +289,7 @@ def _generated(settings: PlaceSettings, priority: int) -> pd.DataFrame:
         seat = in_country.get((cc, short))
         if seat is not None:
             region_of_admin1.setdefault((cc, by_id[seat]["admin1code"]), eid)
-        suffixes = _REGION_SUFFIXES
+        suffixes: tuple[str, ...] = _REGION_SUFFIXES
         if cc in _OBLAST_COUNTRIES:
             suffixes += ("Oblast", "oblast", "Krai") if cc == "RU" else ("Oblast", "oblast")
         aliases = [f"{short} {suffix}" for suffix in suffixes]
@@ -291,7 +301,12 @@ def _generated(settings: PlaceSettings, priority: int) -> pd.DataFrame:
         if folded != short and "," not in folded:
             aliases.append(folded)
         rows += _rows_for(
-            eid, f"{short} ({sub.type.lower()})", aliases, "region", "", f"country:{alpha3[cc]}",
+            eid,
+            f"{short} ({sub.type.lower()})",
+            aliases,
+            "region",
+            "",
+            f"country:{alpha3[cc]}",
             priority=priority,
         )
     # cities: a name shared by several cities goes to a dominant one or to none
@@ -313,7 +328,12 @@ def _generated(settings: PlaceSettings, priority: int) -> pd.DataFrame:
         parent = region_of_admin1.get((cc, city["admin1code"]), "")
         label = _latin(city["name"]) or ascii_fold(city["name"])
         rows += _rows_for(
-            ids[gid], label, sorted(winners[gid]), "city", parent, f"country:{alpha3[cc]}",
+            ids[gid],
+            label,
+            sorted(winners[gid]),
+            "city",
+            parent,
+            f"country:{alpha3[cc]}",
             priority=priority,
         )
     return pd.DataFrame(rows)
@@ -357,8 +377,12 @@ def place_alias_table(
         known = {
             e: (lab, t, p, c)
             for e, lab, t, p, c in zip(
-                first["entity_id"], first["label"], first["place_type"], first["parent"],
-                first["country"], strict=True,
+                first["entity_id"],
+                first["label"],
+                first["place_type"],
+                first["parent"],
+                first["country"],
+                strict=True,
             )
         }
     if capitals is not None and not capitals.empty:
@@ -369,27 +393,49 @@ def place_alias_table(
             eid = f"place:{alpha2[str(code)]}.{_slug(names[0])}"
             label, _, parent, _ = known.get(eid, (names[0], "city", "", ""))
             rows += _rows_for(
-                eid, label, names, "city", parent, f"country:{code}", priority=priority - 1,
-                kind="capital", capital_of=f"country:{code}",
+                eid,
+                label,
+                names,
+                "city",
+                parent,
+                f"country:{code}",
+                priority=priority - 1,
+                kind="capital",
+                capital_of=f"country:{code}",
             )
         frames.append(pd.DataFrame(rows))
     edits = read_place_table(table)
     rows = []
     for rec in edits.to_dict("records"):
         if rec["place_type"] == "ignore":
-            rows.append({
-                "entity_id": "ignore", "label": "", "type": "ignore", "alias": rec["alias"],
-                "match": "exact", "kind": "alias", "priority": priority - 2, "place_type": "",
-                "parent": "", "country": "", "capital_of": "",
-            })
+            rows.append(
+                {
+                    "entity_id": "ignore",
+                    "label": "",
+                    "type": "ignore",
+                    "alias": rec["alias"],
+                    "match": "exact",
+                    "kind": "alias",
+                    "priority": priority - 2,
+                    "place_type": "",
+                    "parent": "",
+                    "country": "",
+                    "capital_of": "",
+                }
+            )
             continue
         label, ptype, parent, country = known.get(
             rec["entity_id"], (rec["label"], rec["place_type"], rec["parent"], rec["country"])
         )
         rows += _rows_for(
-            rec["entity_id"], label if rec["entity_id"] in known else rec["label"], [rec["alias"]],
-            rec["place_type"] or ptype, rec["parent"] or parent, rec["country"] or country,
-            priority=priority - 2, kind="edited",
+            rec["entity_id"],
+            label if rec["entity_id"] in known else rec["label"],
+            [rec["alias"]],
+            rec["place_type"] or ptype,
+            rec["parent"] or parent,
+            rec["country"] or country,
+            priority=priority - 2,
+            kind="edited",
         )
     frames.append(pd.DataFrame(rows))
     out = pd.concat(frames, ignore_index=True)

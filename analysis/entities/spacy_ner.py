@@ -160,7 +160,7 @@ def spacy_candidates(
             for c in cands
         ]
         paras = paragraph_starts(text)
-        taken = [(c.start, c.end) for c in final]
+        taken = [(c.start, c.end, c.surface) for c in final]
         for start, end, alias in matcher.find_places(text, taken):
             final.append(
                 Candidate(
