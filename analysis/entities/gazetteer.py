@@ -526,7 +526,7 @@ _CAPITAL_RUN = re.compile(
     r"(?<![\w.'-])[A-Z][\w'.-]*(?:[ ](?:[A-Z][\w'.-]*|region|oblast|province|krai|of|de|la|el|"
     r"al|on|upon|am|an|der|sur|do|da)(?![\w'-]))*"
 )
-_TOKEN = re.compile(r"\S+")
+_TRAIL_CHARS = frozenset(".s'\u2019")
 _TRAILING = re.compile(r"(?:['\u2019]s|['\u2019]|[.])$")
 
 
@@ -593,11 +593,24 @@ class GazetteerMatcher:
         for run in _CAPITAL_RUN.finditer(text.replace("\n", " ")):
             group, a0 = run.group(), run.start()
             if " " not in group:  # one word: the common case
-                form = group if group in names else _TRAILING.sub("", group)
-                if form in names and not _overlaps(busy, ends, a0, a0 + len(form)):
+                if group in names:
+                    form = group
+                elif group[-1] in _TRAIL_CHARS:
+                    form = _TRAILING.sub("", group)
+                    if form not in names:
+                        continue
+                else:
+                    continue
+                if not busy or not _overlaps(busy, ends, a0, a0 + len(form)):
                     out.append((a0, a0 + len(form), form))
                 continue
-            tokens = [(m.start() + a0, m.end() + a0) for m in _TOKEN.finditer(group)]
+            words = group.split(" ")
+            if not any(w in firsts for w in words):
+                continue
+            tokens = []
+            for w in words:
+                tokens.append((a0, a0 + len(w)))
+                a0 += len(w) + 1
             i = 0
             while i < len(tokens):
                 t0, t1 = tokens[i]
