@@ -17,6 +17,14 @@ Two modes (:class:`ExtractionSettings`):
     Paragraphs are processed as separate spaCy docs with ``nlp.pipe(batch_size=...,
     n_process=...)`` (``n_process > 1`` forks worker processes; each loads the model again).
 
+Before resolution, per document (both modes): the look-alike guards of
+:mod:`~secnews.analysis.entities.guards` drop or re-label spans (CAR in a headline, tickers,
+company names, surnames, Georgia the US state) and add the country nested in "U.S. Congress"; the
+spans inside the story's dateline ("KYIV, Feb 24 (Reuters) -", or the corpus's own
+``dateline_place``) are left out unless :attr:`ExtractionSettings.count_dateline`, and the
+dateline's place goes to the document table (``dateline_place``, ``dateline_entity``). The
+document's ``published`` day selects among aliases with validity dates.
+
 Resolution, per document (both modes):
 
 1. an ``exact`` alias gives its entity id (``method = "gazetteer"``); ``ignore`` aliases are

@@ -28,10 +28,20 @@ own Security Council). An
 :attr:`Gazetteer.dropped`; a ``coref`` alias may name several entities and is resolved per
 document.
 
-Capitals are mapped to their state (Moscow -> ``country:RUS``) because security-policy news uses
-them for governments ("Moscow has offered ..."); a dateline "MOSCOW (Sputnik)" therefore also
-counts as Russia. Edit ``country_aliases.csv`` to change that. "Brussels" is mapped to the
-European Union (``actors.csv``).
+Capitals are places of their own (``capital`` rows become cities such as ``place:RU.moscow``
+that carry ``capital_of``); reading "Moscow has offered ..." as Russia's government is a rule of
+resolution with a switch (:attr:`ExtractionSettings.capital_as_government`), and a dateline
+"MOSCOW (Sputnik)" is the document's ``dateline_place``, not a mention. "Brussels" is the European
+Union (the European Community before November 1993).
+
+5. the place layer (:mod:`secnews.analysis.entities.places`): ISO 3166-2 regions, GeoNames
+   cities and the editable ``data/places.csv`` (sites, proxies, aliases), below the sources above.
+
+Aliases may carry **validity dates** (``valid_from``, ``valid_to`` in ``actors.csv``): East and
+West Germany, the USSR, Czechoslovakia, Yugoslavia, Zaire, the EC, GATT, and people's terms of
+office; two entities may share an alias when their windows do not overlap ("Germany" is West
+Germany until 2 October 1990). A one-word person alias without dates gets the term
+:attr:`GazetteerSettings.person_terms_from` (the table lists officials from 2014 on).
 """
 
 from __future__ import annotations
