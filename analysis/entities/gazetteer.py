@@ -587,9 +587,9 @@ class GazetteerMatcher:
             out.append((start, m.end(), m.group()))
             pos = m.end()
         if self.place_names_:
-            places = self.find_places(flat, out)
+            places = self.find_places(flat)
             if places:
-                out = sorted(out + places)
+                out = _merge(out, places)
         return out
 
     def find_places(
@@ -650,6 +650,29 @@ class GazetteerMatcher:
                 else:
                     i += 1
         return out
+
+
+def _merge(
+    found: list[tuple[int, int, str]], places: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Add place names to the regex matches: a place name that overlaps no match is added, one
+    that strictly contains the matches it overlaps replaces them ("Zaporizhzhia region" over the
+    city "Zaporizhzhia"), any other is dropped."""
+    ends = [b for _, b, _ in found]
+    keep = [True] * len(found)
+    extra = []
+    for start, end, alias in places:
+        j = bisect.bisect_right(ends, start)
+        k = j
+        while k < len(found) and found[k][0] < end:
+            k += 1
+        inside = all(start <= found[x][0] and found[x][1] <= end for x in range(j, k))
+        longer = all(end - start > found[x][1] - found[x][0] for x in range(j, k))
+        if j == k or (inside and longer):
+            for x in range(j, k):
+                keep[x] = False
+            extra.append((start, end, alias))
+    return sorted([f for f, k in zip(found, keep, strict=True) if k] + extra)
 
 
 def _overlaps(spans: list[tuple[int, int]], ends: list[int], start: int, end: int) -> bool:
