@@ -536,6 +536,7 @@ _CAPITAL_RUN = re.compile(
     r"(?<![\w.'-])[A-Z][\w'.-]*(?:[ ](?:[A-Z][\w'.-]*|region|oblast|province|krai|of|de|la|el|"
     r"al|on|upon|am|an|der|sur|do|da)(?![\w'-]))*"
 )
+_INITIAL = re.compile(r"[A-Z]\.")
 _TRAIL_CHARS = frozenset(".s'\u2019")
 _TRAILING = re.compile(r"(?:['\u2019]s|['\u2019]|[.])$")
 
@@ -549,7 +550,7 @@ class GazetteerMatcher:
     character. The many generated place names (``place_names``: GeoNames cities, ISO regions)
     are looked up instead in a set, for every run of capitalised words the regex left free
     (longest run of words first), so that building stays fast; a one-word place name followed
-    by another capitalised word of its run ("David M. Holland") is not taken. Line breaks count as spaces
+    by an initial ("David M. Holland") is not taken. Line breaks count as spaces
     (offsets are unchanged).
 
     Parameters
@@ -641,9 +642,11 @@ class GazetteerMatcher:
                         form = _TRAILING.sub("", form)
                         end = start + len(form)
                     if form in names:
-                        # one word followed by another capitalised word is part of a longer
-                        # name ("David M. Holland", "Kramatorsk Mayor"): not a place
-                        if n > 1 or i + 1 == len(tokens) or form != text[start : tokens[i][1]]:
+                        # one word followed by an initial is a first name ("David M. Holland")
+                        nxt = (
+                            text[tokens[i + 1][0] : tokens[i + 1][1]] if i + 1 < len(tokens) else ""
+                        )
+                        if n > 1 or not _INITIAL.fullmatch(nxt):
                             out.append((start, end, form))
                         i += n
                         break
