@@ -537,6 +537,7 @@ _CAPITAL_RUN = re.compile(
     r"al|on|upon|am|an|der|sur|do|da)(?![\w'-]))*"
 )
 _INITIAL = re.compile(r"[A-Z]\.")
+_CAPITAL_WORD = re.compile(r"[A-Z][\w'.\u2019-]*")
 _TRAIL_CHARS = frozenset(".s'\u2019")
 _TRAILING = re.compile(r"(?:['\u2019]s|['\u2019]|[.])$")
 
@@ -597,61 +598,49 @@ class GazetteerMatcher:
         self, text: str, taken: Sequence[tuple[int, int, Any]] = ()
     ) -> list[tuple[int, int, str]]:
         """Place names in runs of capitalised words that no ``taken`` span overlaps."""
-        names, firsts = self.place_names_, self.first_words_
+        flat = text.replace("\n", " ")
+        hits = self.first_words_.intersection(_CAPITAL_WORD.findall(flat))
+        if not hits:
+            return []
+        starts = re.compile(
+            r"(?<![\w.'-])(?:"
+            + "|".join(map(re.escape, sorted(hits, key=len, reverse=True)))
+            + r")(?![\w'-])"
+        )
+        names = self.place_names_
         busy = sorted((a, b) for a, b, *_ in taken)
         ends = [b for _, b in busy]
         out: list[tuple[int, int, str]] = []
-        for run in _CAPITAL_RUN.finditer(text.replace("\n", " ")):
-            group, a0 = run.group(), run.start()
-            if " " not in group:  # one word: the common case
-                if group in names:
-                    form = group
-                elif group[-1] in _TRAIL_CHARS:
-                    form = _TRAILING.sub("", group)
-                    if form not in names:
-                        continue
-                else:
-                    continue
-                if not busy or not _overlaps(busy, ends, a0, a0 + len(form)):
-                    out.append((a0, a0 + len(form), form))
+        done = 0
+        for hit in starts.finditer(flat):
+            a0 = hit.start()
+            if a0 < done:
                 continue
-            words = group.split(" ")
-            if not any(w in firsts for w in words):
+            run = _CAPITAL_RUN.match(flat, a0)
+            if run is None:
                 continue
             tokens = []
-            for w in words:
-                tokens.append((a0, a0 + len(w)))
-                a0 += len(w) + 1
-            i = 0
-            while i < len(tokens):
-                t0, t1 = tokens[i]
-                if text[t0:t1] not in firsts or _overlaps(busy, ends, t0, t1):
-                    i += 1
-                    continue
-                span = 1
-                while (
-                    i + span < len(tokens)
-                    and span < self.max_words_
-                    and not _overlaps(busy, ends, *tokens[i + span])
-                ):
-                    span += 1
-                for n in range(span, 0, -1):
-                    start, end = t0, tokens[i + n - 1][1]
-                    form = text[start:end]
-                    if form not in names:
-                        form = _TRAILING.sub("", form)
-                        end = start + len(form)
-                    if form in names:
-                        # one word followed by an initial is a first name ("David M. Holland")
-                        nxt = (
-                            text[tokens[i + 1][0] : tokens[i + 1][1]] if i + 1 < len(tokens) else ""
-                        )
-                        if n > 1 or not _INITIAL.fullmatch(nxt):
-                            out.append((start, end, form))
-                        i += n
-                        break
-                else:
-                    i += 1
+            for word in run.group().split(" ")[: self.max_words_ + 1]:
+                tokens.append((a0, a0 + len(word)))
+                a0 += len(word) + 1
+            span = 0
+            while span < min(len(tokens), self.max_words_) and not _overlaps(
+                busy, ends, *tokens[span]
+            ):
+                span += 1
+            for n in range(span, 0, -1):
+                start, end = tokens[0][0], tokens[n - 1][1]
+                form = flat[start:end]
+                if form not in names:
+                    form = _TRAILING.sub("", form)
+                    end = start + len(form)
+                if form in names:
+                    # one word followed by an initial is a first name ("David M. Holland")
+                    nxt = flat[tokens[1][0] : tokens[1][1]] if len(tokens) > 1 else ""
+                    if n > 1 or not _INITIAL.fullmatch(nxt):
+                        out.append((start, end, form))
+                    done = end
+                    break
         return out
 
 
