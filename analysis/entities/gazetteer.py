@@ -567,6 +567,14 @@ class GazetteerMatcher:
         self.pattern_ = re.compile("(?:" + _trie_regex(words) + r")(?!\w)")
         self.place_names_ = frozenset(a for a in place_names if a)
         self.max_words_ = max((a.count(" ") + 1 for a in self.place_names_), default=0)
+        seconds: dict[str, set[str]] = {}
+        for name in self.place_names_:
+            words = name.split(" ")
+            if len(words) > 1:
+                seconds.setdefault(words[0], set()).update(
+                    words[1] + t for t in ("", ".", "'s", "\u2019s")
+                )
+        self.second_words_ = {k: frozenset(v) for k, v in seconds.items()}
         firsts = {a.split(" ")[0] for a in self.place_names_}
         self.first_words_ = frozenset(
             firsts | {w + t for w in firsts for t in (".", "'s", "\u2019s")}
@@ -623,10 +631,13 @@ class GazetteerMatcher:
             for word in run.group().split(" ")[: self.max_words_ + 1]:
                 tokens.append((a0, a0 + len(word)))
                 a0 += len(word) + 1
+            limit = min(len(tokens), self.max_words_)
+            if limit > 1:  # a longer name only when its second word fits ("The Hague")
+                first, second = (flat[a:b] for a, b in tokens[:2])
+                if second not in self.second_words_.get(first, ()):
+                    limit = 1
             span = 0
-            while span < min(len(tokens), self.max_words_) and not _overlaps(
-                busy, ends, *tokens[span]
-            ):
+            while span < limit and (not busy or not _overlaps(busy, ends, *tokens[span])):
                 span += 1
             for n in range(span, 0, -1):
                 start, end = tokens[0][0], tokens[n - 1][1]
