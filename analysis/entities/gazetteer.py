@@ -338,12 +338,21 @@ class Gazetteer:
         if cached is None:
             built: dict[str, list[tuple[str, str]]] = {}
             for alias, eid, match in zip(
-                self.aliases["alias"], self.aliases["entity_id"], self.aliases["match"], strict=True
+                self.aliases["alias"].tolist(),
+                self.aliases["entity_id"].tolist(),
+                self.aliases["match"].tolist(),
+                strict=True,
             ):
                 built.setdefault(alias, []).append((eid, match))
             cached = {k: tuple(v) for k, v in built.items()}
             object.__setattr__(self, "_index_cache", cached)
         return cached
+
+    def warm(self) -> None:
+        """Build the lookup tables now (they are otherwise built on first use)."""
+        self.lookup("")
+        self.valid("", "", None)
+        self.place_of("")
 
     def valid(self, alias: str, entity_id: str, day: str | None) -> bool:
         """Whether an alias may name an entity in a document of that day (``YYYY-MM-DD``).
@@ -358,10 +367,10 @@ class Gazetteer:
             cached = {
                 (a, e): (f, t)
                 for a, e, f, t in zip(
-                    self.aliases["alias"],
-                    self.aliases["entity_id"],
-                    self.aliases["valid_from"],
-                    self.aliases["valid_to"],
+                    self.aliases["alias"].tolist(),
+                    self.aliases["entity_id"].tolist(),
+                    self.aliases["valid_from"].tolist(),
+                    self.aliases["valid_to"].tolist(),
                     strict=True,
                 )
                 if f or t
@@ -382,11 +391,11 @@ class Gazetteer:
             cached = {
                 e: (p, par, c, cap)
                 for e, p, par, c, cap in zip(
-                    frame["entity_id"],
-                    frame["place_type"],
-                    frame["parent"],
-                    frame["country"],
-                    frame["capital_of"],
+                    frame["entity_id"].tolist(),
+                    frame["place_type"].tolist(),
+                    frame["parent"].tolist(),
+                    frame["country"].tolist(),
+                    frame["capital_of"].tolist(),
                     strict=True,
                 )
             }
@@ -400,9 +409,9 @@ class Gazetteer:
             cached = {
                 e: (lab, t)
                 for e, lab, t in zip(
-                    self.entities["entity_id"],
-                    self.entities["label"],
-                    self.entities["type"],
+                    self.entities["entity_id"].tolist(),
+                    self.entities["label"].tolist(),
+                    self.entities["type"].tolist(),
                     strict=True,
                 )
             }
@@ -451,7 +460,9 @@ def _build(settings: GazetteerSettings) -> Gazetteer:
             & ~table["alias"].str.contains(r"[\s.]", regex=True)
         )
         table.loc[bare, "valid_from"] = settings.person_terms_from
-    return _resolve(table, settings)
+    gazetteer = _resolve(table, settings)
+    gazetteer.warm()
+    return gazetteer
 
 
 def _overlap(windows: list[tuple[str, str]]) -> bool:
