@@ -12,6 +12,9 @@ words/s.
 Full mode runs the spaCy English pipeline (tok2vec + NER + senter + EntityRuler) in one process
 (``--n-process`` to change). The machine may be shared: figures are pessimistic.
 Run with ``python -m benchmarks.bench_entities [--words N] [--full-words N] [--n-process P]``.
+``--part reuters`` and ``--part places`` run the labelled parts only
+(:mod:`benchmarks.entities_labels`: Reuters-21578 countries and organisations, places in
+the war press corpora).
 """
 
 from __future__ import annotations
@@ -49,8 +52,10 @@ def _words(frame: pd.DataFrame) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark and print a small report."""
+    """Run the benchmark and print a small report (``--part speed|reuters|places|all``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", default="all", choices=["speed", "reuters", "places", "all"])
+    parser.add_argument("--reuters-full", type=int, default=600, help="stories for full mode")
     parser.add_argument("--words", type=int, default=1_000_000, help="words for gazetteer mode")
     parser.add_argument(
         "--full-words", type=int, default=1_000_000, help="words for full mode (0: skip)"
@@ -58,6 +63,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--n-process", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=256)
     args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.part in ("reuters", "all"):
+        from benchmarks.entities_labels import reuters_report
+
+        reuters_report(full_stories=args.reuters_full)
+    if args.part in ("places", "all"):
+        from benchmarks.entities_labels import places_report
+
+        places_report()
+    if args.part not in ("speed", "all"):
+        return 0
 
     frame = load_words(args.words)
     n_words = _words(frame)

@@ -522,6 +522,7 @@ def dataset_sources(name: str, *, download: bool = True) -> list[Source]:
                 outlet=spec.get("outlet"),
                 pattern=spec.get("pattern"),
                 outlet_names=spec.get("outlet_names", {}),
+                record=spec.get("record"),
                 name=spec.get("name", f"{name}:{', '.join(spec['paths'])}"),
                 base=folder.parent,
             )

@@ -111,7 +111,7 @@ def test_datasets_lists_the_registry(capsys: pytest.CaptureFixture[str]) -> None
         in stdout
     )
     assert main(["datasets", "--json"]) == 0
-    assert capsys.readouterr().out.count('"present": true') == 6
+    assert capsys.readouterr().out.count('"present": true') == 7
 
 
 def test_build_folder_with_pattern(

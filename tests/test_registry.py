@@ -33,6 +33,7 @@ NAMES = [
     "tass-politics-2024",
     "ungdc",
     "html-news-pages",
+    "reuters-21578",
 ]
 
 

@@ -35,14 +35,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         default="auto",
-        choices=["auto", "pagetext", "html", "table", "folder"],
+        choices=["auto", "pagetext", "html", "table", "folder", "xml"],
         help="input format of the SOURCE paths (default: auto, from the file extension)",
     )
     parser.add_argument(
         "--map",
         dest="mapping",
         metavar="FIELD=COLUMN,...",
-        help="column mapping for tables, e.g. title=headline,text=body,published=date",
+        help="column mapping for tables, e.g. title=headline,text=body,published=date; for xml, "
+        "element paths: title=TITLE,text=BODY,published=DATE,meta=TOPICS,PLACES",
+    )
+    parser.add_argument(
+        "--record",
+        metavar="ELEMENT",
+        help="record element of XML/SGML files (--format xml), e.g. REUTERS",
     )
     parser.add_argument("--outlet", help="outlet name for every document of the SOURCE paths")
     parser.add_argument(
@@ -89,6 +95,7 @@ def _sources(args: argparse.Namespace) -> list[Source]:
                 outlet=args.outlet,
                 pattern=args.pattern,
                 name=path,
+                record=args.record,
             )
         )
     return out

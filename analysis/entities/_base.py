@@ -35,6 +35,15 @@ class ExtractionSettings:
         Keep unresolved mentions (ids ``unresolved:<LABEL>:<surface>``) in the mention table.
     gazetteer
         How the gazetteer is built.
+    guards
+        Apply the look-alike guards of :mod:`secnews.analysis.entities.guards`.
+    capital_as_government
+        Read a capital followed by a verb ("Moscow said") as its country's government; the
+        capital is otherwise a city of its own (``place:RU.moscow``).
+    count_dateline
+        Count the mentions inside a story's dateline ("KYIV, Feb 24 (Reuters) -"); by default
+        they are left out and the dateline's place is reported in the document table
+        (``dateline_place``, ``dateline_entity``).
     """
 
     mode: str = "gazetteer"
@@ -44,6 +53,9 @@ class ExtractionSettings:
     ner_labels: tuple[str, ...] = ("PERSON", "ORG", "GPE", "LOC")
     keep_unresolved: bool = True
     gazetteer: GazetteerSettings = field(default_factory=GazetteerSettings)
+    guards: bool = True
+    capital_as_government: bool = True
+    count_dateline: bool = False
 
     def __post_init__(self) -> None:
         if self.mode not in ("gazetteer", "full"):

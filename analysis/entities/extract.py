@@ -17,6 +17,14 @@ Two modes (:class:`ExtractionSettings`):
     Paragraphs are processed as separate spaCy docs with ``nlp.pipe(batch_size=...,
     n_process=...)`` (``n_process > 1`` forks worker processes; each loads the model again).
 
+Before resolution, per document (both modes): the look-alike guards of
+:mod:`~secnews.analysis.entities.guards` drop or re-label spans (CAR in a headline, tickers,
+company names, surnames, Georgia the US state) and add the country nested in "U.S. Congress"; the
+spans inside the story's dateline ("KYIV, Feb 24 (Reuters) -", or the corpus's own
+``dateline_place``) are left out unless :attr:`ExtractionSettings.count_dateline`, and the
+dateline's place goes to the document table (``dateline_place``, ``dateline_entity``). The
+document's ``published`` day selects among aliases with validity dates.
+
 Resolution, per document (both modes):
 
 1. an ``exact`` alias gives its entity id (``method = "gazetteer"``); ``ignore`` aliases are
@@ -58,6 +66,7 @@ from secnews.analysis.entities.gazetteer import (
     build_gazetteer,
     matcher_for,
 )
+from secnews.analysis.entities.guards import apply_guards
 from secnews.analysis.entities.resolve import (
     Candidate,
     add_surname_mentions,
@@ -72,6 +81,7 @@ __all__ = [
     "Extraction",
     "ExtractionSettings",
     "add_surname_mentions",
+    "dateline_span",
     "entity_table",
     "extract_entities",
     "paragraph_starts",
@@ -95,7 +105,15 @@ MENTION_COLUMNS: tuple[str, ...] = (
     "method",
 )
 #: Columns of the per-document table (``outlet`` and ``published``/``meta`` when given).
-DOCUMENT_COLUMNS: tuple[str, ...] = ("doc_id", "n_paragraphs", "n_sentences", "n_words")
+DOCUMENT_COLUMNS: tuple[str, ...] = (
+    "doc_id",
+    "n_paragraphs",
+    "n_sentences",
+    "n_words",
+    "dateline_place",
+    "dateline_entity",
+)
+_DATELINE_PARAGRAPHS = 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,6 +143,45 @@ class Extraction:
 
 # ----------------------------------------------------------------------------------------------
 # Extraction
+
+
+def _days(frame: pd.DataFrame) -> dict[str, str | None]:
+    """Document day (``YYYY-MM-DD``) by doc_id, from ``published`` when present."""
+    if "published" not in frame.columns:
+        return {}
+    stamps = pd.to_datetime(frame["published"], errors="coerce", utc=True)
+    return {
+        str(d): (None if pd.isna(t) else t.strftime("%Y-%m-%d"))
+        for d, t in zip(frame["doc_id"], stamps, strict=True)
+    }
+
+
+def dateline_span(text: str, *, skip: int = 0) -> tuple[int, int, str] | None:
+    """Find a story's dateline in its first paragraphs: ``(start, end, place)`` or ``None``.
+
+    The first of the first three paragraphs that starts with a dateline
+    (:func:`~secnews.corpus.clean.datelines.parse_dateline`) gives it; ``place`` is the place
+    as written, with its region when it has one ("BAHIA BLANCA, Argentina"). ``skip`` leading
+    paragraphs (a title) are not looked at.
+    """
+    from secnews.corpus.clean.datelines import parse_dateline
+
+    for start in paragraph_starts(text)[skip : skip + _DATELINE_PARAGRAPHS]:
+        found = parse_dateline(text[start : start + 400])
+        if found is not None and text.startswith(found.prefix.rstrip(), start):
+            place = ", ".join(p for p in (found.place, found.region) if p)
+            return start, start + len(found.prefix.rstrip()), place
+    return None
+
+
+def _dateline_entity(place: str, gazetteer: Gazetteer) -> str:
+    """The entity of a dateline place ("MOSCOW" -> the city), tried as written and title-cased."""
+    for part in place.split(", "):
+        for form in (part, part.title()):
+            hits = [e for e, m in gazetteer.lookup(form) if m == "exact" and e != "ignore"]
+            if hits:
+                return hits[0]
+    return ""
 
 
 def _documents(frame: pd.DataFrame) -> Iterator[tuple[str, str]]:
@@ -269,14 +326,39 @@ def extract_entities(
     else:
         stream = ((doc_id, text, *_gazetteer_candidates(text, gazetteer)) for doc_id, text in docs)
     rows: list[tuple[Any, ...]] = []
-    counts: list[tuple[str, int, int, int]] = []
+    counts: list[tuple[str, int, int, int, str, str]] = []
+    days = _days(frame)
+    given: dict[str, str] = {}
+    has_title = "title" in frame.columns and "full_text" not in frame.columns
+    if "dateline_place" in frame.columns:  # the corpus's own field (dateline already stripped)
+        given = {
+            str(d): p
+            for d, p in zip(frame["doc_id"], frame["dateline_place"], strict=True)
+            if isinstance(p, str) and p
+        }
     for doc_id, text, candidates, n_par, n_sent in stream:
+        if settings.guards:
+            candidates = apply_guards(text, candidates, gazetteer)
+        found = None if doc_id in given else dateline_span(text, skip=int(has_title))
+        place, entity = given.get(doc_id, ""), ""
+        if place:
+            entity = _dateline_entity(place, gazetteer)
+        if found is not None:
+            place, entity = found[2], _dateline_entity(found[2], gazetteer)
+            if not settings.count_dateline:
+                candidates = [c for c in candidates if not found[0] <= c.start < found[1]]
         rows.extend(
             resolve_document(
-                doc_id, candidates, gazetteer, keep_unresolved=settings.keep_unresolved
+                doc_id,
+                candidates,
+                gazetteer,
+                keep_unresolved=settings.keep_unresolved,
+                day=days.get(doc_id),
+                text=text,
+                capital_as_government=settings.capital_as_government,
             )
         )
-        counts.append((doc_id, n_par, n_sent, len(text.split())))
+        counts.append((doc_id, n_par, n_sent, len(text.split()), place, entity))
     mentions = pd.DataFrame(rows, columns=list(MENTION_COLUMNS))
     mentions = mentions.astype(
         {"paragraph": "int64", "sentence": "int64", "start": "int64", "end": "int64"}

@@ -8,6 +8,7 @@ context entities, NER spans looked up as aliases, document-level person-name cor
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -93,8 +94,112 @@ def _clean_surface(surface: str) -> str:
     return surface.strip(" .,;:-")
 
 
+#: Words after a capital that make it the voice of its government ("Moscow said").
+GOVERNMENT_VERBS: frozenset[str] = frozenset(
+    [
+        "said",
+        "says",
+        "say",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "wants",
+        "wanted",
+        "accused",
+        "accuses",
+        "denied",
+        "denies",
+        "warned",
+        "warns",
+        "rejected",
+        "rejects",
+        "insisted",
+        "insists",
+        "claims",
+        "claimed",
+        "announced",
+        "announces",
+        "demanded",
+        "demands",
+        "is",
+        "was",
+        "does",
+        "did",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "hopes",
+        "hoped",
+        "believes",
+        "believed",
+        "agreed",
+        "agrees",
+        "refused",
+        "refuses",
+        "threatened",
+        "threatens",
+        "responded",
+        "responds",
+        "urged",
+        "urges",
+        "called",
+        "calls",
+        "sees",
+        "saw",
+        "considers",
+        "considered",
+        "expects",
+        "expected",
+        "plans",
+        "planned",
+        "decided",
+        "decides",
+    ]
+)
+_NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
+
+
+def _dated(cand: Candidate, gazetteer: Gazetteer, day: str | None) -> tuple[tuple[str, str], ...]:
+    """The aliases of a span that are valid on the document's day."""
+    if not cand.aliases:
+        return cand.aliases
+    surface = cand.surface
+    valid = tuple(
+        (e, m) for e, m in cand.aliases if e == "ignore" or gazetteer.valid(surface, e, day)
+    )
+    if day is None and len(valid) > 1:  # undated: the entity of today (Germany, not West)
+        current = tuple((e, m) for e, m in valid if gazetteer.valid(surface, e, "9999-12-31"))
+        valid = current or valid
+    return valid
+
+
+def _on_day(cand: Candidate, gazetteer: Gazetteer, day: str | None) -> Candidate:
+    """Keep the aliases of a span valid on ``day``; a span left without any becomes an NER-like
+    span of its type (a surname out of its term is an unresolved PERSON)."""
+    if not cand.aliases:
+        return cand
+    valid = _dated(cand, gazetteer, day)
+    if len(valid) == len(cand.aliases):
+        return cand
+    label = cand.ner_label
+    if not valid:
+        label = label or _guess_label(cand, gazetteer)
+    return dataclasses.replace(cand, aliases=valid, ner_label=label)
+
+
 def resolve_document(
-    doc_id: str, candidates: list[Candidate], gazetteer: Gazetteer, *, keep_unresolved: bool = True
+    doc_id: str,
+    candidates: list[Candidate],
+    gazetteer: Gazetteer,
+    *,
+    keep_unresolved: bool = True,
+    day: str | None = None,
+    text: str | None = None,
+    capital_as_government: bool = False,
 ) -> list[tuple[Any, ...]]:
     """Resolve one document's candidate spans to entity ids (see the module docstring).
 
@@ -108,6 +213,15 @@ def resolve_document(
         The gazetteer the aliases came from.
     keep_unresolved
         Return unresolved mentions too.
+    day
+        The document's date (``YYYY-MM-DD``): aliases with validity dates (East Germany, the
+        EC, a surname with its term of office) resolve only when valid on that day; in an
+        undated document (``None``) a surname with a term of office stays unresolved.
+    text
+        The document (needed for ``capital_as_government``).
+    capital_as_government
+        A capital followed by a verb of :data:`GOVERNMENT_VERBS` ("Moscow said", "Kyiv has")
+        resolves to its country (``method = "capital"``) instead of the city.
 
     Returns
     -------
@@ -115,20 +229,28 @@ def resolve_document(
         Rows in :data:`MENTION_COLUMNS` order.
     """
     rows: list[tuple[Any, ...]] = []
+    candidates = [_on_day(c, gazetteer, day) for c in candidates]
     present: set[str] = set()
     resolved: dict[int, tuple[str, str]] = {}
     # 1. exact aliases
     for i, cand in enumerate(candidates):
         exact = [eid for eid, match in cand.aliases if match == "exact"]
         if exact:
-            resolved[i] = (exact[0], "gazetteer")
+            method = "gazetteer"
+            capital = gazetteer.place_of(exact[0])[3]
+            if capital and capital_as_government and text is not None:
+                after = _NEXT_WORD.match(text, cand.end)
+                if after is not None and after.group(1) in GOVERNMENT_VERBS:
+                    exact, method = [capital], "capital"
+            resolved[i] = (exact[0], method)
             present.add(exact[0])
     # NER spans that are aliases after clean-up
     for i, cand in enumerate(candidates):
         if cand.aliases or i in resolved:
             continue
-        hits = gazetteer.lookup(_clean_surface(cand.surface))
-        exact = [eid for eid, match in hits if match == "exact"]
+        clean = _clean_surface(cand.surface)
+        hits = gazetteer.lookup(clean)
+        exact = [e for e, m in hits if m == "exact" and gazetteer.valid(clean, e, day)]
         if exact:
             resolved[i] = (exact[0], "ner_alias")
             present.add(exact[0])
@@ -150,7 +272,9 @@ def resolve_document(
             continue
         surface = _clean_surface(cand.surface)
         coref = list(cand.aliases) or [
-            (eid, m) for eid, m in gazetteer.lookup(surface) if m.startswith("coref")
+            (eid, m)
+            for eid, m in gazetteer.lookup(surface)
+            if m.startswith("coref") and gazetteer.valid(surface, eid, day)
         ]
         chosen = sorted({eid for eid, m in coref if _context_present(eid, m, present)})
         if len(chosen) == 1:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from secnews.analysis.entities._base import ExtractionSettings, paragraph_starts
-from secnews.analysis.entities.gazetteer import Gazetteer, alias_patterns
+from secnews.analysis.entities.gazetteer import Gazetteer, alias_patterns, matcher_for
 from secnews.analysis.entities.resolve import Candidate, add_surname_mentions
 
 __all__ = ["INSTALL_HINT", "build_pipeline", "load_english_pipeline", "spacy_candidates"]
@@ -136,6 +136,7 @@ def spacy_candidates(
         ``(doc_id, text, candidates, n_paragraphs, n_sentences)`` per document, in input order.
     """
     nlp = build_pipeline(gazetteer, model=settings.model)
+    matcher = matcher_for(gazetteer)
     keep = set(settings.ner_labels)
     store: list[tuple[str, str, int]] = []
     items = _paragraph_items(docs, store)
@@ -158,7 +159,21 @@ def spacy_candidates(
             )
             for c in cands
         ]
-        final = add_surname_mentions(text, final, paragraph_starts(text), starts)
+        paras = paragraph_starts(text)
+        taken = [(c.start, c.end, c.surface) for c in final]
+        for start, end, alias in matcher.find_places(text, taken):
+            final.append(
+                Candidate(
+                    start=start,
+                    end=end,
+                    surface=alias,
+                    paragraph=_index(paras, start),
+                    sentence=_index(starts, start),
+                    aliases=tuple(gazetteer.lookup(alias)),
+                )
+            )
+        final.sort(key=lambda c: (c.start, c.end))
+        final = add_surname_mentions(text, final, paras, starts)
         return doc_id, text, final, n_par, max(len(starts), 1)
 
     pipe = nlp.pipe(
@@ -180,8 +195,8 @@ def spacy_candidates(
                 aliases: tuple[tuple[str, str], ...] = (("ignore", "exact"),)
             elif pid.startswith("coref:"):
                 aliases = tuple(gazetteer.lookup(pid[len("coref:") :]))
-            elif pid:
-                aliases = ((pid, "exact"),)
+            elif pid:  # all entities of the alias (validity dates choose among them)
+                aliases = tuple(gazetteer.lookup(ent.text)) or ((pid, "exact"),)
             elif ent.label_ in keep:
                 aliases = ()
             else:

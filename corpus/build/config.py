@@ -24,7 +24,7 @@ __all__ = [
     "sources_from_config",
 ]
 
-_SOURCE_KEYS = {"dataset", "path", "paths", "format", "map", "outlet", "pattern", "name"}
+_SOURCE_KEYS = {"dataset", "path", "paths", "format", "map", "outlet", "pattern", "name", "record"}
 
 
 def sources_from_config(configs: Sequence[Mapping[str, Any]]) -> list[Source]:
@@ -57,6 +57,7 @@ def sources_from_config(configs: Sequence[Mapping[str, Any]]) -> list[Source]:
                 outlet=config.get("outlet"),
                 pattern=config.get("pattern"),
                 name=config.get("name"),
+                record=config.get("record"),
             )
         )
     return sources

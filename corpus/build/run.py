@@ -482,7 +482,13 @@ class _Builder:
 
     def _loader_settings(self) -> dict[str, Any]:
         s = self.settings
-        return {"pagetext": s.pagetext, "html": s.html, "table": s.table, "folder": s.folder}
+        return {
+            "pagetext": s.pagetext,
+            "html": s.html,
+            "table": s.table,
+            "folder": s.folder,
+            "xml": s.xml,
+        }
 
     def _same_id(self) -> dict[str, str]:
         """``{doc_id: first doc_id}`` of the documents stored under a derived id whose text is an

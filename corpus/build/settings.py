@@ -17,6 +17,7 @@ _LOADER_SETTINGS = {
     "html": ("secnews.corpus.loaders.html", "HtmlSettings"),
     "table": ("secnews.corpus.loaders.tabular", "TableSettings"),
     "folder": ("secnews.corpus.loaders.folder", "FolderSettings"),
+    "xml": ("secnews.corpus.loaders.records", "RecordSettings"),
 }
 _VERSIONED = (
     "secnews",
@@ -59,7 +60,7 @@ class BuildSettings:
     follow_symlinks
         Read symbolic links below a source folder that lead out of it (by default each is
         rejected: a link must not bring in files from elsewhere unasked).
-    pagetext, html, table, folder
+    pagetext, html, table, folder, xml
         Settings objects passed to each loader (``None``: the loader's defaults).
     """
 
@@ -77,6 +78,7 @@ class BuildSettings:
     html: Any = None
     table: Any = None
     folder: Any = None
+    xml: Any = None
 
     def to_dict(self, *, loaders: Sequence[str] = ()) -> dict[str, Any]:
         """JSON-ready form (nested settings dataclasses become dicts).

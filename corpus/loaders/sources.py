@@ -1,8 +1,9 @@
 """What a build reads: :class:`Source` and the dispatch of its paths to the loaders.
 
 Formats: ``pagetext`` (page-text dumps), ``html`` (saved pages), ``table`` (CSV/TSV, JSON, JSONL,
-Excel, Parquet), ``folder`` (a folder whose metadata lives in the path, with ``pattern``) and
-``auto``. ``auto`` picks, per path:
+Excel, Parquet), ``folder`` (a folder whose metadata lives in the path, with ``pattern``), ``xml``
+(XML/SGML files of records, with ``record`` and a field map in ``mapping``; never chosen by
+``auto``) and ``auto``. ``auto`` picks, per path:
 
 - a folder with a ``pattern``: the folder loader;
 - a folder without one: every file below it (hidden files and folders, whose names start with a
@@ -39,7 +40,7 @@ logger = logging.getLogger(__name__)
 #: read from a table (the build removes it before storing).
 ROW_KEY = "_secnews_row"
 #: Accepted values of :attr:`Source.format`.
-FORMATS: tuple[str, ...] = ("auto", "pagetext", "html", "table", "folder")
+FORMATS: tuple[str, ...] = ("auto", "pagetext", "html", "table", "folder", "xml")
 #: File extension -> loader used by ``auto``.
 EXTENSIONS: Mapping[str, str] = {
     ".html": "html",
@@ -81,6 +82,8 @@ class Source:
     base
         When set, ``source_path`` values under this folder are stored relative to it, so that the
         same files give the same corpus wherever they live (the registry sets the data folder).
+    record
+        Name of the record element for the ``xml`` format (``REUTERS``).
     outlet_names
         Renames of outlet values found in the data, as ``(found, stored)`` pairs or a dict (e.g.
         ``whitehouse`` -> ``White House``); applied by the build before storing. ``doc_id`` is
@@ -95,6 +98,7 @@ class Source:
     name: str | None = None
     base: Path | None = field(default=None, compare=False)
     outlet_names: Any = ()
+    record: str | None = None
 
     def __post_init__(self) -> None:
         names = self.outlet_names
@@ -109,6 +113,8 @@ class Source:
             raise ValueError(f"unknown format {self.format!r}; choose one of {', '.join(FORMATS)}")
         if self.format == "folder" and not self.pattern:
             raise ValueError("format 'folder' needs a pattern")
+        if self.format == "xml" and not (self.record and self.mapping):
+            raise ValueError("format 'xml' needs a record element and a field map")
 
     @property
     def label(self) -> str:
@@ -133,6 +139,7 @@ class Source:
             "outlet": self.outlet,
             "pattern": self.pattern,
             "outlet_names": dict(self.outlet_names),
+            **({"record": self.record} if self.record else {}),
         }
 
     def relative(self, path: str | Path) -> str:
@@ -251,7 +258,25 @@ def _loaders(
             **opts("folder"),
         )
 
-    return {"pagetext": pagetext, "html": html, "table": table, "folder": folder}
+    def xml(files: list[Path]) -> Iterable[LoadResult]:
+        from secnews.corpus.loaders.records import load_records
+
+        mapping = source.mapping
+        if isinstance(mapping, Mapping):
+            mapping = ",".join(f"{field}={path}" for field, path in mapping.items())
+        (path,) = files
+        return _numbered(
+            load_records(
+                path,
+                mapping=mapping,
+                record=source.record,
+                outlet=source.outlet,
+                stats=stats,
+                **opts("xml"),
+            )
+        )
+
+    return {"pagetext": pagetext, "html": html, "table": table, "folder": folder, "xml": xml}
 
 
 def _plan(
@@ -283,6 +308,7 @@ def _plan(
             if group:
                 plan.append((kind, group))
         plan.extend(("table", [f]) for f, k in zip(files, kinds, strict=True) if k == "table")
+        plan.extend(("xml", [f]) for f, k in zip(files, kinds, strict=True) if k == "xml")
     return plan
 
 
@@ -334,7 +360,7 @@ def iter_source(
     source
         What to read.
     loader_settings
-        Settings object per loader kind (``pagetext``, ``html``, ``table``, ``folder``); a kind
+        Settings object per loader kind (``pagetext``, ``html``, ``table``, ``folder``, ``xml``); a kind
         that is missing or ``None`` uses the loader's defaults.
     exclude
         Folders whose files are never read (the output corpus, when it lies inside a source).
@@ -366,7 +392,7 @@ def iter_source(
                 stats.count(reject)
             yield reject
             continue
-        counted = kind in ("table", "folder")
+        counted = kind in ("table", "folder", "xml")
         for item in _guarded(kind, loaders[kind], files):
             if not isinstance(item, Article | Reject):
                 raise TypeError(f"{kind} loader yielded {type(item).__name__}")
