@@ -65,6 +65,22 @@ class EntitiesSettings(StepSettings):
     top: int = setting(40, "entities in the network figure")
     figures: bool = setting(True, "draw the figures")
     include_duplicates: bool = setting(False, "count duplicate documents too")
+    level: Literal["place", "region", "country"] = setting(
+        "place", "level of places in the tables and networks (cities and sites, regions, countries)"
+    )
+    rollup: bool = setting(False, "at level=country, count places as their country")
+    dateline: bool = setting(
+        False, "count the place a story was filed from (its dateline) as a mention"
+    )
+    capital_as_government: bool = setting(
+        True, "read a capital followed by a verb ('Moscow said') as its government"
+    )
+    guards: bool = setting(
+        True, "apply the look-alike guards (CAR in headlines, Georgia the state, surnames)"
+    )
+    min_population: Literal[500, 1000, 5000, 15000] = setting(
+        15000, "smallest GeoNames city in the place layer"
+    )
 
     def check(self) -> None:
         """Positive counts; alias tables that exist; a p-value threshold in (0, 1]."""
@@ -153,13 +169,19 @@ def _library_settings(settings: EntitiesSettings, seed: int) -> tuple[Any, Any, 
     from secnews.analysis.entities.extract import ExtractionSettings
     from secnews.analysis.entities.gazetteer import GazetteerSettings
     from secnews.analysis.entities.networks import NetworkSettings
+    from secnews.analysis.entities.places import PlaceSettings
 
     extraction = ExtractionSettings(
         mode=settings.mode,
         model=settings.model,
         batch_size=settings.batch_size,
         n_process=settings.n_process,
-        gazetteer=GazetteerSettings(alias_files=tuple(str(Path(p)) for p in settings.aliases)),
+        gazetteer=GazetteerSettings(
+            alias_files=tuple(str(Path(p)) for p in settings.aliases),
+            places=PlaceSettings(min_population=settings.min_population),
+        ),
+        guards=settings.guards,
+        capital_as_government=settings.capital_as_government,
     )
     cooccurrence = CooccurrenceSettings(
         window=settings.window,
@@ -279,6 +301,7 @@ def run_entities(
 
     from secnews.analysis.entities.extract import entity_table, extract_entities
     from secnews.analysis.entities.gazetteer import build_gazetteer
+    from secnews.analysis.entities.levels import mentions_at_level
     from secnews.analysis.entities.networks import centralities_by_group
     from secnews.analysis.output import write_parquet
     from secnews.corpus import open_corpus
@@ -288,11 +311,21 @@ def run_entities(
     ex_settings, co_settings, net_settings = _library_settings(settings, seed)
     out = Path(out_dir)
     corpus = open_corpus(corpus_dir)
-    columns = ["doc_id", "outlet", "published", "meta", "title", "lede", "text"]
-    frame = corpus.frame(columns, include_duplicates=settings.include_duplicates)
+    columns = ["doc_id", "outlet", "published", "meta", "title", "lede", "text", "dateline_place"]
+    frame = corpus.frame(
+        [c for c in columns if c in corpus.columns], include_duplicates=settings.include_duplicates
+    )
     gazetteer = build_gazetteer(ex_settings.gazetteer)
     extraction = extract_entities(frame, settings=ex_settings, gazetteer=gazetteer)
-    mentions, documents = extraction.mentions, extraction.documents
+    documents = extraction.documents
+    mentions = mentions_at_level(
+        extraction.mentions,
+        gazetteer,
+        level=settings.level,
+        rollup=settings.rollup,
+        documents=documents,
+        dateline=settings.dateline,
+    )
     entities = entity_table(mentions)
     all_edges = _all_edges(mentions, documents, settings, co_settings)
 
@@ -317,6 +350,9 @@ def run_entities(
             "network": net_settings.to_dict(),
             "by": settings.by,
             "period": settings.period if settings.by == "period" else None,
+            "level": settings.level,
+            "rollup": settings.rollup,
+            "dateline_counted": settings.dateline,
             "include_duplicates": settings.include_duplicates,
         },
         "gazetteer": {

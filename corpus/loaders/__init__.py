@@ -61,6 +61,12 @@ if TYPE_CHECKING:
         load_pagetext,
         page_blocks,
     )
+    from secnews.corpus.loaders.records import (
+        RecordSettings,
+        load_records,
+        parse_dateline_field,
+        to_well_formed,
+    )
     from secnews.corpus.loaders.sources import (
         EXTENSIONS,
         FORMATS,
@@ -104,6 +110,7 @@ _NAMES: dict[str, str] = {
     "PageScore": "secnews.corpus.loaders.html_eval",
     "PageTextSettings": "secnews.corpus.loaders.pagetext",
     "ROW_KEY": "secnews.corpus.loaders.sources",
+    "RecordSettings": "secnews.corpus.loaders.records",
     "RowError": "secnews.corpus.loaders.tabular_read",
     "Source": "secnews.corpus.loaders.sources",
     "TableSettings": "secnews.corpus.loaders.tabular",
@@ -123,15 +130,18 @@ _NAMES: dict[str, str] = {
     "load_folder": "secnews.corpus.loaders.folder",
     "load_html": "secnews.corpus.loaders.html",
     "load_pagetext": "secnews.corpus.loaders.pagetext",
+    "load_records": "secnews.corpus.loaders.records",
     "load_table": "secnews.corpus.loaders.tabular",
     "outside_link": "secnews.corpus.loaders._links",
     "overall_share": "secnews.corpus.loaders.html_eval",
     "page_blocks": "secnews.corpus.loaders.pagetext",
+    "parse_dateline_field": "secnews.corpus.loaders.records",
     "parse_mapping": "secnews.corpus.loaders.tabular",
     "quick_decode": "secnews.corpus.loaders.folder_vocab",
     "read_rows": "secnews.corpus.loaders.tabular_read",
     "read_text": "secnews.corpus.loaders.decode",
     "to_article": "secnews.corpus.loaders.page",
+    "to_well_formed": "secnews.corpus.loaders.records",
     "type_name": "secnews.corpus.loaders.tabular_read",
 }
 
@@ -154,6 +164,7 @@ __all__ = [
     "LoadStats",
     "PageScore",
     "PageTextSettings",
+    "RecordSettings",
     "RowError",
     "Source",
     "TableSettings",
@@ -173,15 +184,18 @@ __all__ = [
     "load_folder",
     "load_html",
     "load_pagetext",
+    "load_records",
     "load_table",
     "outside_link",
     "overall_share",
     "page_blocks",
+    "parse_dateline_field",
     "parse_mapping",
     "quick_decode",
     "read_rows",
     "read_text",
     "to_article",
+    "to_well_formed",
     "type_name",
 ]
 
