@@ -41,6 +41,7 @@ from secnews.analysis.topics.selection import SelectionSettings, representative_
 __all__ = [
     "TopicInputs",
     "TopicRunSettings",
+    "TopicStageError",
     "inputs_from_preprocessed",
     "inputs_from_texts",
     "run_topics",
@@ -149,6 +150,7 @@ class TopicRunSettings:
     label_topn: int = 10
     lam: float = 0.6
     frex_weight: float = 0.5
+    frex_shrinkage: bool = True
     n_representative: int = 5
     map_title: str = "Topic map"
 
@@ -169,6 +171,46 @@ def _figures(out_dir: Path, figures: Mapping[str, Any]) -> None:
 
     for name, fig in figures.items():
         save_figure(fig, out_dir / Path(name).stem, formats=("png",), dpi=130)
+
+
+class TopicStageError(RuntimeError):
+    """A late stage of the topics step failed; the finished results and the manifest (which
+    names the failed stages) are written."""
+
+
+class _Stages:
+    """Runs the late stages of a topic run one by one: a failure is logged and recorded in the
+    manifest (``stages``) and the other stages still run; :meth:`finish` writes the manifest and
+    raises :class:`TopicStageError` when a stage failed."""
+
+    def __init__(self, out: Path, manifest: dict[str, Any]) -> None:
+        self.out = out
+        self.manifest = manifest
+        self.status: dict[str, str] = {}
+        self.errors: dict[str, str] = {}
+        manifest["stages"] = self.status
+
+    def run(self, name: str, func: Callable[[], Any]) -> None:
+        try:
+            func()
+        except Exception as exc:  # recorded, logged and re-raised by finish()
+            logger.exception("topics: stage %r failed", name)
+            self.status[name] = f"failed: {type(exc).__name__}: {exc}"
+            self.errors[name] = f"{type(exc).__name__}: {exc}"
+            return
+        self.status.setdefault(name, "done")
+
+    def note(self, name: str, text: str) -> None:
+        logger.warning("topics: %s %s", name, text)
+        self.status[name] = text
+
+    def finish(self) -> None:
+        write_manifest(self.out / "manifest.json", self.manifest)
+        if self.errors:
+            raise TopicStageError(
+                "topics: stage(s) failed (results so far and manifest.json written): "
+                + "; ".join(f"{k}: {v}" for k, v in self.errors.items())
+            )
 
 
 def run_topics(
@@ -259,7 +301,8 @@ def run_topics(
     else:
         model = TopicModel(model_settings).fit(inputs.bow, inputs.vocabulary)
         doc_topic = model.doc_topic_
-    model.save_native(out / "model")
+    stages = _Stages(out, manifest)
+    stages.run("model", lambda: model.save_native(out / "model"))
     term_frequency = np.asarray(inputs.bow.sum(axis=0)).ravel().astype(np.float64)
     doc_lengths = np.asarray(inputs.bow.sum(axis=1)).ravel().astype(np.float64)
     tops = model.top_word_ids()
@@ -271,6 +314,7 @@ def run_topics(
         topn=settings.label_topn,
         lam=settings.lam,
         frex_weight=settings.frex_weight,
+        frex_shrinkage=settings.frex_shrinkage,
     )
     theta = doc_topic_frame(doc_topic, inputs.doc_ids)
     labels["share"] = theta.drop(columns="doc_id").mean().to_numpy()
@@ -282,55 +326,6 @@ def run_topics(
     )
     write_csv(labels, out / "labels.csv")
     write_parquet(theta, out / "doc_topics.parquet")
-    docs = documents.copy()
-    docs["period"] = assign_period(docs, freq=settings.period)
-    write_csv(
-        representative_documents(theta, docs, n=settings.n_representative),
-        out / "representative_docs.csv",
-    )
-    by_outlet = prevalence(
-        theta,
-        docs,
-        by=("outlet",),
-        n_boot=settings.n_boot,
-        random_state=model_settings.random_state,
-    )
-    by_period = prevalence(
-        theta,
-        docs,
-        by=("outlet", "period"),
-        n_boot=settings.n_boot,
-        random_state=model_settings.random_state,
-    )
-    shift = prevalence_shift(
-        theta,
-        docs,
-        date=settings.event_date,
-        n_boot=settings.n_boot,
-        random_state=model_settings.random_state,
-    )
-    write_csv(by_outlet, out / "prevalence_outlet.csv")
-    write_csv(
-        by_period.assign(period=by_period["period"].dt.strftime("%Y-%m-%d")),
-        out / "prevalence_period.csv",
-    )
-    write_csv(shift, out / "prevalence_shift.csv")
-    label_map = dict(zip(labels["topic"], labels["label"], strict=True))
-    figures["prevalence_time.png"] = plot_prevalence_over_time(
-        by_period, labels=label_map, events={settings.event_date: "event"}
-    )
-    figures["outlet_heatmap.png"] = plot_outlet_heatmap(by_outlet, labels=label_map)
-    _figures(out, figures)
-    map_data = topic_map_data(
-        model.topic_word_,
-        doc_topic,
-        doc_lengths,
-        term_frequency,
-        inputs.vocabulary,
-        labels=[label_map[t] for t in range(model_settings.k)],
-        lam=settings.lam,
-    )
-    atomic_write_text(out / "topic_map.html", render_topic_map(map_data, title=settings.map_title))
     manifest.update(
         {
             "final_model": model_settings.to_dict(),
@@ -338,9 +333,101 @@ def run_topics(
             "n_terms": len(inputs.vocabulary),
             "n_unreachable_terms": int(model.unreachable_terms_.size),
             "coherence": {m: float(np.mean(v)) for m, v in coherence.items()},
+            "coherence_counting": {
+                "window": scorer.counting,
+                "windows": {m: scorer.windows[m] for m in coherence},
+                "note": (
+                    "c_npmi and c_v count sliding windows as gensim does (a word leaves the "
+                    "window set when one of its copies leaves)"
+                    if scorer.counting == "gensim"
+                    else "c_npmi and c_v count a word in every window holding one of its copies"
+                ),
+            },
             "versions": package_versions(TOPIC_PACKAGES),
             **dict(provenance or {}),
         }
     )
-    write_manifest(out / "manifest.json", manifest)
+    label_map = dict(zip(labels["topic"], labels["label"], strict=True))
+    docs = documents.copy()
+    if "outlet" not in docs.columns:
+        docs["outlet"] = "(all)"
+    docs["period"] = assign_period(docs, freq=settings.period)
+    stages.run(
+        "representative_docs",
+        lambda: write_csv(
+            representative_documents(theta, docs, n=settings.n_representative),
+            out / "representative_docs.csv",
+        ),
+    )
+    seed = model_settings.random_state
+    n_outlets = int(docs["outlet"].nunique(dropna=True))
+
+    def outlets() -> None:
+        by_outlet = prevalence(
+            theta, docs, by=("outlet",), n_boot=settings.n_boot, random_state=seed
+        )
+        write_csv(by_outlet, out / "prevalence_outlet.csv")
+        if n_outlets < 2:
+            stages.note(
+                "outlet_heatmap", f"skipped: the corpus has {n_outlets} outlet(s), nothing to compare"
+            )
+            return
+        figures["outlet_heatmap.png"] = plot_outlet_heatmap(by_outlet, labels=label_map)
+
+    stages.run("prevalence_outlet", outlets)
+    n_periods = int(docs["period"].nunique(dropna=True))
+    if n_periods < 2:
+        stages.note(
+            "prevalence_time",
+            f"skipped: {n_periods} dated period(s) of {settings.period!r} among "
+            f"{len(docs)} documents; the time analysis needs at least two",
+        )
+    else:
+
+        def over_time() -> None:
+            by_period = prevalence(
+                theta, docs, by=("outlet", "period"), n_boot=settings.n_boot, random_state=seed
+            )
+            write_csv(
+                by_period.assign(period=by_period["period"].dt.strftime("%Y-%m-%d")),
+                out / "prevalence_period.csv",
+            )
+            figures["prevalence_time.png"] = plot_prevalence_over_time(
+                by_period, labels=label_map, events={settings.event_date: "event"}
+            )
+
+        def shift() -> None:
+            table = prevalence_shift(
+                theta, docs, date=settings.event_date, n_boot=settings.n_boot, random_state=seed
+            )
+            if table.empty:
+                stages.note(
+                    "prevalence_shift",
+                    f"skipped: no outlet has dated documents both before and after "
+                    f"{settings.event_date}",
+                )
+                return
+            write_csv(table, out / "prevalence_shift.csv")
+
+        stages.run("prevalence_time", over_time)
+        stages.run("prevalence_shift", shift)
+    stages.run("figures", lambda: _figures(out, figures))
+
+    def topic_map() -> None:
+        map_data = topic_map_data(
+            model.topic_word_,
+            doc_topic,
+            doc_lengths,
+            term_frequency,
+            inputs.vocabulary,
+            labels=[label_map[t] for t in range(model_settings.k)],
+            lam=settings.lam,
+        )
+        atomic_write_text(
+            out / "topic_map.html", render_topic_map(map_data, title=settings.map_title)
+        )
+
+    stages.run("topic_map", topic_map)
+    stages.finish()
     return manifest
+
