@@ -36,7 +36,12 @@ from secnews.analysis.topics.prevalence import (
     prevalence,
     prevalence_shift,
 )
-from secnews.analysis.topics.selection import SelectionSettings, representative_seed, run_selection
+from secnews.analysis.topics.selection import (
+    SelectionSettings,
+    grid_edge,
+    representative_seed,
+    run_selection,
+)
 
 __all__ = [
     "TopicInputs",
@@ -289,6 +294,16 @@ def run_topics(
         train = result.train_index
         manifest["recommended_k"] = result.recommended_k
         manifest["recommendation_rule"] = result.reason
+        edge, next_ks = grid_edge(settings.selection.ks, result.recommended_k)
+        manifest["recommended_k_at_grid_edge"] = edge
+        manifest["suggested_next_ks"] = next_ks
+        if edge is not None:
+            logger.warning(
+                "topics: the recommended K=%d is the %s value of the grid; try also %s",
+                result.recommended_k,
+                "smallest" if edge == "lower" else "largest",
+                ", ".join(map(str, next_ks)),
+            )
         manifest["final_model_rule"] = (
             f"K={result.recommended_k} as recommended; {seed_reason}. The model is that run of "
             f"the selection grid, refitted on its {train.size} training documents (same seed, "
