@@ -48,19 +48,49 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--seed", type=int, default=0, help="first seed (seeds are seed, seed+1, ...)"
     )
     parser.add_argument("--out", type=Path, required=True, help="output folder")
+    from secnews.analysis.topics.model import ENGINES, TopicSettings
+
+    default = TopicSettings()
     parser.add_argument(
         "--engine",
-        default="gensim",
-        choices=("gensim", "gensim-multicore", "sklearn-lda", "sklearn-nmf", "tomotopy"),
-        help="topic model engine (default gensim LdaModel, reproducible)",
+        default=None,
+        choices=ENGINES,
+        help=f"topic model engine (default {default.engine}: collapsed Gibbs sampling, chosen by "
+        "measured topic quality, reproducible for a seed); gensim: online variational Bayes; "
+        "sklearn-lda: batch variational Bayes; sklearn-nmf: NMF on tf-idf",
     )
-    parser.add_argument("--passes", type=int, default=None, help="passes over the corpus")
     parser.add_argument(
-        "--iterations", type=int, default=None, help="E-step iterations per document (gensim)"
+        "--gibbs-iterations",
+        type=int,
+        default=None,
+        help=f"tomotopy: Gibbs sweeps over the corpus (default {default.gibbs_iterations}); "
+        "ignored by the other engines",
     )
-    parser.add_argument("--chunksize", type=int, default=None, help="documents per online update")
     parser.add_argument(
-        "--alpha", type=_alpha, default=None, help="auto, symmetric, asymmetric or a number"
+        "--passes",
+        type=int,
+        default=None,
+        help="gensim: passes over the corpus (default 10); sklearn-lda: batch EM iterations, "
+        "each one pass (default 50); ignored by tomotopy and sklearn-nmf",
+    )
+    parser.add_argument(
+        "--iterations",
+        type=int,
+        default=None,
+        help="gensim: maximum E-step iterations per document; ignored by the other engines",
+    )
+    parser.add_argument(
+        "--chunksize",
+        type=int,
+        default=None,
+        help="gensim: documents per online update (cut into equal chunks); ignored by the others",
+    )
+    parser.add_argument(
+        "--alpha",
+        type=_alpha,
+        default=None,
+        help="document-topic prior: a number for every engine (tomotopy learns it from there); "
+        "gensim also auto, symmetric, asymmetric; default: each engine's own",
     )
     parser.add_argument(
         "--workers",
@@ -90,7 +120,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run_settings(options: Mapping[str, Any], *, seed: int = 0) -> Any:
     """Build :class:`TopicRunSettings` from plain options (CLI arguments or a study table).
 
-    Keys: ``k`` (int or list), ``seeds`` (count), ``engine``, ``passes``, ``iterations``,
+    Keys: ``k`` (int or list), ``seeds`` (count), ``engine``, ``gibbs_iterations``, ``passes``,
+    ``iterations``,
     ``chunksize``, ``alpha``, ``eta``, ``workers``, ``heldout``, ``n_boot``, ``period``,
     ``event_date``, ``title``.
     """
@@ -107,9 +138,9 @@ def run_settings(options: Mapping[str, Any], *, seed: int = 0) -> Any:
     model_kwargs: dict[str, Any] = {
         "k": ks[0],
         "random_state": seed,
-        "engine": str(options.get("engine", "gensim")),
+        "engine": str(options.get("engine") or TopicSettings().engine),
     }
-    for name in ("passes", "iterations", "chunksize", "workers", "topn"):
+    for name in ("passes", "iterations", "chunksize", "workers", "topn", "gibbs_iterations"):
         if options.get(name) is not None:
             model_kwargs[name] = int(options[name])
     for name in ("alpha", "eta"):
@@ -174,6 +205,7 @@ def run(args: argparse.Namespace) -> int:
         "seeds": args.seeds,
         "engine": args.engine,
         "passes": args.passes,
+        "gibbs_iterations": args.gibbs_iterations,
         "iterations": args.iterations,
         "chunksize": args.chunksize,
         "alpha": args.alpha,
