@@ -14,10 +14,12 @@
 # %% [markdown]
 # # Topics
 #
-# LDA topic models (gensim, deterministic for a seed) fitted over a grid of K and seeds. The
-# number of topics is chosen from coherence (NPMI, C_V, UMass), held-out perplexity, topic
-# diversity and stability across seeds (topics matched with the Hungarian method); the rule and
-# its reason are stated below. Labels use FREX and relevance; prevalence by outlet and month has
+# LDA topic models (deterministic for a seed; the engine and its settings are in the table below)
+# fitted over a grid of K and seeds. The number of topics is the one whose topics are most
+# coherent (NPMI, averaged over seeds); when several K are within one standard error of the best,
+# the one whose topics recur most reliably across seeds (stability, topics matched with the
+# Hungarian method) is taken. The rule, its reason and whether the choice sits at the edge of the
+# grid are stated below. Labels use FREX and relevance; prevalence by outlet and month has
 # bootstrap intervals over documents.
 
 # %% tags=["parameters"]
@@ -28,6 +30,7 @@ study = "studies/demo.toml"
 import json
 
 import pandas as pd
+from IPython.display import Markdown, display
 
 from secnews.analysis.plots.topics import (
     plot_outlet_heatmap,
@@ -60,8 +63,13 @@ pd.Series(
         "recommended K": recommended,
         "rule and reason": manifest.get("recommendation_rule"),
         "final model": json.dumps(manifest.get("final_model", {}), sort_keys=True),
-        "how the final model was chosen": manifest.get("final_model_rule", "fitted on all documents"),
-        "terms in no topic": manifest.get("n_unreachable_terms"),
+        "how the final model was chosen": manifest.get(
+            "final_model_rule", "fitted on all documents"
+        ),
+        "at the edge of the grid": manifest.get("recommended_k_at_grid_edge") or "no",
+        "K values to try next": ", ".join(map(str, manifest.get("suggested_next_ks", []))) or "-",
+        "coherence window counting": manifest.get("coherence_counting", {}).get("window"),
+        "stages": json.dumps(manifest.get("stages", {}), sort_keys=True),
     },
     name="value",
 ).to_frame()
@@ -85,8 +93,12 @@ representative.groupby("topic").head(3).set_index("topic").round(3)
 # ## Prevalence by outlet
 
 # %%
-by_outlet = pd.read_csv(topics_dir / "prevalence_outlet.csv")
-plot_outlet_heatmap(by_outlet, labels=label_map)
+stages = manifest.get("stages", {})
+if (topics_dir / "outlet_heatmap.png").is_file():
+    by_outlet = pd.read_csv(topics_dir / "prevalence_outlet.csv")
+    display(plot_outlet_heatmap(by_outlet, labels=label_map))
+else:
+    display(Markdown(f"Outlet heatmap: {stages.get('outlet_heatmap', 'not written')}"))
 
 # %% [markdown]
 # ## Prevalence over time
@@ -95,8 +107,13 @@ plot_outlet_heatmap(by_outlet, labels=label_map)
 # 24 February 2022.
 
 # %%
-by_period = pd.read_csv(topics_dir / "prevalence_period.csv", parse_dates=["period"])
-plot_prevalence_over_time(by_period, labels=label_map, events={"2022-02-24": "invasion"})
+if (topics_dir / "prevalence_period.csv").is_file():
+    by_period = pd.read_csv(topics_dir / "prevalence_period.csv", parse_dates=["period"])
+    display(
+        plot_prevalence_over_time(by_period, labels=label_map, events={"2022-02-24": "invasion"})
+    )
+else:
+    display(Markdown(f"Prevalence over time: {stages.get('prevalence_time', 'not written')}"))
 
 # %% [markdown]
 # ## Before and after 24 February 2022
@@ -105,7 +122,14 @@ plot_prevalence_over_time(by_period, labels=label_map, events={"2022-02-24": "in
 # interval.
 
 # %%
-pd.read_csv(topics_dir / "prevalence_shift.csv").set_index(["outlet", "topic"]).round(3)
+if (topics_dir / "prevalence_shift.csv").is_file():
+    display(
+        pd.read_csv(topics_dir / "prevalence_shift.csv").set_index(["outlet", "topic"]).round(3)
+    )
+else:
+    display(
+        Markdown(f"Before/after: {stages.get('prevalence_shift', stages.get('prevalence_time'))}")
+    )
 
 # %% [markdown]
 # ## Interactive topic map
