@@ -502,9 +502,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--part", default="choose", help="with --task labelled")
     parser.add_argument("--labelled-engines", default=",".join(LABELLED_ENGINES))
     parser.add_argument("--k", type=int, default=50)
-    parser.add_argument(
-        "--task", choices=["fit", "coherence", "grid", "labelled"], default=None
-    )
+    parser.add_argument("--task", choices=["fit", "coherence", "grid", "labelled"], default=None)
     parser.add_argument("--engine", default="default")
     parser.add_argument("--engines", default="default,gensim-plain,tomotopy")
     parser.add_argument("--seed", type=int, default=0, help="with --task fit: the seed of that fit")

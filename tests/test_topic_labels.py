@@ -29,7 +29,8 @@ def test_frex_by_hand() -> None:
     np.testing.assert_allclose(frex_scores(PHI, w=0.0)[0], [1 / 3, 1.0, 2 / 3])
     # w = 0.8: 1 / (0.8 / F + 0.2 / E)
     np.testing.assert_allclose(
-        frex_scores(PHI, w=0.8)[0], 1 / (0.8 / np.array([1, 2 / 3, 1 / 3]) + 0.2 / np.array([1 / 3, 1, 2 / 3]))
+        frex_scores(PHI, w=0.8)[0],
+        1 / (0.8 / np.array([1, 2 / 3, 1 / 3]) + 0.2 / np.array([1 / 3, 1, 2 / 3])),
     )
     with pytest.raises(ValueError, match="w must be"):
         frex_scores(PHI, w=1.5)

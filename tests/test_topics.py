@@ -72,9 +72,7 @@ def inputs(docs: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Topi
     return inputs_from_preprocessed(pre)
 
 
-FAST = TopicSettings(
-    k=4, engine="gensim", passes=2, iterations=50, chunksize=200, random_state=7
-)
+FAST = TopicSettings(k=4, engine="gensim", passes=2, iterations=50, chunksize=200, random_state=7)
 
 
 def test_gensim_engine_is_deterministic(inputs: TopicInputs) -> None:
@@ -349,7 +347,7 @@ def test_no_chunk_artefact_just_above_a_chunk_boundary(
     monkeypatch.setattr(vb._EStep, "run", spy)
     base = FAST.replace(k=4, passes=4, workers=1, random_state=0)
     near = TopicModel(base.replace(chunksize=chunksize)).fit(inputs.bow, inputs.vocabulary)
-    assert sorted(set(sizes[: 2])) in ([n // 2], [n // 2, n - n // 2])
+    assert sorted(set(sizes[:2])) in ([n // 2], [n // 2, n - n // 2])
     one = TopicModel(base.replace(chunksize=n)).fit(inputs.bow, inputs.vocabulary)
     scorer = _scorer(inputs)
     npmi_near = float(np.mean(scorer.score(near.top_word_ids(), measure="c_npmi")))

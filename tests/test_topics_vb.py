@@ -13,8 +13,8 @@ import scipy.sparse as sp
 
 from secnews.analysis.preprocess.core import PreprocessSettings, preprocess
 from secnews.analysis.steps.topics import TopicInputs, inputs_from_preprocessed
-from secnews.analysis.topics.model import TopicModel, TopicSettings
 from secnews.analysis.topics._base import equal_chunks
+from secnews.analysis.topics.model import TopicModel, TopicSettings
 from secnews.analysis.topics.vb import (
     BLOCK_DOCS,
     OnlineVBSchedule,
@@ -104,14 +104,6 @@ def test_equals_gensims_own_update(inputs: TopicInputs) -> None:
     assert np.abs(got - expected).max() < 1e-4 * expected.max()
     np.testing.assert_allclose(ours.alpha, reference.alpha, rtol=1e-3)
 
-
-def test_equal_chunks() -> None:
-    assert equal_chunks(2068, 2000) == [(0, 1034), (1034, 2068)]
-    assert equal_chunks(600, 300) == [(0, 300), (300, 600)]
-    assert equal_chunks(5, 10) == [(0, 5)]
-    sizes = [b - a for a, b in equal_chunks(4001, 2000)]
-    assert sizes == [1333, 1334, 1334] and sum(sizes) == 4001
-    assert equal_chunks(0, 10) == []
     # Not trivially equal: a different seed gives different topics.
     other = LdaModel(corpus=None, **{**kwargs, "random_state": 4})
     train_online_vb(other, inputs.bow, schedule=SCHEDULE, workers=1)
@@ -146,7 +138,9 @@ def test_estep_block_equals_gensim_inference(inputs: TopicInputs) -> None:
 
 
 def test_transform_is_repeatable_and_worker_independent(inputs: TopicInputs) -> None:
-    settings = TopicSettings(k=6, engine="gensim", passes=1, chunksize=600, random_state=2, workers=1)
+    settings = TopicSettings(
+        k=6, engine="gensim", passes=1, chunksize=600, random_state=2, workers=1
+    )
     model = TopicModel(settings).fit(inputs.bow, inputs.vocabulary)
     native = model.native_
     a = infer_gamma(native, inputs.bow, chunksize=600, random_state=2, workers=1)
@@ -197,7 +191,7 @@ def test_saved_model_bytes_do_not_depend_on_the_hash_seed() -> None:
         "import numpy as np, scipy.sparse as sp\n"
         "from secnews.analysis.topics.model import TopicModel, TopicSettings\n"
         "bow = sp.csr_matrix(np.random.default_rng(0).poisson(0.3, (60, 40)))\n"
-        "model = TopicModel(TopicSettings(k=3, engine=\"gensim\", passes=1, workers=1))\n"
+        'model = TopicModel(TopicSettings(k=3, engine="gensim", passes=1, workers=1))\n'
         "model.fit(bow, [f'w{i}' for i in range(40)])\n"
         "files = model.save_native(pathlib.Path(tempfile.mkdtemp()))\n"
         "print(sorted((f.name, hashlib.sha256(f.read_bytes()).hexdigest()) for f in files))\n"
@@ -255,3 +249,12 @@ def test_terms_absent_from_the_first_chunk_are_unreachable(inputs: TopicInputs) 
     assert np.all(model.native_.expElogbeta[:, reachable].max(axis=0) > 0)
     soft = TopicModel(settings.replace(eta=0.5)).fit(inputs.bow, inputs.vocabulary)
     assert soft.unreachable_terms_.size == 0
+
+
+def test_equal_chunks() -> None:
+    assert equal_chunks(2068, 2000) == [(0, 1034), (1034, 2068)]
+    assert equal_chunks(600, 300) == [(0, 300), (300, 600)]
+    assert equal_chunks(5, 10) == [(0, 5)]
+    sizes = [b - a for a, b in equal_chunks(4001, 2000)]
+    assert sizes == [1333, 1334, 1334] and sum(sizes) == 4001
+    assert equal_chunks(0, 10) == []

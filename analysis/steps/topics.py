@@ -384,7 +384,8 @@ def run_topics(
         write_csv(by_outlet, out / "prevalence_outlet.csv")
         if n_outlets < 2:
             stages.note(
-                "outlet_heatmap", f"skipped: the corpus has {n_outlets} outlet(s), nothing to compare"
+                "outlet_heatmap",
+                f"skipped: the corpus has {n_outlets} outlet(s), nothing to compare",
             )
             return
         figures["outlet_heatmap.png"] = plot_outlet_heatmap(by_outlet, labels=label_map)
@@ -445,4 +446,3 @@ def run_topics(
     stages.run("topic_map", topic_map)
     stages.finish()
     return manifest
-

@@ -4,6 +4,7 @@ bag-of-words conversions."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,7 +144,7 @@ class TopicSettings:
         """``alpha`` or ``eta`` as the engine uses it (its own default where the setting is None)."""
         value = getattr(self, name)
         if value is not None:
-            return value  # type: ignore[no-any-return]
+            return value
         alpha, eta = ENGINE_PRIORS[self.engine]
         return alpha if name == "alpha" else eta
 
@@ -165,7 +166,7 @@ def equal_chunks(n_docs: int, chunksize: int) -> list[tuple[int, int]]:
         return []
     n_chunks = -(-n_docs // max(chunksize, 1))
     bounds = [(i * n_docs) // n_chunks for i in range(n_chunks + 1)]
-    return list(zip(bounds[:-1], bounds[1:], strict=True))
+    return list(itertools.pairwise(bounds))
 
 
 class Engine(Protocol):

@@ -188,9 +188,10 @@ def _membership_intervals(
     t_doc = n_win[doc]
     add_step = np.maximum(p - window + 1, 0)
     if counting == "definition":
-        return _union_intervals(doc, word, add_step, np.minimum(p, t_doc - 1) + 1, win_offset) + (
-            n_windows,
+        words, starts, ends = _union_intervals(
+            doc, word, add_step, np.minimum(p, t_doc - 1) + 1, win_offset
         )
+        return words, starts, ends, n_windows
     has_remove = p + 1 <= t_doc - 1
     ev_doc = np.concatenate([doc, doc[has_remove]])
     ev_word = np.concatenate([word, word[has_remove]])

@@ -45,8 +45,8 @@ __all__ = [
     "TopicModel",
     "TopicSettings",
     "as_csr",
-    "get_engine",
     "gensim_lda",
+    "get_engine",
 ]
 
 logger = logging.getLogger(__name__)
