@@ -284,9 +284,10 @@ def task_labelled(engine: str, part: str, n_labels: int, seed: int, cache: Path)
     _pre, inputs, labels = _reuters_part(part, n_labels, cache)
     scorer = CoherenceScorer(stream=inputs.stream(), doc_term=inputs.bow)
     base_mb = _peak_mb()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _cpu()
     topic_word, doc_topic = _fit_labelled(engine, inputs, n_labels, seed)
     wall = time.perf_counter() - start
+    cpu = _cpu() - cpu_start
     main_topic = np.asarray(doc_topic).argmax(axis=1)
     return {
         "corpus": "reuters",
@@ -296,6 +297,8 @@ def task_labelled(engine: str, part: str, n_labels: int, seed: int, cache: Path)
         "k": n_labels,
         "n_docs": int(inputs.bow.shape[0]),
         "fit_s": round(wall, 1),
+        "fit_cpu_s": round(cpu, 1),
+        "load_average": round(os.getloadavg()[0], 1),
         "peak_mb": round(_peak_mb(), 0),
         "peak_mb_before_fit": round(base_mb, 0),
         "c_npmi": round(_npmi(scorer, np.asarray(topic_word)), 4),
