@@ -88,6 +88,18 @@ def _npmi(scorer: Any, topic_word: np.ndarray) -> float:
     return float(np.mean(scorer.score(top_word_ids(topic_word, 20), measure="c_npmi")))
 
 
+def default_is_tomotopy_1000() -> bool:
+    """Whether the default settings are tomotopy's defaults at 1,000 iterations."""
+    from secnews.analysis.topics.model import TopicSettings
+
+    default = TopicSettings(k=8)
+    peer = TopicSettings(k=8, engine="tomotopy", gibbs_iterations=1000, alpha=0.1, eta=0.01)
+    fields = ("engine", "gibbs_iterations", "optimize_interval")
+    return all(getattr(default, f) == getattr(peer, f) for f in fields) and all(
+        default.prior(p) == peer.prior(p) for p in ("alpha", "eta")
+    )
+
+
 def default_engine() -> str:
     """The default engine of :class:`TopicSettings`."""
     from secnews.analysis.topics.model import TopicSettings
@@ -270,6 +282,9 @@ def _fit_labelled(engine: str, inputs: Any, k: int, seed: int) -> tuple[np.ndarr
             k=k, random_state=seed, engine="tomotopy", gibbs_iterations=1000, alpha=0.1, eta=0.01
         ),
         "gensim-online": TopicSettings(k=k, random_state=seed, engine="gensim", workers=1),
+        "tomotopy-fixed-alpha": TopicSettings(
+            k=k, random_state=seed, engine="tomotopy", gibbs_iterations=1000, optimize_interval=0
+        ),
     }[engine]
     model = TopicModel(settings).fit(bow, vocabulary)
     return model.topic_word_, model.doc_topic_
@@ -553,6 +568,23 @@ def main(argv: list[str] | None = None) -> None:
         for part in args.parts.split(","):
             for seed in (int(x) for x in args.seeds.split(",")):
                 for engine in args.labelled_engines.split(","):
+                    same = next(
+                        (
+                            f
+                            for f in fits_l
+                            if engine == "tomotopy-1000"
+                            and default_is_tomotopy_1000()
+                            and f.get("engine") == "default"
+                            and f.get("part") == part
+                            and f.get("seed") == seed
+                        ),
+                        None,
+                    )
+                    if same is not None:
+                        # The same settings: the default's fit is tomotopy's at 1,000 iterations.
+                        fits_l.append({**same, "engine": engine, "same_fit_as": "default"})
+                        print(json.dumps(fits_l[-1]), flush=True)
+                        continue
                     cmd = ["--task", "labelled", "--engine", engine, "--part", part]
                     cmd += ["--seed", str(seed), "--labels", str(args.labels)]
                     fits_l.append(_child([*cmd, "--cache", str(args.cache)]))
