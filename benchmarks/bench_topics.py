@@ -336,14 +336,22 @@ def summarize_labelled(fits: list[dict[str, Any]]) -> list[dict[str, Any]]:
             by.setdefault((fit["part"], fit["engine"]), []).append(fit)
     for (part, engine), group in sorted(by.items()):
         row: dict[str, Any] = {"part": part, "engine": engine, "seeds": len(group)}
-        for name in ("fit_s", "peak_mb", "c_npmi", "nmi", "ari"):
+        if all(g.get("same_fit_as") == "default" for g in group):
+            row["same_fit_as"] = "default"
+        for name in ("fit_s", "fit_cpu_s", "peak_mb", "c_npmi", "nmi", "ari"):
+            if any(name not in g for g in group):
+                continue
             values = [g[name] for g in group]
             row[name] = round(float(np.mean(values)), 4)
             row[f"{name}_range"] = [min(values), max(values)]
         rows.append(row)
     for part in sorted({r["part"] for r in rows}):
         mine = next((r for r in rows if r["part"] == part and r["engine"] == "default"), None)
-        peers = [r for r in rows if r["part"] == part and r["engine"] not in ("default",)]
+        peers = [
+            r
+            for r in rows
+            if r["part"] == part and r["engine"] != "default" and "same_fit_as" not in r
+        ]
         if mine is None or not peers:
             continue
         for metric in ("nmi", "ari"):
