@@ -94,7 +94,7 @@ def default_is_tomotopy_1000() -> bool:
 
     default = TopicSettings(k=8)
     peer = TopicSettings(k=8, engine="tomotopy", gibbs_iterations=1000, alpha=0.1, eta=0.01)
-    fields = ("engine", "gibbs_iterations", "optimize_interval")
+    fields = ("engine", "gibbs_iterations")
     return all(getattr(default, f) == getattr(peer, f) for f in fields) and all(
         default.prior(p) == peer.prior(p) for p in ("alpha", "eta")
     )
@@ -282,9 +282,6 @@ def _fit_labelled(engine: str, inputs: Any, k: int, seed: int) -> tuple[np.ndarr
             k=k, random_state=seed, engine="tomotopy", gibbs_iterations=1000, alpha=0.1, eta=0.01
         ),
         "gensim-online": TopicSettings(k=k, random_state=seed, engine="gensim", workers=1),
-        "tomotopy-fixed-alpha": TopicSettings(
-            k=k, random_state=seed, engine="tomotopy", gibbs_iterations=1000, optimize_interval=0
-        ),
     }[engine]
     model = TopicModel(settings).fit(bow, vocabulary)
     return model.topic_word_, model.doc_topic_

@@ -28,8 +28,8 @@ ENGINES = ("tomotopy", "gensim", "gensim-multicore", "sklearn-lda", "sklearn-nmf
 
 
 #: Each engine's own prior defaults, used where :class:`TopicSettings` leaves ``alpha`` or
-#: ``eta`` at None. tomotopy: its ``LDAModel`` defaults (alpha 0.1 per topic, optimised every
-#: ``optimize_interval`` iterations; eta 0.01). gensim: secnews' measured online-VB settings
+#: ``eta`` at None. tomotopy: its ``LDAModel`` defaults (alpha 0.1 per topic as the starting
+#: value of the asymmetric alpha it learns; eta 0.01). gensim: secnews' measured online-VB settings
 #: (learned asymmetric alpha, eta 0.001). scikit-learn: its own (``1/k`` for both).
 ENGINE_PRIORS: dict[str, tuple[str | float | None, str | float | None]] = {
     "tomotopy": (0.1, 0.01),
@@ -62,7 +62,7 @@ class TopicSettings:
     alpha : str or float or None
         Document-topic prior; None takes the engine's own default (:data:`ENGINE_PRIORS`).
         tomotopy and sklearn take a number per topic (``"symmetric"``/``"auto"`` become
-        ``1/k``; tomotopy still learns an asymmetric alpha when ``optimize_interval > 0``);
+        ``1/k``; tomotopy learns an asymmetric alpha from that starting value);
         gensim also ``"auto"`` (learned), ``"symmetric"``, ``"asymmetric"``.
     eta : str or float or None
         Topic-word prior; None takes the engine's own default (:data:`ENGINE_PRIORS`). For
@@ -72,9 +72,6 @@ class TopicSettings:
         term reachable.
     gibbs_iterations : int
         tomotopy: Gibbs sweeps over the corpus (default 1000).
-    optimize_interval : int
-        tomotopy: iterations between updates of the learned alpha (tomotopy's default 10; 0
-        keeps alpha fixed).
     passes : int or None
         gensim: passes over the corpus (default 10); sklearn-lda: ``max_iter``, the number of
         batch EM iterations, each one pass (default 50). None takes these defaults.
@@ -110,7 +107,6 @@ class TopicSettings:
     alpha: str | float | None = None
     eta: str | float | None = None
     gibbs_iterations: int = 1000
-    optimize_interval: int = 10
     passes: int | None = None
     iterations: int = 1000
     chunksize: int = 2000
@@ -133,8 +129,8 @@ class TopicSettings:
             raise ValueError("passes must be >= 1")
         if self.iterations < 1 or self.chunksize < 1 or self.gibbs_iterations < 1:
             raise ValueError("iterations, gibbs_iterations and chunksize must be >= 1")
-        if self.optimize_interval < 0 or self.nmf_max_iter < 1:
-            raise ValueError("optimize_interval must be >= 0 and nmf_max_iter >= 1")
+        if self.nmf_max_iter < 1:
+            raise ValueError("nmf_max_iter must be >= 1")
 
     def replace(self, **changes: Any) -> TopicSettings:
         """Return a copy with some settings changed."""

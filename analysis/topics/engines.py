@@ -152,7 +152,7 @@ def _tomotopy_words(row: sp.csr_matrix, vocabulary: Sequence[str]) -> list[str]:
 
 class TomotopyEngine:
     """tomotopy ``LDAModel``: collapsed Gibbs sampling, ``settings.gibbs_iterations`` sweeps,
-    alpha learned every ``settings.optimize_interval`` iterations (tomotopy's defaults).
+    an asymmetric alpha learned as tomotopy does by default (every 10 iterations).
 
     One sampling thread (``workers=-1`` or 1) keeps a run reproducible for a seed; the
     selection grid runs its fits in parallel processes instead.
@@ -182,7 +182,6 @@ class TomotopyEngine:
             if words:
                 native.add_doc(words)
                 added[i] = True
-        native.optimize_interval = settings.optimize_interval
         native.train(
             settings.gibbs_iterations, workers=max(settings.workers, 1), show_progress=False
         )
