@@ -145,7 +145,13 @@ def inputs_from_texts(
 
 @dataclass(frozen=True)
 class TopicRunSettings:
-    """Settings of a topic run beyond the model's own (all written into the manifest)."""
+    """Settings of a topic run beyond the model's own (all written into the manifest).
+
+    ``frex_weight`` is stm's ``frexw`` (the weight of frequency), ``frex_shrinkage`` shrinks
+    exclusivity as ``stm::labelTopics`` does; ``coherence_counting`` is ``"gensim"`` (gensim's
+    sliding-window counts, comparable with published numbers) or ``"definition"`` (see
+    :mod:`secnews.analysis.topics.coherence`); the manifest's ``coherence_counting`` says which.
+    """
 
     model: TopicSettings = field(default_factory=TopicSettings)
     selection: SelectionSettings | None = None
@@ -156,6 +162,7 @@ class TopicRunSettings:
     lam: float = 0.6
     frex_weight: float = 0.5
     frex_shrinkage: bool = True
+    coherence_counting: str = "gensim"
     n_representative: int = 5
     map_title: str = "Topic map"
 
@@ -164,11 +171,13 @@ class TopicRunSettings:
         return asdict(self)
 
 
-def _scorer(inputs: TopicInputs) -> CoherenceScorer:
+def _scorer(inputs: TopicInputs, *, counting: str = "gensim") -> CoherenceScorer:
     if inputs.stream is not None:
-        return CoherenceScorer(stream=inputs.stream(), doc_term=inputs.bow)
+        return CoherenceScorer(stream=inputs.stream(), doc_term=inputs.bow, counting=counting)
     token2id = inputs.token2id or {t: i for i, t in enumerate(inputs.vocabulary)}
-    return CoherenceScorer(stream=encode_texts(inputs.texts(), token2id), doc_term=inputs.bow)
+    return CoherenceScorer(
+        stream=encode_texts(inputs.texts(), token2id), doc_term=inputs.bow, counting=counting
+    )
 
 
 def _figures(out_dir: Path, figures: Mapping[str, Any]) -> None:
@@ -269,7 +278,7 @@ def run_topics(
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    scorer = _scorer(inputs)
+    scorer = _scorer(inputs, counting=settings.coherence_counting)
     model_settings = settings.model
     manifest: dict[str, Any] = {
         "step": "topics",
