@@ -1,4 +1,19 @@
-"""Benchmark of the topic models on the UN General Debate corpus (10,952 speeches) at K=50.
+"""Benchmark of the topic models: labelled Reuters-21578 stories (the default) and the UN General
+Debate corpus (10,952 speeches) at K=50 (``--corpus un``).
+
+Reuters (``--corpus reuters``, the default): the single-topic stories of the ``--labels`` (8)
+largest editorial topics, K = number of topics, in two held-apart parts: ``choose`` (the
+LEWISSPLIT TRAIN and NOT-USED stories, on which the default was chosen) and ``confirm`` (the
+TEST stories, looked at after the choice). On one bag of words per part (secnews' preprocessing),
+every engine of ``--labelled-engines`` is fitted with each seed in its own child process:
+``default`` (:class:`TopicSettings` defaults), ``sklearn-lda`` (batch VB, max_iter 50),
+``sklearn-nmf`` (NMF on tf-idf), ``tomotopy-1000`` (tomotopy's defaults, 1,000 iterations),
+``gensim-plain`` (``LdaModel`` defaults) and ``gensim-online`` (secnews' gensim engine). Printed
+per fit and as means over seeds: wall time of the fit, peak resident memory of the process,
+c_npmi of the top 20 terms (gensim's window counting), and NMI and ARI between each document's
+main topic and its editorial label.
+
+UN:
 
 Side by side, each in its own child process (so peak memory is per engine): the default engine
 (:class:`secnews.analysis.topics.model.TopicSettings` defaults), plain gensim ``LdaModel`` defaults
@@ -73,6 +88,25 @@ def _npmi(scorer: Any, topic_word: np.ndarray) -> float:
     return float(np.mean(scorer.score(top_word_ids(topic_word, 20), measure="c_npmi")))
 
 
+def default_is_tomotopy_1000() -> bool:
+    """Whether the default settings are tomotopy's defaults at 1,000 iterations."""
+    from secnews.analysis.topics.model import TopicSettings
+
+    default = TopicSettings(k=8)
+    peer = TopicSettings(k=8, engine="tomotopy", gibbs_iterations=1000, alpha=0.1, eta=0.01)
+    fields = ("engine", "gibbs_iterations")
+    return all(getattr(default, f) == getattr(peer, f) for f in fields) and all(
+        default.prior(p) == peer.prior(p) for p in ("alpha", "eta")
+    )
+
+
+def default_engine() -> str:
+    """The default engine of :class:`TopicSettings`."""
+    from secnews.analysis.topics.model import TopicSettings
+
+    return TopicSettings().engine
+
+
 def task_fit(
     engine: str,
     cache: Path,
@@ -87,10 +121,21 @@ def task_fit(
     curve: list[tuple[float, float]] = []
     start = time.perf_counter()
     cpu_start = _cpu()
-    if engine == "default":
-        from secnews.analysis.topics.model import GensimEngine, TopicSettings
+    if engine == "default" and default_engine() != "gensim":
+        from secnews.analysis.topics.model import TopicModel, TopicSettings
 
         settings = TopicSettings(k=k, random_state=seed).replace(**(overrides or {}))
+        model = TopicModel(settings).fit(inputs.bow, inputs.vocabulary)
+        wall = time.perf_counter() - start
+        cpu = _cpu() - cpu_start
+        topic_word = model.topic_word_
+        detail = settings.to_dict()
+    elif engine in ("default", "gensim-online"):
+        from secnews.analysis.topics.model import GensimEngine, TopicSettings
+
+        settings = TopicSettings(k=k, random_state=seed, engine="gensim").replace(
+            **(overrides or {})
+        )
         clock = {"eval": 0.0, "eval_cpu": 0.0}
 
         def on_pass(_pass: int, native: Any) -> None:
@@ -180,6 +225,145 @@ def task_fit(
             " ".join(inputs.vocabulary[j] for j in np.argsort(-row)[:8]) for row in topic_word[:6]
         ],
     }
+
+
+LABELLED_ENGINES = (
+    "default",
+    "sklearn-lda",
+    "sklearn-nmf",
+    "tomotopy-1000",
+    "gensim-plain",
+    "gensim-online",
+)
+
+
+def _reuters_part(part: str, n_labels: int, cache: Path) -> tuple[Any, Any, np.ndarray]:
+    """Preprocessed stories of one part (``choose`` or ``confirm``) and their labels."""
+    from benchmarks.reuters import largest_topics, reuters_stories
+    from secnews.analysis.preprocess.core import PreprocessSettings, preprocess
+    from secnews.analysis.steps.topics import inputs_from_preprocessed
+
+    stories = largest_topics(reuters_stories(), n_labels)
+    keep = stories["split"] == "TEST" if part == "confirm" else stories["split"] != "TEST"
+    stories = stories[keep].reset_index(drop=True)
+    pre = preprocess(
+        stories[["doc_id", "title", "text"]],
+        settings=PreprocessSettings(n_jobs=1),
+        cache_dir=cache / f"reuters-{n_labels}-{part}",
+    )
+    labels = stories.set_index("doc_id").loc[[str(d) for d in pre.doc_ids], "label"].to_numpy()
+    return pre, inputs_from_preprocessed(pre), labels
+
+
+def _fit_labelled(engine: str, inputs: Any, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(topic_word, doc_topic)`` of one engine."""
+    from secnews.analysis.topics.model import TopicModel, TopicSettings
+
+    bow, vocabulary = inputs.bow, inputs.vocabulary
+    if engine == "gensim-plain":
+        from gensim.matutils import Sparse2Corpus
+        from gensim.models import LdaModel
+
+        from secnews.analysis.topics.vb import infer_gamma
+
+        lda = LdaModel(
+            Sparse2Corpus(bow, documents_columns=False),
+            num_topics=k,
+            id2word=dict(enumerate(vocabulary)),
+            random_state=seed,
+        )
+        theta = infer_gamma(lda, bow, chunksize=2000, random_state=seed)
+        return lda.get_topics(), theta
+    settings = {
+        "default": TopicSettings(k=k, random_state=seed),
+        "sklearn-lda": TopicSettings(k=k, random_state=seed, engine="sklearn-lda", passes=50),
+        "sklearn-nmf": TopicSettings(k=k, random_state=seed, engine="sklearn-nmf"),
+        "tomotopy-1000": TopicSettings(
+            k=k, random_state=seed, engine="tomotopy", gibbs_iterations=1000, alpha=0.1, eta=0.01
+        ),
+        "gensim-online": TopicSettings(k=k, random_state=seed, engine="gensim", workers=1),
+    }[engine]
+    model = TopicModel(settings).fit(bow, vocabulary)
+    return model.topic_word_, model.doc_topic_
+
+
+def task_labelled(engine: str, part: str, n_labels: int, seed: int, cache: Path) -> dict[str, Any]:
+    """Fit one engine on one part of Reuters with one seed and score it (a child process)."""
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    from secnews.analysis.topics.coherence import CoherenceScorer
+
+    _pre, inputs, labels = _reuters_part(part, n_labels, cache)
+    scorer = CoherenceScorer(stream=inputs.stream(), doc_term=inputs.bow)
+    base_mb = _peak_mb()
+    start, cpu_start = time.perf_counter(), _cpu()
+    topic_word, doc_topic = _fit_labelled(engine, inputs, n_labels, seed)
+    wall = time.perf_counter() - start
+    cpu = _cpu() - cpu_start
+    main_topic = np.asarray(doc_topic).argmax(axis=1)
+    return {
+        "corpus": "reuters",
+        "part": part,
+        "engine": engine,
+        "seed": seed,
+        "k": n_labels,
+        "n_docs": int(inputs.bow.shape[0]),
+        "fit_s": round(wall, 1),
+        "fit_cpu_s": round(cpu, 1),
+        "load_average": round(os.getloadavg()[0], 1),
+        "peak_mb": round(_peak_mb(), 0),
+        "peak_mb_before_fit": round(base_mb, 0),
+        "c_npmi": round(_npmi(scorer, np.asarray(topic_word)), 4),
+        "nmi": round(float(normalized_mutual_info_score(labels, main_topic)), 4),
+        "ari": round(float(adjusted_rand_score(labels, main_topic)), 4),
+        "topics": [
+            " / ".join(inputs.vocabulary[j] for j in np.argsort(-row)[:5])
+            for row in np.asarray(topic_word)
+        ],
+    }
+
+
+def summarize_labelled(fits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mean (and min-max) over seeds per part and engine, and whether the default's mean NMI and
+    ARI are at least the best other engine's."""
+    rows: list[dict[str, Any]] = []
+    by: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for fit in fits:
+        if "error" not in fit:
+            by.setdefault((fit["part"], fit["engine"]), []).append(fit)
+    for (part, engine), group in sorted(by.items()):
+        row: dict[str, Any] = {"part": part, "engine": engine, "seeds": len(group)}
+        if all(g.get("same_fit_as") == "default" for g in group):
+            row["same_fit_as"] = "default"
+        for name in ("fit_s", "fit_cpu_s", "peak_mb", "c_npmi", "nmi", "ari"):
+            if any(name not in g for g in group):
+                continue
+            values = [g[name] for g in group]
+            row[name] = round(float(np.mean(values)), 4)
+            row[f"{name}_range"] = [min(values), max(values)]
+        rows.append(row)
+    for part in sorted({r["part"] for r in rows}):
+        mine = next((r for r in rows if r["part"] == part and r["engine"] == "default"), None)
+        peers = [
+            r
+            for r in rows
+            if r["part"] == part and r["engine"] != "default" and "same_fit_as" not in r
+        ]
+        if mine is None or not peers:
+            continue
+        for metric in ("nmi", "ari"):
+            best = max(peers, key=lambda r: r[metric])
+            rows.append(
+                {
+                    "part": part,
+                    "target": f"default mean {metric} >= best peer's",
+                    "default": mine[metric],
+                    "best_peer": best["engine"],
+                    "best_peer_value": best[metric],
+                    "met": mine[metric] >= best[metric],
+                }
+            )
+    return rows
 
 
 def task_coherence(cache: Path, k: int, with_gensim: bool) -> dict[str, Any]:
@@ -335,8 +519,13 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--corpus", choices=["reuters", "un"], default="reuters")
+    parser.add_argument("--labels", type=int, default=8, help="reuters: the N largest topics")
+    parser.add_argument("--parts", default="choose,confirm", help="reuters: parts to run")
+    parser.add_argument("--part", default="choose", help="with --task labelled")
+    parser.add_argument("--labelled-engines", default=",".join(LABELLED_ENGINES))
     parser.add_argument("--k", type=int, default=50)
-    parser.add_argument("--task", choices=["fit", "coherence", "grid"], default=None)
+    parser.add_argument("--task", choices=["fit", "coherence", "grid", "labelled"], default=None)
     parser.add_argument("--engine", default="default")
     parser.add_argument("--engines", default="default,gensim-plain,tomotopy")
     parser.add_argument("--seed", type=int, default=0, help="with --task fit: the seed of that fit")
@@ -375,6 +564,38 @@ def main(argv: list[str] | None = None) -> None:
         }
         fit = task_fit(args.engine, args.cache, args.k, args.tomotopy_iters, overrides, args.seed)
         print(json.dumps(fit))
+        return
+    if args.task == "labelled":
+        print(json.dumps(task_labelled(args.engine, args.part, args.labels, args.seed, args.cache)))
+        return
+    if args.corpus == "reuters" and args.task is None:
+        fits_l: list[dict[str, Any]] = []
+        for part in args.parts.split(","):
+            for seed in (int(x) for x in args.seeds.split(",")):
+                for engine in args.labelled_engines.split(","):
+                    same = next(
+                        (
+                            f
+                            for f in fits_l
+                            if engine == "tomotopy-1000"
+                            and default_is_tomotopy_1000()
+                            and f.get("engine") == "default"
+                            and f.get("part") == part
+                            and f.get("seed") == seed
+                        ),
+                        None,
+                    )
+                    if same is not None:
+                        # The same settings: the default's fit is tomotopy's at 1,000 iterations.
+                        fits_l.append({**same, "engine": engine, "same_fit_as": "default"})
+                        print(json.dumps(fits_l[-1]), flush=True)
+                        continue
+                    cmd = ["--task", "labelled", "--engine", engine, "--part", part]
+                    cmd += ["--seed", str(seed), "--labels", str(args.labels)]
+                    fits_l.append(_child([*cmd, "--cache", str(args.cache)]))
+                    print(json.dumps(fits_l[-1]), flush=True)
+        for row in summarize_labelled(fits_l):
+            print(json.dumps(row), flush=True)
         return
     if args.task == "coherence":
         print(json.dumps(task_coherence(args.cache, args.k, args.gensim_coherence)))

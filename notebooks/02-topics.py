@@ -14,10 +14,12 @@
 # %% [markdown]
 # # Topics
 #
-# LDA topic models (gensim, deterministic for a seed) fitted over a grid of K and seeds. The
-# number of topics is chosen from coherence (NPMI, C_V, UMass), held-out perplexity, topic
-# diversity and stability across seeds (topics matched with the Hungarian method); the rule and
-# its reason are stated below. Labels use FREX and relevance; prevalence by outlet and month has
+# LDA topic models (deterministic for a seed; the engine and its settings are in the table below)
+# fitted over a grid of K and seeds. The number of topics is the one whose topics are most
+# coherent (NPMI, averaged over seeds); when several K are within one standard error of the best,
+# the one whose topics recur most reliably across seeds (stability, topics matched with the
+# Hungarian method) is taken. The rule, its reason and whether the choice sits at the edge of the
+# grid are stated below. Labels use FREX and relevance; prevalence by outlet and month has
 # bootstrap intervals over documents.
 
 # %% tags=["parameters"]
@@ -43,7 +45,7 @@ from secnews.analysis.report.render import InteractiveFrame, ReportSettings
 from secnews.analysis.report.tables import format_interval, format_table, join_terms
 from secnews.analysis.report.views import document_dates, topic_map_points
 from secnews.analysis.steps.study import load_study
-from secnews.analysis.steps.topics import TopicRunSettings
+from secnews.analysis.steps.topics import TopicsSettings
 from secnews.corpus import open_corpus
 
 spec = load_study(study)
@@ -52,7 +54,7 @@ topics_dir = spec.step_dir("topics")
 manifest = json.loads((topics_dir / "manifest.json").read_text())
 labels = pd.read_csv(topics_dir / "labels.csv")
 label_map = {int(t): str(lab).replace("_", " ") for t, lab in zip(labels["topic"], labels["label"], strict=True)}
-event_date = spec.settings("topics").get("event_date", TopicRunSettings().event_date)
+event_date = TopicsSettings.from_mapping(spec.settings("topics")).event_date
 documents = document_dates(open_corpus(spec.corpus_dir))
 small = small_outlets(documents["outlet"].value_counts().to_dict(), min_docs=report.min_outlet_docs)
 period = main_period(documents) if documents["published"].notna().any() else None
@@ -106,12 +108,18 @@ rule = manifest.get("recommendation_rule") or "No rule was applied (a single K w
 final_rule = manifest.get("final_model_rule") or "The final model was fitted on all documents."
 display(HTML(f"<p><b>How K was chosen.</b> {html.escape(str(rule))}</p><p><b>The final model.</b> {html.escape(str(final_rule))}</p>"))
 settings_rows = [(k, "not set" if v is None else str(v)) for k, v in sorted(final.items())]
+if manifest.get("recommended_k_at_grid_edge"):
+    next_ks = ", ".join(map(str, manifest.get("suggested_next_ks", []))) or "—"
+    settings_rows.append(("chosen K at the edge of the grid", f"yes: try K = {next_ks}"))
+window = manifest.get("coherence_counting", {}).get("window")
+if window:
+    settings_rows.append(("coherence window counting", str(window)))
 if manifest.get("n_unreachable_terms") is not None:
     settings_rows.append(("terms in no topic", f"{manifest['n_unreachable_terms']:,} of {manifest.get('n_terms', 0):,}"))
 ReportTable(
     pd.DataFrame(settings_rows, columns=["setting", "value"]),
     key="tab-final-model",
-    caption="Settings of the final model (gensim LdaModel).",
+    caption="Settings of the final model (its engine and the engine's settings).",
     numeric=[],
 )
 
@@ -175,60 +183,71 @@ ReportTable(
 # ## Prevalence by outlet
 
 # %%
-by_outlet = pd.read_csv(topics_dir / "prevalence_outlet.csv")
-ReportFigure(
-    plot_outlet_heatmap(by_outlet[~by_outlet["outlet"].isin(small)], labels=label_map),
-    key="fig-outlet-heatmap",
-    caption="Mean topic share of the documents of each outlet (a row sums to about 1); the number "
-    "in a cell is the share in percent. " + SMALL_NOTE,
-    alt="Heatmap of mean topic shares, outlets in rows and topics in columns.",
-)
+stages = manifest.get("stages", {})
+if (topics_dir / "prevalence_outlet.csv").is_file():
+    by_outlet = pd.read_csv(topics_dir / "prevalence_outlet.csv")
+    display(ReportFigure(
+        plot_outlet_heatmap(by_outlet[~by_outlet["outlet"].isin(small)], labels=label_map),
+        key="fig-outlet-heatmap",
+        caption="Mean topic share of the documents of each outlet (a row sums to about 1); the number "
+        "in a cell is the share in percent. " + SMALL_NOTE,
+        alt="Heatmap of mean topic shares, outlets in rows and topics in columns.",
+    ))
+else:
+    display(HTML(f"<p>Outlet heatmap: {html.escape(str(stages.get('outlet_heatmap', 'not written')))}</p>"))
 
 # %% [markdown]
 # ## Prevalence over time
 
 # %%
-by_period = pd.read_csv(topics_dir / "prevalence_period.csv", parse_dates=["period"])
-by_period = by_period[~by_period["outlet"].isin(small)]
-xlim = (period.start, period.end) if period is not None else None
-MIN_DOCS_BAND = 5
-ReportFigure(
-    plot_prevalence_over_time(
-        by_period, labels=label_map, events={event_date: "event"}, xlim=xlim, min_docs=MIN_DOCS_BAND
-    ),
-    key="fig-prevalence-time",
-    caption=f"Mean topic share per outlet and month, one panel per topic, on a shared scale; bands "
-    f"are 95% bootstrap intervals, drawn only for months with at least {MIN_DOCS_BAND} documents "
-    f"of the outlet; lines break where an outlet has no document in a month; single months show "
-    f"as dots. The dashed line marks {event_date}. " + SMALL_NOTE
-    + (" Documents outside the main period are off the axis (see the data-quality notes)." if period is not None and not period.left_out.empty else ""),
-    alt="Small multiples of topic share over time per outlet, one panel per topic.",
-)
+if (topics_dir / "prevalence_period.csv").is_file():
+    by_period = pd.read_csv(topics_dir / "prevalence_period.csv", parse_dates=["period"])
+    by_period = by_period[~by_period["outlet"].isin(small)]
+    xlim = (period.start, period.end) if period is not None else None
+    MIN_DOCS_BAND = 5
+    display(ReportFigure(
+        plot_prevalence_over_time(
+            by_period, labels=label_map, events={event_date: "event"}, xlim=xlim, min_docs=MIN_DOCS_BAND
+        ),
+        key="fig-prevalence-time",
+        caption=f"Mean topic share per outlet and month, one panel per topic, on a shared scale; bands "
+        f"are 95% bootstrap intervals, drawn only for months with at least {MIN_DOCS_BAND} documents "
+        f"of the outlet; lines break where an outlet has no document in a month; single months show "
+        f"as dots. The dashed line marks {event_date}. " + SMALL_NOTE
+        + (" Documents outside the main period are off the axis (see the data-quality notes)." if period is not None and not period.left_out.empty else ""),
+        alt="Small multiples of topic share over time per outlet, one panel per topic.",
+    ))
+else:
+    display(HTML(f"<p>Prevalence over time: {html.escape(str(stages.get('prevalence_time', 'not written')))}</p>"))
 
 # %% [markdown]
 # ## Before and after the study's event date
 
 # %%
-shift = pd.read_csv(topics_dir / "prevalence_shift.csv")
-shift = shift[~shift["outlet"].isin(small)].copy()
-shift["topic"] = [f"{t}: {label_map.get(int(t), '')}" for t in shift["topic"]]
-for column in ("before", "after", "change", "ci_low", "ci_high"):
-    shift[column] = shift[column] * 100
-shift["95% CI"] = [
-    format_interval(lo, hi, 1)
-    for lo, hi in zip(shift["ci_low"], shift["ci_high"], strict=True)
-]
-ReportTable(
-    format_table(
-        shift[["outlet", "topic", "before", "after", "change", "95% CI", "n_before", "n_after"]],
-        digits={"before": 1, "after": 1, "change": 1},
-        counts=["n_before", "n_after"],
-        rename={"before": "before (%)", "after": "after (%)", "change": "change (points)", "n_before": "docs before", "n_after": "docs after"},
-    ),
-    key="tab-shift",
-    caption=f"Mean topic share (percent) of each outlet's documents before and after {event_date}, "
-    "the change in percentage points and its 95% bootstrap interval (an interval that excludes 0 "
-    "is a clear change). " + SMALL_NOTE,
-    notes=["— not computed: the outlet has no document on one side of the date."],
-    widths={"topic": "28%"},
-)
+if (topics_dir / "prevalence_shift.csv").is_file():
+    shift = pd.read_csv(topics_dir / "prevalence_shift.csv")
+    shift = shift[~shift["outlet"].isin(small)].copy()
+    shift["topic"] = [f"{t}: {label_map.get(int(t), '')}" for t in shift["topic"]]
+    for column in ("before", "after", "change", "ci_low", "ci_high"):
+        shift[column] = shift[column] * 100
+    shift["95% CI"] = [
+        format_interval(lo, hi, 1)
+        for lo, hi in zip(shift["ci_low"], shift["ci_high"], strict=True)
+    ]
+    display(ReportTable(
+        format_table(
+            shift[["outlet", "topic", "before", "after", "change", "95% CI", "n_before", "n_after"]],
+            digits={"before": 1, "after": 1, "change": 1},
+            counts=["n_before", "n_after"],
+            rename={"before": "before (%)", "after": "after (%)", "change": "change (points)", "n_before": "docs before", "n_after": "docs after"},
+        ),
+        key="tab-shift",
+        caption=f"Mean topic share (percent) of each outlet's documents before and after {event_date}, "
+        "the change in percentage points and its 95% bootstrap interval (an interval that excludes 0 "
+        "is a clear change). " + SMALL_NOTE,
+        notes=["— not computed: the outlet has no document on one side of the date."],
+        widths={"topic": "28%"},
+    ))
+else:
+    reason = stages.get("prevalence_shift", stages.get("prevalence_time", "not written"))
+    display(HTML(f"<p>Before and after: {html.escape(str(reason))}</p>"))

@@ -156,3 +156,39 @@ def test_arrow_encoding_equals_python_encoding() -> None:
     np.testing.assert_array_equal(fast.ids, slow.ids)
     np.testing.assert_array_equal(fast.offsets, slow.offsets)
     assert fast.ids.tolist() == [1, -1, 2, 2, 2, 0, -1]
+
+
+def _brute_windows(text: list[int], window: int) -> list[set[int]]:
+    n = len(text)
+    if n <= window:
+        return [set(text)]
+    return [set(text[t : t + window]) for t in range(n - window + 1)]
+
+
+def test_window_countings_against_hand_computed_windows() -> None:
+    # "a b a c d", window 3: windows {a,b}, {a,b,c}, {a,c,d}.
+    stream = encode_texts([list("abacd")], {c: i for i, c in enumerate("abcd")})
+    gensim = window_counts(stream, [0, 1, 2, 3], window=3, counting="gensim")
+    exact = window_counts(stream, [0, 1, 2, 3], window=3, counting="definition")
+    assert gensim.n_windows == exact.n_windows == 3
+    # gensim forgets "a" when its first copy leaves, although the second is still inside
+    assert gensim.occurrences.tolist() == [1, 2, 2, 1]
+    assert exact.occurrences.tolist() == [3, 2, 2, 1]
+    assert exact.cooc.tolist() == [[3, 2, 2, 1], [2, 2, 1, 0], [2, 1, 2, 1], [1, 0, 1, 1]]
+    with pytest.raises(ValueError, match="counting"):
+        window_counts(stream, [0], window=3, counting="other")
+
+
+def test_definition_counting_equals_brute_force() -> None:
+    rng = np.random.default_rng(0)
+    texts = [rng.integers(0, 6, size=n).tolist() for n in (0, 1, 4, 9, 30, 31)]
+    stream = encode_texts([[str(t) for t in x] for x in texts], {str(i): i for i in range(6)})
+    for window in (1, 3, 10):
+        counts = window_counts(stream, range(6), window=window, counting="definition")
+        sets = [s for x in texts for s in _brute_windows(x, window)]
+        assert counts.n_windows == len(sets)
+        for i in range(6):
+            for j in range(6):
+                assert counts.cooc[i, j] == sum(1 for s in sets if i in s and j in s)
+    scorer = CoherenceScorer(stream=stream, counting="definition")
+    assert scorer.score([np.array([0, 1, 2])], measure="c_npmi").shape == (1,)

@@ -227,3 +227,29 @@ def test_spacy_lemmas() -> None:
         "The troops were attacking cities near the Euro-Atlantic border.", settings=settings
     )
     assert tokens == ["troop", "attack", "city", "near", "euro-atlantic", "border"]
+
+
+def test_stop_terms_leave_the_dictionary_and_change_the_key(
+    small_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    from secnews.analysis.preprocess.stopwords import load_stop_terms
+
+    packaged, _ = load_stop_terms("news")
+    assert {"like", "including", "message_reads", "e.o."} <= packaged
+    extra, _ = load_stop_terms("none", extra=("Message Reads", "armed forces"))
+    assert extra == {"message_reads", "armed_forces"}
+    with pytest.raises(ValueError, match="stop_terms"):
+        PreprocessSettings(stop_terms="all")
+    plain = preprocess(
+        small_frame, settings=PreprocessSettings(n_jobs=1, stop_terms="none"), cache_dir=tmp_path
+    )
+    news = preprocess(
+        small_frame,
+        settings=PreprocessSettings(n_jobs=1, extra_stop_terms=("nato",)),
+        cache_dir=tmp_path,
+    )
+    assert plain.key != news.key
+    assert {"like", "including", "nato"} <= set(plain.terms)
+    assert not {"like", "including", "nato"} & set(news.terms)
+    # the words stay in the token lists (windows for coherence keep their positions)
+    assert any("like" in tokens for tokens in news.iter_tokens())

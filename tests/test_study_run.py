@@ -66,7 +66,7 @@ n_boot = 100
 [topics]
 k = [{k}, {k + 1}]
 seeds = 2
-passes = 2
+gibbs_iterations = 100
 n_boot = 50
 
 [trends]

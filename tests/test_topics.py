@@ -73,7 +73,7 @@ def inputs(docs: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Topi
     return inputs_from_preprocessed(pre)
 
 
-FAST = TopicSettings(k=4, passes=2, iterations=50, chunksize=200, random_state=7)
+FAST = TopicSettings(k=4, engine="gensim", passes=2, iterations=50, chunksize=200, random_state=7)
 
 
 def test_gensim_engine_is_deterministic(inputs: TopicInputs) -> None:
@@ -309,3 +309,86 @@ def test_grid_in_parallel_equals_the_grid_in_one_process(inputs: TopicInputs) ->
     )
     for key, words in runs[0].topic_words.items():
         np.testing.assert_array_equal(words, runs[1].topic_words[key])
+
+
+def test_default_engine_is_deterministic_and_exports_to_gensim(
+    inputs: TopicInputs, tmp_path: Path
+) -> None:
+    from gensim.models import LdaModel
+
+    settings = TopicSettings(k=4, gibbs_iterations=100, random_state=3)
+    assert settings.engine == "tomotopy" and settings.prior("eta") == 0.01
+    a = TopicModel(settings).fit(inputs.bow, inputs.vocabulary)
+    b = TopicModel(settings).fit(inputs.bow, inputs.vocabulary)
+    np.testing.assert_array_equal(a.topic_word_, b.topic_word_)
+    np.testing.assert_array_equal(a.transform(inputs.bow[:5]), b.transform(inputs.bow[:5]))
+    files = {p.name for p in a.save_native(tmp_path)}
+    assert {"model.tomotopy.bin", "model.gensim", "model.gensim.state"} <= files
+    loaded = LdaModel.load(str(tmp_path / "model.gensim"))
+    # gensim's topics are tomotopy's (n_kw + eta) / (n_k + V eta), to float32 rounding
+    np.testing.assert_allclose(loaded.get_topics(), a.topic_word_, atol=1e-6)
+    assert loaded.num_topics == 4 and loaded.id2word[0] == inputs.vocabulary[0]
+
+
+def test_no_chunk_artefact_just_above_a_chunk_boundary(
+    inputs: TopicInputs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A corpus 2 % larger than the chunk size: the API cuts it into two equal chunks (gensim's
+    own chunking would end in a tiny chunk scaled up ~50 times in the last M-step), and its
+    topics are as coherent as those of a fit in one chunk."""
+    from secnews.analysis.steps.topics import _scorer
+    from secnews.analysis.topics import vb
+
+    n = inputs.bow.shape[0]
+    chunksize = int(n / 1.02)
+    sizes: list[int] = []
+    original = vb._EStep.run
+
+    def spy(self: object, rows: np.ndarray, gamma: np.ndarray) -> object:
+        sizes.append(int(rows.size))
+        return original(self, rows, gamma)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(vb._EStep, "run", spy)
+    base = FAST.replace(k=4, passes=4, workers=1, random_state=0)
+    near = TopicModel(base.replace(chunksize=chunksize)).fit(inputs.bow, inputs.vocabulary)
+    assert sorted(set(sizes[:2])) in ([n // 2], [n // 2, n - n // 2])
+    one = TopicModel(base.replace(chunksize=n)).fit(inputs.bow, inputs.vocabulary)
+    scorer = _scorer(inputs)
+    npmi_near = float(np.mean(scorer.score(near.top_word_ids(), measure="c_npmi")))
+    npmi_one = float(np.mean(scorer.score(one.top_word_ids(), measure="c_npmi")))
+    assert npmi_near > npmi_one - 0.03, (npmi_near, npmi_one)
+
+
+def test_undated_one_outlet_corpus_runs_and_says_what_it_skipped(
+    inputs: TopicInputs, docs: pd.DataFrame, tmp_path: Path
+) -> None:
+    undated = docs.assign(published=None, outlet="one outlet")
+    settings = TopicRunSettings(model=FAST.replace(k=3), n_boot=20)
+    manifest = run_topics(inputs, undated, tmp_path, settings=settings)
+    written = {p.name for p in tmp_path.iterdir()}
+    assert {"manifest.json", "topics.csv", "labels.csv", "topic_map.html"} <= written
+    assert {"prevalence_outlet.csv", "representative_docs.csv"} <= written
+    assert not {"prevalence_period.csv", "prevalence_time.png", "outlet_heatmap.png"} & written
+    stages = manifest["stages"]
+    assert stages["prevalence_time"].startswith("skipped") and "period" in stages["prevalence_time"]
+    assert stages["outlet_heatmap"].startswith("skipped") and stages["topic_map"] == "done"
+    assert manifest["coherence_counting"]["window"] == "gensim"
+
+
+def test_a_failing_late_stage_leaves_results_and_manifest(
+    inputs: TopicInputs, docs: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from secnews.analysis.steps.topics import TopicStageError
+    from secnews.analysis.topics import topic_map
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("no map today")
+
+    monkeypatch.setattr(topic_map, "render_topic_map", broken)
+    settings = TopicRunSettings(model=FAST.replace(k=3), n_boot=20)
+    with pytest.raises(TopicStageError, match="topic_map"):
+        run_topics(inputs, docs, tmp_path, settings=settings)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["stages"]["topic_map"].startswith("failed: RuntimeError: no map today")
+    assert manifest["stages"]["prevalence_time"] == "done"
+    assert (tmp_path / "prevalence_period.csv").is_file() and (tmp_path / "topics.csv").is_file()

@@ -3,6 +3,7 @@ topics for any number of workers, and gensim's own ``LdaModel.update`` up to flo
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import scipy.sparse as sp
 
 from secnews.analysis.preprocess.core import PreprocessSettings, preprocess
 from secnews.analysis.steps.topics import TopicInputs, inputs_from_preprocessed
+from secnews.analysis.topics._base import equal_chunks
 from secnews.analysis.topics.model import TopicModel, TopicSettings
 from secnews.analysis.topics.vb import (
     BLOCK_DOCS,
@@ -83,21 +85,25 @@ def test_workers_do_not_change_the_topics(inputs: TopicInputs) -> None:
 
 def test_equals_gensims_own_update(inputs: TopicInputs) -> None:
     """Same seed, same chunks: gensim's ``LdaModel(corpus=...)`` and ours agree to float32
-    rounding (only the order of the additions differs)."""
+    rounding (only the order of the additions differs). The corpus is cut to a multiple of the
+    chunk size, where gensim's chunks and our equal chunks are the same."""
     from gensim.matutils import Sparse2Corpus
     from gensim.models import LdaModel
 
-    kwargs = _gensim_kwargs(inputs)
+    kwargs = {**_gensim_kwargs(inputs), "chunksize": 300}
+    bow = inputs.bow[: (inputs.bow.shape[0] // 300) * 300]
     reference = LdaModel(
-        corpus=Sparse2Corpus(inputs.bow, documents_columns=False),
+        corpus=Sparse2Corpus(bow, documents_columns=False),
         passes=SCHEDULE.passes,
         **kwargs,
     )
     ours = LdaModel(corpus=None, **kwargs)
-    train_online_vb(ours, inputs.bow, schedule=SCHEDULE, workers=2)
+    schedule = dataclasses.replace(SCHEDULE, chunksize=300)
+    train_online_vb(ours, bow, schedule=schedule, workers=2)
     expected, got = reference.get_topics(), ours.get_topics()
     assert np.abs(got - expected).max() < 1e-4 * expected.max()
     np.testing.assert_allclose(ours.alpha, reference.alpha, rtol=1e-3)
+
     # Not trivially equal: a different seed gives different topics.
     other = LdaModel(corpus=None, **{**kwargs, "random_state": 4})
     train_online_vb(other, inputs.bow, schedule=SCHEDULE, workers=1)
@@ -132,7 +138,9 @@ def test_estep_block_equals_gensim_inference(inputs: TopicInputs) -> None:
 
 
 def test_transform_is_repeatable_and_worker_independent(inputs: TopicInputs) -> None:
-    settings = TopicSettings(k=6, passes=1, chunksize=600, random_state=2, workers=1)
+    settings = TopicSettings(
+        k=6, engine="gensim", passes=1, chunksize=600, random_state=2, workers=1
+    )
     model = TopicModel(settings).fit(inputs.bow, inputs.vocabulary)
     native = model.native_
     a = infer_gamma(native, inputs.bow, chunksize=600, random_state=2, workers=1)
@@ -157,7 +165,7 @@ def test_empty_training_matrix_is_refused() -> None:
 def test_saved_model_is_plain_gensim(inputs: TopicInputs, tmp_path: Path) -> None:
     from gensim.models import LdaModel
 
-    model = TopicModel(TopicSettings(k=4, passes=1, chunksize=600)).fit(
+    model = TopicModel(TopicSettings(k=4, engine="gensim", passes=1, chunksize=600)).fit(
         inputs.bow, inputs.vocabulary
     )
     model.save_native(tmp_path)
@@ -183,7 +191,7 @@ def test_saved_model_bytes_do_not_depend_on_the_hash_seed() -> None:
         "import numpy as np, scipy.sparse as sp\n"
         "from secnews.analysis.topics.model import TopicModel, TopicSettings\n"
         "bow = sp.csr_matrix(np.random.default_rng(0).poisson(0.3, (60, 40)))\n"
-        "model = TopicModel(TopicSettings(k=3, passes=1, workers=1))\n"
+        'model = TopicModel(TopicSettings(k=3, engine="gensim", passes=1, workers=1))\n'
         "model.fit(bow, [f'w{i}' for i in range(40)])\n"
         "files = model.save_native(pathlib.Path(tempfile.mkdtemp()))\n"
         "print(sorted((f.name, hashlib.sha256(f.read_bytes()).hexdigest()) for f in files))\n"
@@ -229,7 +237,9 @@ def test_terms_absent_from_the_first_chunk_are_unreachable(inputs: TopicInputs) 
     """With a small eta, gensim's first M-step (learning rate 1) leaves every term that is not in
     the first chunk at lambda = eta in every topic, where exp(E[log beta]) underflows to 0: such
     terms never enter a topic. A large eta keeps them."""
-    settings = TopicSettings(k=6, eta=0.001, chunksize=150, passes=2, shuffle=False, workers=1)
+    settings = TopicSettings(
+        k=6, engine="gensim", eta=0.001, chunksize=150, passes=2, shuffle=False, workers=1
+    )
     absent = np.flatnonzero(np.asarray(inputs.bow[:150].sum(axis=0)).ravel() == 0)
     assert absent.size > 100
     model = TopicModel(settings).fit(inputs.bow, inputs.vocabulary)
@@ -239,3 +249,12 @@ def test_terms_absent_from_the_first_chunk_are_unreachable(inputs: TopicInputs) 
     assert np.all(model.native_.expElogbeta[:, reachable].max(axis=0) > 0)
     soft = TopicModel(settings.replace(eta=0.5)).fit(inputs.bow, inputs.vocabulary)
     assert soft.unreachable_terms_.size == 0
+
+
+def test_equal_chunks() -> None:
+    assert equal_chunks(2068, 2000) == [(0, 1034), (1034, 2068)]
+    assert equal_chunks(600, 300) == [(0, 300), (300, 600)]
+    assert equal_chunks(5, 10) == [(0, 5)]
+    sizes = [b - a for a, b in equal_chunks(4001, 2000)]
+    assert sizes == [1333, 1334, 1334] and sum(sizes) == 4001
+    assert equal_chunks(0, 10) == []

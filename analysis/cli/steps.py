@@ -78,7 +78,7 @@ class StepCommand:
                 self.name,
                 lambda temp: self.runner(args.corpus, temp, settings=settings, seed=args.seed),
             )
-        except (ValueError, KeyError, FileNotFoundError, FileExistsError) as exc:
+        except (ValueError, KeyError, OSError, RuntimeError) as exc:
             return fail(self.name, exc)
         out_line(self.name, args.out, self.describe(manifest))
         return 0

@@ -342,6 +342,10 @@ def _build_dictionary(
     dictionary.num_docs = n_docs
     dictionary.num_pos = int(cfs.sum())
     dictionary.num_nnz = int(dfs.sum())
+    stop_terms, _ = settings.stop_term_set()
+    bad = [dictionary.token2id[t] for t in sorted(stop_terms) if t in dictionary.token2id]
+    if bad:
+        dictionary.filter_tokens(bad_ids=bad)
     dictionary.filter_extremes(
         no_below=settings.no_below, no_above=settings.no_above, keep_n=settings.keep_n
     )

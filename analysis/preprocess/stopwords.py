@@ -17,10 +17,19 @@ import hashlib
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["ENGLISH_STOPWORDS", "NEWS_STOPWORDS_FILE", "load_stopwords", "read_word_list"]
+__all__ = [
+    "ENGLISH_STOPWORDS",
+    "NEWS_STOPWORDS_FILE",
+    "NEWS_STOP_TERMS_FILE",
+    "load_stop_terms",
+    "load_stopwords",
+    "read_word_list",
+]
 
 #: Path of the packaged news stopword list (inside ``secnews.analysis``).
 NEWS_STOPWORDS_FILE = "stopwords_news.txt"
+#: Path of the packaged list of formulaic news terms and phrases (inside ``secnews.analysis``).
+NEWS_STOP_TERMS_FILE = "stop_terms_news.txt"
 
 ENGLISH_STOPWORDS: frozenset[str] = frozenset(
     [
@@ -248,3 +257,23 @@ def load_stopwords(
     words |= {w.strip().lower() for w in extra if w.strip()}
     digest = hashlib.sha256("\n".join(sorted(words)).encode("utf-8")).hexdigest()
     return frozenset(words), digest
+
+
+def load_stop_terms(
+    kind: str, *, extra: tuple[str, ...] = (), path: str | None = None
+) -> tuple[frozenset[str], str]:
+    """Return the stop terms of a setting (``"news"`` or ``"none"``) and a content digest.
+
+    Entries are lowercased, and the words of a phrase are joined by ``_`` as phrase detection
+    joins them ("message reads" -> ``message_reads``).
+    """
+    if kind not in {"none", "news"}:
+        raise ValueError(f"unknown stop_terms setting {kind!r}: use news or none")
+    terms: set[str] = set()
+    if kind == "news":
+        packaged = Path(str(resources.files("secnews.analysis") / "data" / NEWS_STOP_TERMS_FILE))
+        terms |= set(read_word_list(path or packaged))
+    terms |= {w.strip().lower() for w in extra if w.strip()}
+    terms = {"_".join(t.replace("_", " ").split()) for t in terms}
+    digest = hashlib.sha256("\n".join(sorted(terms)).encode("utf-8")).hexdigest()
+    return frozenset(terms), digest

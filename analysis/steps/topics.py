@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -36,12 +36,18 @@ from secnews.analysis.topics.prevalence import (
     prevalence,
     prevalence_shift,
 )
-from secnews.analysis.topics.selection import SelectionSettings, representative_seed, run_selection
+from secnews.analysis.topics.selection import (
+    SelectionSettings,
+    grid_edge,
+    representative_seed,
+    run_selection,
+)
 
 __all__ = [
     "FittedTopics",
     "TopicInputs",
     "TopicRunSettings",
+    "TopicStageError",
     "TopicsSettings",
     "fit_topics",
     "inputs_from_preprocessed",
@@ -143,7 +149,13 @@ def inputs_from_texts(
 
 @dataclass(frozen=True)
 class TopicRunSettings:
-    """Settings of a topic run beyond the model's own (all written into the manifest)."""
+    """Settings of a topic run beyond the model's own (all written into the manifest).
+
+    ``frex_weight`` is stm's ``frexw`` (the weight of frequency), ``frex_shrinkage`` shrinks
+    exclusivity as ``stm::labelTopics`` does; ``coherence_counting`` is ``"gensim"`` (gensim's
+    sliding-window counts, comparable with published numbers) or ``"definition"`` (see
+    :mod:`secnews.analysis.topics.coherence`); the manifest's ``coherence_counting`` says which.
+    """
 
     model: TopicSettings = field(default_factory=TopicSettings)
     selection: SelectionSettings | None = None
@@ -153,6 +165,8 @@ class TopicRunSettings:
     label_topn: int = 10
     lam: float = 0.6
     frex_weight: float = 0.5
+    frex_shrinkage: bool = True
+    coherence_counting: str = "gensim"
     n_representative: int = 5
     map_title: str = "Topic map"
 
@@ -161,11 +175,13 @@ class TopicRunSettings:
         return asdict(self)
 
 
-def _scorer(inputs: TopicInputs) -> CoherenceScorer:
+def _scorer(inputs: TopicInputs, *, counting: str = "gensim") -> CoherenceScorer:
     if inputs.stream is not None:
-        return CoherenceScorer(stream=inputs.stream(), doc_term=inputs.bow)
+        return CoherenceScorer(stream=inputs.stream(), doc_term=inputs.bow, counting=counting)
     token2id = inputs.token2id or {t: i for i, t in enumerate(inputs.vocabulary)}
-    return CoherenceScorer(stream=encode_texts(inputs.texts(), token2id), doc_term=inputs.bow)
+    return CoherenceScorer(
+        stream=encode_texts(inputs.texts(), token2id), doc_term=inputs.bow, counting=counting
+    )
 
 
 def _figures(out_dir: Path, figures: Mapping[str, Any]) -> None:
@@ -173,6 +189,46 @@ def _figures(out_dir: Path, figures: Mapping[str, Any]) -> None:
 
     for name, fig in figures.items():
         save_figure(fig, out_dir / Path(name).stem, formats=("png",), dpi=130)
+
+
+class TopicStageError(RuntimeError):
+    """A late stage of the topics step failed; the finished results and the manifest (which
+    names the failed stages) are written."""
+
+
+class _Stages:
+    """Runs the late stages of a topic run one by one: a failure is logged and recorded in the
+    manifest (``stages``) and the other stages still run; :meth:`finish` writes the manifest and
+    raises :class:`TopicStageError` when a stage failed."""
+
+    def __init__(self, out: Path, manifest: dict[str, Any]) -> None:
+        self.out = out
+        self.manifest = manifest
+        self.status: dict[str, str] = {}
+        self.errors: dict[str, str] = {}
+        manifest["stages"] = self.status
+
+    def run(self, name: str, func: Callable[[], Any]) -> None:
+        try:
+            func()
+        except Exception as exc:  # recorded, logged and re-raised by finish()
+            logger.exception("topics: stage %r failed", name)
+            self.status[name] = f"failed: {type(exc).__name__}: {exc}"
+            self.errors[name] = f"{type(exc).__name__}: {exc}"
+            return
+        self.status.setdefault(name, "done")
+
+    def note(self, name: str, text: str) -> None:
+        logger.warning("topics: %s %s", name, text)
+        self.status[name] = text
+
+    def finish(self) -> None:
+        write_manifest(self.out / "manifest.json", self.manifest)
+        if self.errors:
+            raise TopicStageError(
+                "topics: stage(s) failed (results so far and manifest.json written): "
+                + "; ".join(f"{k}: {v}" for k, v in self.errors.items())
+            )
 
 
 def run_topics(
@@ -226,7 +282,7 @@ def run_topics(
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    scorer = _scorer(inputs)
+    scorer = _scorer(inputs, counting=settings.coherence_counting)
     model_settings = settings.model
     manifest: dict[str, Any] = {
         "step": "topics",
@@ -251,6 +307,16 @@ def run_topics(
         train = result.train_index
         manifest["recommended_k"] = result.recommended_k
         manifest["recommendation_rule"] = result.reason
+        edge, next_ks = grid_edge(settings.selection.ks, result.recommended_k)
+        manifest["recommended_k_at_grid_edge"] = edge
+        manifest["suggested_next_ks"] = next_ks
+        if edge is not None:
+            logger.warning(
+                "topics: the recommended K=%d is the %s value of the grid; try also %s",
+                result.recommended_k,
+                "smallest" if edge == "lower" else "largest",
+                ", ".join(map(str, next_ks)),
+            )
         manifest["final_model_rule"] = (
             f"K={result.recommended_k} as recommended; {seed_reason}. The model is that run of "
             f"the selection grid, refitted on its {train.size} training documents (same seed, "
@@ -263,7 +329,8 @@ def run_topics(
     else:
         model = TopicModel(model_settings).fit(inputs.bow, inputs.vocabulary)
         doc_topic = model.doc_topic_
-    model.save_native(out / "model")
+    stages = _Stages(out, manifest)
+    stages.run("model", lambda: model.save_native(out / "model"))
     term_frequency = np.asarray(inputs.bow.sum(axis=0)).ravel().astype(np.float64)
     doc_lengths = np.asarray(inputs.bow.sum(axis=1)).ravel().astype(np.float64)
     tops = model.top_word_ids()
@@ -275,6 +342,7 @@ def run_topics(
         topn=settings.label_topn,
         lam=settings.lam,
         frex_weight=settings.frex_weight,
+        frex_shrinkage=settings.frex_shrinkage,
     )
     theta = doc_topic_frame(doc_topic, inputs.doc_ids)
     labels["share"] = theta.drop(columns="doc_id").mean().to_numpy()
@@ -286,55 +354,6 @@ def run_topics(
     )
     write_csv(labels, out / "labels.csv")
     write_parquet(theta, out / "doc_topics.parquet")
-    docs = documents.copy()
-    docs["period"] = assign_period(docs, freq=settings.period)
-    write_csv(
-        representative_documents(theta, docs, n=settings.n_representative),
-        out / "representative_docs.csv",
-    )
-    by_outlet = prevalence(
-        theta,
-        docs,
-        by=("outlet",),
-        n_boot=settings.n_boot,
-        random_state=model_settings.random_state,
-    )
-    by_period = prevalence(
-        theta,
-        docs,
-        by=("outlet", "period"),
-        n_boot=settings.n_boot,
-        random_state=model_settings.random_state,
-    )
-    shift = prevalence_shift(
-        theta,
-        docs,
-        date=settings.event_date,
-        n_boot=settings.n_boot,
-        random_state=model_settings.random_state,
-    )
-    write_csv(by_outlet, out / "prevalence_outlet.csv")
-    write_csv(
-        by_period.assign(period=by_period["period"].dt.strftime("%Y-%m-%d")),
-        out / "prevalence_period.csv",
-    )
-    write_csv(shift, out / "prevalence_shift.csv")
-    label_map = dict(zip(labels["topic"], labels["label"], strict=True))
-    figures["prevalence_time.png"] = plot_prevalence_over_time(
-        by_period, labels=label_map, events={settings.event_date: "event"}
-    )
-    figures["outlet_heatmap.png"] = plot_outlet_heatmap(by_outlet, labels=label_map)
-    _figures(out, figures)
-    map_data = topic_map_data(
-        model.topic_word_,
-        doc_topic,
-        doc_lengths,
-        term_frequency,
-        inputs.vocabulary,
-        labels=[label_map[t] for t in range(model_settings.k)],
-        lam=settings.lam,
-    )
-    atomic_write_text(out / "topic_map.html", render_topic_map(map_data, title=settings.map_title))
     manifest.update(
         {
             "final_model": model_settings.to_dict(),
@@ -342,11 +361,103 @@ def run_topics(
             "n_terms": len(inputs.vocabulary),
             "n_unreachable_terms": int(model.unreachable_terms_.size),
             "coherence": {m: float(np.mean(v)) for m, v in coherence.items()},
+            "coherence_counting": {
+                "window": scorer.counting,
+                "windows": {m: scorer.windows[m] for m in coherence},
+                "note": (
+                    "c_npmi and c_v count sliding windows as gensim does (a word leaves the "
+                    "window set when one of its copies leaves)"
+                    if scorer.counting == "gensim"
+                    else "c_npmi and c_v count a word in every window holding one of its copies"
+                ),
+            },
             "versions": package_versions(TOPIC_PACKAGES),
             **dict(provenance or {}),
         }
     )
-    write_manifest(out / "manifest.json", manifest)
+    label_map = dict(zip(labels["topic"], labels["label"], strict=True))
+    docs = documents.copy()
+    if "outlet" not in docs.columns:
+        docs["outlet"] = "(all)"
+    docs["period"] = assign_period(docs, freq=settings.period)
+    stages.run(
+        "representative_docs",
+        lambda: write_csv(
+            representative_documents(theta, docs, n=settings.n_representative),
+            out / "representative_docs.csv",
+        ),
+    )
+    seed = model_settings.random_state
+    n_outlets = int(docs["outlet"].nunique(dropna=True))
+
+    def outlets() -> None:
+        by_outlet = prevalence(
+            theta, docs, by=("outlet",), n_boot=settings.n_boot, random_state=seed
+        )
+        write_csv(by_outlet, out / "prevalence_outlet.csv")
+        if n_outlets < 2:
+            stages.note(
+                "outlet_heatmap",
+                f"skipped: the corpus has {n_outlets} outlet(s), nothing to compare",
+            )
+            return
+        figures["outlet_heatmap.png"] = plot_outlet_heatmap(by_outlet, labels=label_map)
+
+    stages.run("prevalence_outlet", outlets)
+    n_periods = int(docs["period"].nunique(dropna=True))
+    if n_periods < 2:
+        stages.note(
+            "prevalence_time",
+            f"skipped: {n_periods} dated period(s) of {settings.period!r} among "
+            f"{len(docs)} documents; the time analysis needs at least two",
+        )
+    else:
+
+        def over_time() -> None:
+            by_period = prevalence(
+                theta, docs, by=("outlet", "period"), n_boot=settings.n_boot, random_state=seed
+            )
+            write_csv(
+                by_period.assign(period=by_period["period"].dt.strftime("%Y-%m-%d")),
+                out / "prevalence_period.csv",
+            )
+            figures["prevalence_time.png"] = plot_prevalence_over_time(
+                by_period, labels=label_map, events={settings.event_date: "event"}
+            )
+
+        def shift() -> None:
+            table = prevalence_shift(
+                theta, docs, date=settings.event_date, n_boot=settings.n_boot, random_state=seed
+            )
+            if table.empty:
+                stages.note(
+                    "prevalence_shift",
+                    f"skipped: no outlet has dated documents both before and after "
+                    f"{settings.event_date}",
+                )
+                return
+            write_csv(table, out / "prevalence_shift.csv")
+
+        stages.run("prevalence_time", over_time)
+        stages.run("prevalence_shift", shift)
+    stages.run("figures", lambda: _figures(out, figures))
+
+    def topic_map() -> None:
+        map_data = topic_map_data(
+            model.topic_word_,
+            doc_topic,
+            doc_lengths,
+            term_frequency,
+            inputs.vocabulary,
+            labels=[label_map[t] for t in range(model_settings.k)],
+            lam=settings.lam,
+        )
+        atomic_write_text(
+            out / "topic_map.html", render_topic_map(map_data, title=settings.map_title)
+        )
+
+    stages.run("topic_map", topic_map)
+    stages.finish()
     return manifest
 
 
@@ -374,12 +485,34 @@ class TopicsSettings(StepSettings):
 
     k: tuple[int, ...] = setting((10, 20, 30), "number(s) of topics, e.g. 5,10,20,30")
     seeds: int = setting(3, "seeds per K for model selection (seed, seed+1, ...)")
-    engine: str = setting("gensim", "topic model engine")
-    passes: int | None = setting(None, "passes over the corpus")
-    iterations: int | None = setting(None, "E-step iterations per document (gensim)")
-    chunksize: int | None = setting(None, "documents per online update")
-    alpha: float | str | None = setting(None, "auto, symmetric, asymmetric or a number")
-    eta: float | None = setting(None, "topic-word prior")
+    engine: str = setting(
+        TopicSettings.engine,
+        "topic model engine: tomotopy (collapsed Gibbs sampling, chosen by measured topic "
+        "quality), gensim (online variational Bayes), gensim-multicore, sklearn-lda (batch "
+        "variational Bayes), sklearn-nmf (NMF on tf-idf)",
+    )
+    gibbs_iterations: int | None = setting(
+        None,
+        f"tomotopy: Gibbs sweeps over the corpus (default {TopicSettings.gibbs_iterations}); "
+        "ignored by the other engines",
+    )
+    passes: int | None = setting(
+        None,
+        "gensim: passes over the corpus (default 10); sklearn-lda: batch EM iterations (default "
+        "50); ignored by tomotopy and sklearn-nmf",
+    )
+    iterations: int | None = setting(
+        None, "gensim: maximum E-step iterations per document; ignored by the other engines"
+    )
+    chunksize: int | None = setting(
+        None, "gensim: documents per online update (cut into equal chunks); ignored by the others"
+    )
+    alpha: float | str | None = setting(
+        None,
+        "document-topic prior: a number for every engine (tomotopy learns it from there); gensim "
+        "also auto, symmetric, asymmetric; default: each engine's own",
+    )
+    eta: float | None = setting(None, "topic-word prior (default: each engine's own)")
     topn: int | None = setting(None, "top terms per topic for coherence")
     workers: int | None = setting(
         None, "processes per fit (-1: one per core; results do not depend on it)"
@@ -390,6 +523,12 @@ class TopicsSettings(StepSettings):
     period: str = setting("month", "period of prevalence over time: week, month, quarter, year")
     event_date: str = setting("2022-02-24", "date of the before/after comparison (YYYY-MM-DD)")
     title: str = setting("Topic map", "title of the topic map")
+    coherence_counting: Literal["gensim", "definition"] = setting(
+        "gensim",
+        "coherence windows counted as gensim does (comparable with published numbers) or by the "
+        "definition",
+    )
+    frex_shrinkage: bool = setting(True, "shrink FREX exclusivity as stm's labelTopics does")
     preprocess: Mapping[str, Any] | None = setting(None, "preprocessing settings (a sub-table)")
 
     def check(self) -> None:
@@ -402,7 +541,8 @@ class TopicsSettings(StepSettings):
             )
         if not self.k or min(self.k) < 1:
             raise SettingsError(f"{self._key('k')} = {list(self.k)}: positive integers")
-        for name in ("seeds", "n_boot", "passes", "iterations", "chunksize", "topn"):
+        positive = ("seeds", "n_boot", "gibbs_iterations", "passes", "iterations", "chunksize")
+        for name in (*positive, "topn"):
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise SettingsError(f"{self._key(name)} = {value} must be >= 1")
@@ -441,7 +581,8 @@ class TopicsSettings(StepSettings):
         """The settings of :func:`run_topics` for a study seed."""
         seeds = tuple(range(seed, seed + max(self.seeds, 1)))
         model_kwargs: dict[str, Any] = {"k": self.k[0], "random_state": seed, "engine": self.engine}
-        for name in ("passes", "iterations", "chunksize", "workers", "topn", "alpha", "eta"):
+        names = ("gibbs_iterations", "passes", "iterations", "chunksize", "workers", "topn")
+        for name in (*names, "alpha", "eta"):
             if getattr(self, name) is not None:
                 model_kwargs[name] = getattr(self, name)
         selection = None
@@ -456,6 +597,8 @@ class TopicsSettings(StepSettings):
             period=pandas_freq(self.period),
             event_date=self.event_date,
             map_title=self.title,
+            coherence_counting=self.coherence_counting,
+            frex_shrinkage=self.frex_shrinkage,
         )
 
 

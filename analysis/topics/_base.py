@@ -4,6 +4,7 @@ bag-of-words conversions."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,96 +13,108 @@ from typing import Any, Protocol
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["ENGINES", "Engine", "TopicSettings", "as_csr", "normalize_rows"]
+__all__ = [
+    "ENGINES",
+    "ENGINE_PRIORS",
+    "Engine",
+    "TopicSettings",
+    "as_csr",
+    "equal_chunks",
+    "normalize_rows",
+]
 
 
-ENGINES = ("gensim", "gensim-multicore", "sklearn-lda", "sklearn-nmf", "tomotopy")
+ENGINES = ("tomotopy", "gensim", "gensim-multicore", "sklearn-lda", "sklearn-nmf")
+
+
+#: Each engine's own prior defaults, used where :class:`TopicSettings` leaves ``alpha`` or
+#: ``eta`` at None. tomotopy: its ``LDAModel`` defaults (alpha 0.1 per topic as the starting
+#: value of the asymmetric alpha it learns; eta 0.01). gensim: secnews' measured online-VB settings
+#: (learned asymmetric alpha, eta 0.001). scikit-learn: its own (``1/k`` for both).
+ENGINE_PRIORS: dict[str, tuple[str | float | None, str | float | None]] = {
+    "tomotopy": (0.1, 0.01),
+    "gensim": ("auto", 0.001),
+    "gensim-multicore": ("symmetric", 0.001),
+    "sklearn-lda": (None, None),
+    "sklearn-nmf": (None, None),
+}
 
 
 @dataclass(frozen=True)
 class TopicSettings:
     """Settings of one topic model fit (written into the manifest of every result).
 
+    The default engine is tomotopy's collapsed Gibbs sampler with 1,000 iterations, chosen by
+    measured topic quality (``benchmarks/bench_topics.py``: agreement with the editors' labels
+    of Reuters-21578 and coherence; the table and the reasons are in the README). Every setting
+    means one thing for the engines it names and is ignored by the others.
+
     Attributes
     ----------
     k : int
         Number of topics.
     engine : str
-        One of :data:`ENGINES`.
-    alpha : str or float
-        Document-topic prior: ``"auto"`` (learned asymmetric prior, gensim), ``"symmetric"``,
-        ``"asymmetric"`` or a number. sklearn/tomotopy take a number (``"auto"``/``"symmetric"``
-        become ``1/k``; tomotopy learns alpha itself when ``optimize_interval > 0``).
+        One of :data:`ENGINES`: ``tomotopy`` (collapsed Gibbs sampling, the default),
+        ``gensim`` (online variational Bayes, ``LdaModel``), ``gensim-multicore``
+        (``LdaMulticore``, not reproducible), ``sklearn-lda`` (batch variational Bayes) and
+        ``sklearn-nmf`` (NMF on tf-idf). Every engine's model can be exported to gensim's
+        ``LdaModel`` format (:meth:`TopicModel.to_gensim`).
+    alpha : str or float or None
+        Document-topic prior; None takes the engine's own default (:data:`ENGINE_PRIORS`).
+        tomotopy and sklearn take a number per topic (``"symmetric"``/``"auto"`` become
+        ``1/k``; tomotopy learns an asymmetric alpha from that starting value);
+        gensim also ``"auto"`` (learned), ``"symmetric"``, ``"asymmetric"``.
     eta : str or float or None
-        Topic-word prior: a number (default 0.001), ``None`` or ``"symmetric"`` (``1/k``),
-        ``"auto"``. Variational Bayes works with ``exp(E[log beta]) = exp(psi(lambda) - ...)``,
-        and ``psi(eta)`` is about ``-1/eta``: a small eta makes topics sparse and, on the UN
-        corpus at K=50, more coherent (mean c_npmi of seeds 0-2 after ten passes: 0.046 at
-        0.001, 0.044 at 0.01; 0.1 gave 0.009 on seed 0 with threshold 0.001). It also makes a
-        term that a topic has lost unreachable for that topic for good (``exp(-1000)`` is 0).
-        In particular gensim's first M-step (learning rate 1) drops every term absent from the
-        first chunk from every topic: those terms count for nothing in the topics or the
-        document-topic proportions. :attr:`TopicModel.unreachable_terms_` lists them and the
-        topics manifest records how many there are (on the UN corpus at K=50 about 5,900 of
-        34,696 terms, most of them rare). An eta of 0.5 or more keeps every term reachable.
-        The comparison engines (sklearn, tomotopy) receive the same number.
-    passes : int
-        Passes over the corpus (gensim, sklearn max_iter); tomotopy: Gibbs iterations = 10 x passes.
+        Topic-word prior; None takes the engine's own default (:data:`ENGINE_PRIORS`). For
+        gensim's online VB a small eta (0.001) makes topics sparse and more coherent on the UN
+        corpus, but makes every term absent from the first chunk unreachable for good
+        (:attr:`TopicModel.unreachable_terms_`, counted in the manifest); 0.5 or more keeps every
+        term reachable.
+    gibbs_iterations : int
+        tomotopy: Gibbs sweeps over the corpus (default 1000).
+    passes : int or None
+        gensim: passes over the corpus (default 10); sklearn-lda: ``max_iter``, the number of
+        batch EM iterations, each one pass (default 50). None takes these defaults.
     iterations : int
-        Maximum E-step iterations per document (gensim). The default, 1000, lets the E-step run
-        until ``gamma_threshold`` is met; gensim's own default (50) stops long documents (UN
-        speeches) short. On the UN corpus at K=50 (``benchmarks/bench_topics.py``, seed 0, with
-        gensim's threshold 0.001 and eta 0.01), c_npmi after ten passes is 0.051 against 0.035
-        with 50 iterations, which peak at 0.042 after five passes and then fall back.
+        gensim: maximum E-step iterations per document (1000, i.e. until ``gamma_threshold``).
     chunksize : int
-        Documents per online update (gensim, sklearn online batch size).
+        gensim: documents per online update. The corpus is cut into chunks of *equal* size
+        (``ceil(n / ceil(n / chunksize))`` documents), so that no small last chunk is
+        scaled up to the size of the others and overwrites the topics late in training.
     update_every : int
         gensim: chunks between M-steps.
     decay, offset : float
-        gensim online learning-rate schedule ``rho = (offset + pass + updates) ** -decay``
-        (Hoffman et al. 2010 kappa, tau0). The default decay 0.3 keeps the learning rate higher
-        than gensim's 0.5 over a fixed number of passes: on the UN corpus at K=50 (seed 0,
-        threshold 0.001, eta 0.01), c_npmi after ten passes is 0.051 against 0.047 (both reach
-        about 0.053 after twenty). It is below the (0.5, 1] range of Hoffman et al.'s convergence
-        proof, which is about infinitely many updates; set 0.5 or more where that matters. An
-        offset of 16, which keeps the first chunk from setting the topics alone, was much worse
-        (c_npmi below 0.03 for seeds 0-2 after ten passes).
+        gensim online learning-rate schedule ``rho = (offset + pass + updates) ** -decay``.
     gamma_threshold : float
-        E-step convergence threshold: a document's E-step stops when the mean absolute change of
-        its gamma (pseudo-counts per topic) falls below it. gensim's default, 0.001, is tiny next
-        to the hundreds of pseudo-counts of a long document; the default 0.05 stops earlier and
-        is 2.5 times faster on UN speeches. There it is also more coherent: mean c_npmi of
-        seeds 0-2 after ten passes at K=50 is 0.046 (0.042 at 0.02), against 0.039 (0.051,
-        0.035, 0.032) at 0.001 with eta 0.01. On the 2,055 press releases of the demo study
-        (K=8, five seeds) the mean is 0.034 against 0.037, well within the seeds' spread.
-        Seeds differ by up to 0.02 at any setting: online VB ends in different local optima,
-        which the selection table's stability column measures.
+        gensim: E-step convergence threshold (mean absolute change of a document's gamma).
+    nmf_max_iter : int
+        sklearn-nmf: maximum iterations (scikit-learn's default 200).
     random_state : int
         Seed of every random step.
     workers : int
         ``gensim``: processes for the E-step (``-1``: one per core); the topics are the same for
-        any number (tested). ``gensim-multicore``: ``LdaMulticore`` workers (``-1``: all cores;
-        not reproducible). ``tomotopy``: sampling threads; ``-1`` means 1, which keeps its runs
-        reproducible.
+        any number. ``gensim-multicore``: ``LdaMulticore`` workers. ``tomotopy``: sampling
+        threads; ``-1`` means 1, which keeps its runs reproducible (a selection grid runs its
+        fits in parallel processes instead).
     topn : int
         Number of top words kept per topic in tables and coherence.
     shuffle : bool
-        gensim: train on the documents in a random order (fixed by ``random_state``). Online
-        variational Bayes assumes random mini-batches; a corpus sorted by date or country (the
-        UN corpus is sorted by session) otherwise makes the topics drift from chunk to chunk.
+        gensim: train on the documents in a random order (fixed by ``random_state``).
     """
 
     k: int = 20
-    engine: str = "gensim"
-    alpha: str | float = "auto"
-    eta: str | float | None = 0.001
-    passes: int = 10
+    engine: str = "tomotopy"
+    alpha: str | float | None = None
+    eta: str | float | None = None
+    gibbs_iterations: int = 1000
+    passes: int | None = None
     iterations: int = 1000
     chunksize: int = 2000
     update_every: int = 1
     decay: float = 0.3
     offset: float = 1.0
     gamma_threshold: float = 0.05
+    nmf_max_iter: int = 200
     random_state: int = 0
     workers: int = -1
     topn: int = 20
@@ -112,16 +125,44 @@ class TopicSettings:
             raise ValueError(f"k must be >= 1, got {self.k}")
         if self.engine not in ENGINES:
             raise ValueError(f"unknown engine {self.engine!r}; choose from {ENGINES}")
-        if self.passes < 1 or self.iterations < 1 or self.chunksize < 1:
-            raise ValueError("passes, iterations and chunksize must be >= 1")
+        if self.passes is not None and self.passes < 1:
+            raise ValueError("passes must be >= 1")
+        if self.iterations < 1 or self.chunksize < 1 or self.gibbs_iterations < 1:
+            raise ValueError("iterations, gibbs_iterations and chunksize must be >= 1")
+        if self.nmf_max_iter < 1:
+            raise ValueError("nmf_max_iter must be >= 1")
 
     def replace(self, **changes: Any) -> TopicSettings:
         """Return a copy with some settings changed."""
         return dataclasses.replace(self, **changes)
 
+    def prior(self, name: str) -> str | float | None:
+        """``alpha`` or ``eta`` as the engine uses it (its own default where the setting is None)."""
+        value = getattr(self, name)
+        if value is not None:
+            return value
+        alpha, eta = ENGINE_PRIORS[self.engine]
+        return alpha if name == "alpha" else eta
+
+    def n_passes(self) -> int:
+        """``passes`` or the engine's default (gensim 10, sklearn-lda 50)."""
+        if self.passes is not None:
+            return self.passes
+        return 50 if self.engine == "sklearn-lda" else 10
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for a JSON manifest."""
         return dataclasses.asdict(self)
+
+
+def equal_chunks(n_docs: int, chunksize: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of chunks of equal size (sizes differ by at most one) and at most
+    ``chunksize`` documents, covering ``n_docs`` documents."""
+    if n_docs <= 0:
+        return []
+    n_chunks = -(-n_docs // max(chunksize, 1))
+    bounds = [(i * n_docs) // n_chunks for i in range(n_chunks + 1)]
+    return list(itertools.pairwise(bounds))
 
 
 class Engine(Protocol):

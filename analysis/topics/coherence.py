@@ -23,6 +23,13 @@ Exact agreement with gensim (tested to 1e-9) needs its conventions, taken from
   conditioning word never occurs); c_v is the mean cosine between the NPMI context vector of
   each top word and that of the whole top-word set (``s_one_set``, gamma 1).
 * default windows: c_v 110, c_uci and c_npmi 10; u_mass uses documents (a bag-of-words).
+
+gensim's incremental window set under-counts: in "a b a c d" with window 3, gensim drops "a"
+from the window set when the first "a" leaves, although the second is still inside, so "a" is
+in 1 window instead of 3. ``counting="definition"`` (:data:`COUNTINGS`) counts a word in every
+window that holds at least one of its occurrences, as the measures are defined (Röder et al.
+2015); ``counting="gensim"`` (the default, so that numbers compare with published ones, which
+use gensim) reproduces gensim. Manifests record which counting a number used.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ import numpy as np
 import scipy.sparse as sp
 
 __all__ = [
+    "COUNTINGS",
     "EPSILON",
     "MEASURES",
     "WINDOW_SIZES",
@@ -55,6 +63,8 @@ logger = logging.getLogger(__name__)
 EPSILON = 1e-12
 WINDOW_SIZES: dict[str, int | None] = {"c_v": 110, "c_uci": 10, "c_npmi": 10, "u_mass": None}
 MEASURES = tuple(WINDOW_SIZES)
+#: Window countings: gensim's incremental window set, or the definition (see the module notes).
+COUNTINGS = ("gensim", "definition")
 _PAIR_CHUNK = 4_000_000
 
 
@@ -156,9 +166,10 @@ def top_word_ids(topic_word: np.ndarray, topn: int) -> list[np.ndarray]:
 
 
 def _membership_intervals(
-    stream: TokenStream, word_ids: np.ndarray, window: int
+    stream: TokenStream, word_ids: np.ndarray, window: int, *, counting: str = "gensim"
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Intervals of global window indices during which each word is in gensim's window set.
+    """Intervals of global window indices during which each word is in a window's word set
+    (gensim's incremental set, or by definition: ``counting``).
 
     Returns ``(word, start, end, n_windows)`` with ``word`` the position in ``word_ids``.
     """
@@ -176,6 +187,11 @@ def _membership_intervals(
     p = pos_all - stream.offsets[doc]
     t_doc = n_win[doc]
     add_step = np.maximum(p - window + 1, 0)
+    if counting == "definition":
+        words, starts, ends = _union_intervals(
+            doc, word, add_step, np.minimum(p, t_doc - 1) + 1, win_offset
+        )
+        return words, starts, ends, n_windows
     has_remove = p + 1 <= t_doc - 1
     ev_doc = np.concatenate([doc, doc[has_remove]])
     ev_word = np.concatenate([word, word[has_remove]])
@@ -200,6 +216,28 @@ def _membership_intervals(
     on = (ev_type == 1) & (end > ev_step)
     base = win_offset[ev_doc[on]]
     return ev_word[on], base + ev_step[on], base + end[on], n_windows
+
+
+def _union_intervals(
+    doc: np.ndarray, word: np.ndarray, start: np.ndarray, end: np.ndarray, win_offset: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Merge the window intervals ``[start, end)`` of each (document, word): a word is in a
+    window when any of its occurrences is. Returns ``(word, global start, global end)``."""
+    if not doc.size:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    order = np.lexsort((start, word, doc))
+    doc, word, start, end = doc[order], word[order], start[order], end[order]
+    new_key = np.ones(doc.size, dtype=bool)
+    new_key[1:] = (doc[1:] != doc[:-1]) | (word[1:] != word[:-1])
+    # Within a key the intervals come sorted by start and their ends never decrease, so an
+    # interval opens a new run when it starts after the previous one's end.
+    opens = new_key.copy()
+    opens[1:] |= start[1:] > end[:-1]
+    first = np.flatnonzero(opens)
+    run_end = np.maximum.reduceat(end, first)
+    base = win_offset[doc[first]]
+    return word[first].astype(np.int64), base + start[first], base + run_end
 
 
 def _pair_overlaps(
@@ -230,9 +268,13 @@ def _pair_overlaps(
 
 
 def window_counts(
-    stream: TokenStream, word_ids: Sequence[int] | np.ndarray, *, window: int
+    stream: TokenStream,
+    word_ids: Sequence[int] | np.ndarray,
+    *,
+    window: int,
+    counting: str = "gensim",
 ) -> CooccurrenceCounts:
-    """Boolean sliding-window counts for ``word_ids``, exactly as gensim's accumulator.
+    """Boolean sliding-window counts for ``word_ids``.
 
     Parameters
     ----------
@@ -242,11 +284,17 @@ def window_counts(
         Term ids to count (unique).
     window : int
         Window size in tokens (gensim: 10 for c_npmi/c_uci, 110 for c_v).
+    counting : {"gensim", "definition"}
+        ``"gensim"``: exactly gensim's accumulator (a word leaves the window set when one of
+        its copies leaves); ``"definition"``: a word is in every window holding one of its
+        occurrences. The windows themselves (their number and extent) are the same.
     """
     if window < 1:
         raise ValueError(f"window must be >= 1, got {window}")
+    if counting not in COUNTINGS:
+        raise ValueError(f"counting must be one of {COUNTINGS}, got {counting!r}")
     ids = np.unique(np.asarray(word_ids, dtype=np.int64))
-    word, start, end, n_windows = _membership_intervals(stream, ids, window)
+    word, start, end, n_windows = _membership_intervals(stream, ids, window, counting=counting)
     occ = np.bincount(word, weights=end - start, minlength=ids.size)
     cooc = _pair_overlaps(word, start, end, ids.size)
     np.fill_diagonal(cooc, occ)
@@ -368,6 +416,8 @@ class CoherenceScorer:
         Documents x terms counts, needed for u_mass.
     windows : mapping, optional
         Window size per measure; defaults to gensim's (:data:`WINDOW_SIZES`).
+    counting : {"gensim", "definition"}
+        How windows are counted (see :func:`window_counts`); gensim's by default.
 
     Notes
     -----
@@ -381,7 +431,11 @@ class CoherenceScorer:
         stream: TokenStream | None = None,
         doc_term: sp.spmatrix | sp.sparray | None = None,
         windows: Mapping[str, int | None] | None = None,
+        counting: str = "gensim",
     ) -> None:
+        if counting not in COUNTINGS:
+            raise ValueError(f"counting must be one of {COUNTINGS}, got {counting!r}")
+        self.counting = counting
         self.stream = stream
         self.doc_term = doc_term
         self.windows = dict(WINDOW_SIZES if windows is None else {**WINDOW_SIZES, **windows})
@@ -406,7 +460,7 @@ class CoherenceScorer:
         else:
             if self.stream is None:
                 raise ValueError("window-based coherence needs a token stream (texts)")
-            counts = window_counts(self.stream, ids, window=window)
+            counts = window_counts(self.stream, ids, window=window, counting=self.counting)
         logger.debug("counted %d words (window %s)", ids.size, window)
         self._cache[window] = counts
         return counts

@@ -1,8 +1,10 @@
-"""Comparison engines behind :class:`secnews.analysis.topics.model.TopicModel`: scikit-learn LDA and
-NMF, and tomotopy (collapsed Gibbs sampling; optional dependency).
+"""Engines behind :class:`secnews.analysis.topics.model.TopicModel` besides gensim: tomotopy
+(collapsed Gibbs sampling, the default), scikit-learn batch LDA and NMF on tf-idf.
 
 Each adapter only converts the docs x terms matrix into the engine's input and the engine's
-output back into row-normalised topic-word and document-topic matrices.
+output back into row-normalised topic-word and document-topic matrices, and gives the
+pseudo-counts (:meth:`topic_counts`) and document-topic prior (:meth:`alpha`) from which the model
+is exported to gensim's ``LdaModel`` format.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 
 def _prior(value: str | float | None, k: int) -> float:
-    """A numeric prior; named priors fall back to ``1/k`` (gensim's symmetric default)."""
+    """A numeric prior; None and named priors are ``1/k`` (gensim's symmetric default)."""
     if value is None or isinstance(value, str):
         return 1.0 / k
     return float(value)
@@ -52,17 +54,16 @@ class SklearnLdaEngine:
     def fit(
         self, bow: sp.csr_matrix, vocabulary: Sequence[str], settings: TopicSettings
     ) -> tuple[Any, np.ndarray, np.ndarray]:
-        """Fit; ``passes`` -> ``max_iter``, ``chunksize`` -> ``batch_size``."""
+        """Fit batch variational Bayes: ``max_iter`` = :meth:`TopicSettings.n_passes` (each
+        iteration is one pass over all documents); the E-step keeps scikit-learn's defaults."""
         from sklearn.decomposition import LatentDirichletAllocation
 
         native = LatentDirichletAllocation(
             n_components=settings.k,
-            doc_topic_prior=_prior(settings.alpha, settings.k),
-            topic_word_prior=_prior(settings.eta, settings.k),
+            doc_topic_prior=_prior(settings.prior("alpha"), settings.k),
+            topic_word_prior=_prior(settings.prior("eta"), settings.k),
             learning_method="batch",
-            max_iter=settings.passes,
-            max_doc_update_iter=settings.iterations,
-            batch_size=settings.chunksize,
+            max_iter=settings.n_passes(),
             random_state=settings.random_state,
             n_jobs=1,
         )
@@ -77,32 +78,66 @@ class SklearnLdaEngine:
         """Learned components as ``.npy``."""
         return _save_npy(native, folder, "sklearn_lda")
 
+    @staticmethod
+    def topic_counts(native: Any, doc_topic: np.ndarray, bow: sp.csr_matrix) -> np.ndarray:
+        """Expected topic-word counts (``lambda - eta``)."""
+        return np.maximum(np.asarray(native.components_) - native.topic_word_prior_, 0.0)
+
+    @staticmethod
+    def alpha(native: Any, k: int) -> np.ndarray:
+        """The document-topic prior."""
+        return np.full(k, float(native.doc_topic_prior_))
+
+
+def _tfidf(bow: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """scikit-learn's ``TfidfTransformer`` (smooth idf, l2 rows) with a given idf."""
+    from sklearn.preprocessing import normalize
+
+    return normalize(sp.csr_matrix(bow, dtype=np.float64) @ sp.diags(idf), norm="l2")
+
 
 class SklearnNmfEngine:
-    """scikit-learn ``NMF`` on the count matrix (Kullback-Leibler loss, ``nndsvda`` init)."""
+    """scikit-learn ``NMF`` on the tf-idf matrix (Frobenius loss, ``nndsvd`` init: its
+    defaults, the usual setting for topics)."""
 
     name = "sklearn-nmf"
+
+    def __init__(self) -> None:
+        self._idf: np.ndarray | None = None
 
     def fit(
         self, bow: sp.csr_matrix, vocabulary: Sequence[str], settings: TopicSettings
     ) -> tuple[Any, np.ndarray, np.ndarray]:
-        """Fit; ``passes`` x 20 -> ``max_iter``; topic and document weights are row-normalised."""
+        """Fit with ``max_iter = settings.nmf_max_iter``; topic and document weights are
+        row-normalised."""
         from sklearn.decomposition import NMF
+        from sklearn.feature_extraction.text import TfidfTransformer
 
+        self._idf = TfidfTransformer().fit(bow).idf_
         native = NMF(
             n_components=settings.k,
-            init="nndsvda",
-            beta_loss="kullback-leibler",
-            solver="mu",
-            max_iter=max(settings.passes * 20, 50),
+            init="nndsvd",
+            max_iter=settings.nmf_max_iter,
             random_state=settings.random_state,
         )
-        weights = native.fit_transform(bow.astype(np.float64))
+        weights = native.fit_transform(_tfidf(bow, self._idf))
         return native, _rows(native.components_), _rows(weights)
 
     def transform(self, native: Any, bow: sp.csr_matrix, settings: TopicSettings) -> np.ndarray:
         """Row-normalised NMF weights of new documents."""
-        return _rows(native.transform(bow.astype(np.float64)))
+        assert self._idf is not None
+        return _rows(native.transform(_tfidf(bow, self._idf)))
+
+    @staticmethod
+    def topic_counts(native: Any, doc_topic: np.ndarray, bow: sp.csr_matrix) -> np.ndarray:
+        """Pseudo-counts: each topic's word distribution times its share of the tokens."""
+        lengths = np.asarray(bow.sum(axis=1)).ravel()
+        return _rows(native.components_) * (doc_topic * lengths[:, None]).sum(axis=0)[:, None]
+
+    @staticmethod
+    def alpha(native: Any, k: int) -> np.ndarray:
+        """``1/k`` (NMF has no prior)."""
+        return np.full(k, 1.0 / k)
 
     def save(self, native: Any, folder: Path) -> list[Path]:
         """Learned components as ``.npy``."""
@@ -116,9 +151,11 @@ def _tomotopy_words(row: sp.csr_matrix, vocabulary: Sequence[str]) -> list[str]:
 
 
 class TomotopyEngine:
-    """tomotopy ``LDAModel`` (collapsed Gibbs sampling; alpha optimised every 10 iterations).
+    """tomotopy ``LDAModel``: collapsed Gibbs sampling, ``settings.gibbs_iterations`` sweeps,
+    an asymmetric alpha learned as tomotopy does by default (every 10 iterations).
 
-    Gibbs iterations = ``10 * passes``; ``workers=1`` keeps runs reproducible for a seed.
+    One sampling thread (``workers=-1`` or 1) keeps a run reproducible for a seed; the
+    selection grid runs its fits in parallel processes instead.
     """
 
     name = "tomotopy"
@@ -129,14 +166,14 @@ class TomotopyEngine:
     def fit(
         self, bow: sp.csr_matrix, vocabulary: Sequence[str], settings: TopicSettings
     ) -> tuple[Any, np.ndarray, np.ndarray]:
-        """Fit with ``tp.LDAModel(k, alpha, eta, seed)`` and ``train(10 * passes)``."""
+        """Fit ``tp.LDAModel(k, alpha, eta, seed)`` and ``train(gibbs_iterations)``."""
         import tomotopy as tp
 
         self._vocabulary = list(vocabulary)
         native = tp.LDAModel(
             k=settings.k,
-            alpha=_prior(settings.alpha, settings.k),
-            eta=_prior(settings.eta, settings.k) if settings.eta is not None else 0.01,
+            alpha=_prior(settings.prior("alpha"), settings.k),
+            eta=_prior(settings.prior("eta"), settings.k),
             seed=settings.random_state,
         )
         added = np.zeros(bow.shape[0], dtype=bool)
@@ -145,11 +182,27 @@ class TomotopyEngine:
             if words:
                 native.add_doc(words)
                 added[i] = True
-        native.train(10 * settings.passes, workers=max(settings.workers, 1))
+        native.train(
+            settings.gibbs_iterations, workers=max(settings.workers, 1), show_progress=False
+        )
         topic_word = self._topic_word(native, vocabulary)
         doc_topic = np.full((bow.shape[0], settings.k), 1.0 / settings.k)
         doc_topic[added] = np.array([d.get_topic_dist() for d in native.docs])
         return native, topic_word, _rows(doc_topic)
+
+    def topic_counts(self, native: Any, doc_topic: np.ndarray, bow: sp.csr_matrix) -> np.ndarray:
+        """Topic-word counts of the final sample (``n_kw``)."""
+        index = {w: i for i, w in enumerate(self._vocabulary)}
+        cols = np.array([index[w] for w in native.used_vocabs], dtype=np.int64)
+        out = np.zeros((native.k, len(self._vocabulary)))
+        for t in range(native.k):
+            out[t, cols] = np.asarray(native.get_topic_word_dist(t, normalize=False)) - native.eta
+        return np.maximum(out, 0.0)
+
+    @staticmethod
+    def alpha(native: Any, k: int) -> np.ndarray:
+        """The learned document-topic prior."""
+        return np.asarray(native.alpha, dtype=np.float64)
 
     @staticmethod
     def _topic_word(native: Any, vocabulary: Sequence[str]) -> np.ndarray:

@@ -1,9 +1,12 @@
 """Labels for topics: top terms by probability, FREX, relevance, and representative documents.
 
-* FREX (Roberts, Stewart & Airoldi 2016; ``stm::calcfrex``): the weighted harmonic mean of a
-  term's rank (ECDF) by frequency within the topic and its rank by exclusivity
-  ``phi_kw / sum_j phi_jw``; ``w`` is the weight of exclusivity (0.5 by default). Ranks are
-  average ranks divided by the vocabulary size, as ``data.table::frank`` in stm.
+* FREX (Bischof & Airoldi 2012; Roberts, Stewart & Airoldi 2016), exactly as ``stm::calcfrex``:
+  ``1 / (w / F + (1 - w) / E)`` with ``F`` a term's rank by probability within the topic and
+  ``E`` its rank by exclusivity ``phi_kw / sum_j phi_jw``, both average ranks divided by the
+  vocabulary size (``data.table::frank``). ``w`` is the weight of *frequency*, as stm's
+  ``frexw`` (0.5 by default). With corpus word counts, exclusivity is first shrunk towards the
+  uniform distribution over topics by stm's James-Stein estimator (``js.estimate``, Hausser &
+  Strimmer 2009), as ``stm::labelTopics`` does, so that rare terms are not all fully exclusive.
 * Relevance (Sievert & Shirley 2014, LDAvis): ``lambda log phi_kw + (1 - lambda) log(phi_kw / p_w)``
   with ``p_w`` the term's share of all corpus tokens; lambda 0.6 by default (their user study).
 """
@@ -18,6 +21,7 @@ from scipy.stats import rankdata
 
 __all__ = [
     "frex_scores",
+    "js_shrink",
     "relevance_scores",
     "representative_documents",
     "top_terms",
@@ -46,25 +50,71 @@ def top_terms(topic_word: np.ndarray, vocabulary: Sequence[str], *, topn: int = 
     return _ranked_terms(np.asarray(topic_word, dtype=np.float64), vocabulary, topn)
 
 
-def frex_scores(topic_word: np.ndarray, *, w: float = 0.5) -> np.ndarray:
-    """FREX score of every term in every topic (``k x n_terms``; higher is more FREX).
+def _safelog(x: np.ndarray) -> np.ndarray:
+    """stm's ``safelog``: ``log(x)`` floored at -1000."""
+    with np.errstate(divide="ignore"):
+        return np.maximum(np.log(x), -1000.0)
+
+
+def js_shrink(prob: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """stm's ``js.estimate`` applied to every column: each column of ``prob`` (a distribution
+    over topics) is shrunk towards the uniform distribution by the James-Stein weight
+    ``lambda = sum(p (1 - p) / (n - 1)) / sum((p - 1/K)^2)``, truncated to [0, 1], where ``n``
+    is the term's corpus count; a term seen at most once becomes uniform.
+
+    Parameters
+    ----------
+    prob : numpy.ndarray
+        ``k x n_terms``, columns summing to 1.
+    counts : numpy.ndarray
+        Corpus count of each term.
+    """
+    p = np.asarray(prob, dtype=np.float64)
+    ct = np.asarray(counts, dtype=np.float64)
+    k = p.shape[0]
+    unif = 1.0 / k
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mlvar = (p * (1.0 - p)).sum(axis=0) / (ct - 1.0)
+        deviation = ((p - unif) ** 2).sum(axis=0)
+        lam = np.clip(mlvar / deviation, 0.0, 1.0)
+    out = lam * unif + (1.0 - lam) * p
+    out = np.where(np.isnan(lam), unif, out)
+    out = np.where(deviation == 0, p, out)
+    return np.where(ct <= 1, unif, out)
+
+
+def frex_scores(
+    topic_word: np.ndarray, *, w: float = 0.5, word_counts: np.ndarray | None = None
+) -> np.ndarray:
+    """FREX score of every term in every topic (``k x n_terms``; higher is more FREX), as
+    ``stm::calcfrex(logbeta, w, wordcounts)``.
 
     Parameters
     ----------
     topic_word : numpy.ndarray
         Topic-word probabilities.
     w : float
-        Weight of exclusivity in the harmonic mean (stm's ``frexw``).
+        Weight of frequency in the harmonic mean (stm's ``frexw``); ``1 - w`` is the weight of
+        exclusivity.
+    word_counts : numpy.ndarray, optional
+        Corpus count of each term: shrink exclusivity as ``stm::labelTopics`` does
+        (:func:`js_shrink`).
     """
     if not 0.0 <= w <= 1.0:
         raise ValueError(f"w must be in [0, 1], got {w}")
-    phi = np.asarray(topic_word, dtype=np.float64)
-    n_terms = phi.shape[1]
-    col = phi.sum(axis=0, keepdims=True)
-    excl = np.divide(phi, col, out=np.zeros_like(phi), where=col > 0)
-    freq_score = rankdata(phi, method="average", axis=1) / n_terms
+    from scipy.special import logsumexp
+
+    with np.errstate(divide="ignore"):
+        logbeta = np.log(np.asarray(topic_word, dtype=np.float64))
+    n_terms = logbeta.shape[1]
+    with np.errstate(invalid="ignore"):
+        excl = logbeta - logsumexp(logbeta, axis=0, keepdims=True)
+    if word_counts is not None:
+        excl = _safelog(js_shrink(np.exp(excl), np.asarray(word_counts)))
+    excl = np.nan_to_num(excl, nan=-np.inf)
+    freq_score = rankdata(logbeta, method="average", axis=1) / n_terms
     excl_score = rankdata(excl, method="average", axis=1) / n_terms
-    return 1.0 / (w / excl_score + (1.0 - w) / freq_score)
+    return 1.0 / (w / freq_score + (1.0 - w) / excl_score)
 
 
 def relevance_scores(
@@ -101,10 +151,15 @@ def topic_labels(
     topn: int = 10,
     lam: float = 0.6,
     frex_weight: float = 0.5,
+    frex_shrinkage: bool = True,
     label_terms: int = 3,
     label_pool: int = 30,
 ) -> pd.DataFrame:
     """One row per topic: top terms by probability, FREX and relevance, and a short label.
+
+    FREX uses ``frex_weight`` as the weight of frequency (stm's ``frexw``) and, with
+    ``frex_shrinkage``, exclusivity shrunk by the corpus counts ``term_frequency``
+    (``stm::labelTopics``).
 
     The label is the first ``label_terms`` terms by relevance among the topic's ``label_pool``
     most probable terms (relevance over the whole vocabulary tends to put rare names first:
@@ -119,7 +174,15 @@ def topic_labels(
     phi = np.asarray(topic_word, dtype=np.float64)
     tables = {
         "prob_terms": _ranked_terms(phi, vocabulary, topn),
-        "frex_terms": _ranked_terms(frex_scores(phi, w=frex_weight), vocabulary, topn),
+        "frex_terms": _ranked_terms(
+            frex_scores(
+                phi,
+                w=frex_weight,
+                word_counts=np.asarray(term_frequency) if frex_shrinkage else None,
+            ),
+            vocabulary,
+            topn,
+        ),
         "relevance_terms": _ranked_terms(
             relevance_scores(phi, term_frequency, lam=lam), vocabulary, topn
         ),

@@ -1,9 +1,13 @@
-"""Topic models behind one scikit-learn style interface; gensim ``LdaModel`` is the default engine.
+"""Topic models behind one scikit-learn style interface; tomotopy's collapsed Gibbs sampler is the
+default engine, chosen by measured topic quality (see :class:`TopicSettings`), and every model
+exports to gensim's ``LdaModel`` format (:meth:`TopicModel.to_gensim`), which gensim and pyLDAvis
+load without secnews.
 
 The core of the topic code works on plain arrays (a docs x terms count matrix, a vocabulary list
 and document ids), as pyLDAvis does; each engine is a thin adapter that turns those into its own
 input and returns a topic-word matrix (rows sum to 1) and a document-topic matrix (rows sum
-to 1). Engines: ``gensim`` (``LdaModel``, bit-reproducible for a seed, with the E-step spread over
+to 1). Engines: ``tomotopy`` (the default; collapsed Gibbs sampling, one thread, reproducible for
+a seed), ``gensim`` (``LdaModel``, bit-reproducible for a seed, with the E-step spread over
 the cores: :mod:`secnews.analysis.topics.vb`),
 ``gensim-multicore`` (``LdaMulticore``: faster on several cores but not bit-reproducible),
 ``sklearn-lda``, ``sklearn-nmf`` and ``tomotopy`` (see :mod:`secnews.analysis.topics.engines`).
@@ -24,15 +28,24 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from secnews.analysis.topics._base import ENGINES, Engine, TopicSettings, as_csr, normalize_rows
+from secnews.analysis.topics._base import (
+    ENGINE_PRIORS,
+    ENGINES,
+    Engine,
+    TopicSettings,
+    as_csr,
+    normalize_rows,
+)
 
 __all__ = [
     "ENGINES",
+    "ENGINE_PRIORS",
     "Engine",
     "GensimEngine",
     "TopicModel",
     "TopicSettings",
     "as_csr",
+    "gensim_lda",
     "get_engine",
 ]
 
@@ -84,9 +97,9 @@ class GensimEngine:
             num_topics=settings.k,
             id2word=id2word,
             chunksize=settings.chunksize,
-            passes=settings.passes,
+            passes=settings.n_passes(),
             iterations=settings.iterations,
-            eta=_gensim_prior(settings.eta, settings.k),
+            eta=_gensim_prior(settings.prior("eta"), settings.k),
             decay=settings.decay,
             offset=settings.offset,
             gamma_threshold=settings.gamma_threshold,
@@ -94,7 +107,7 @@ class GensimEngine:
             eval_every=None,
             minimum_probability=0.0,
         )
-        alpha = _gensim_prior(settings.alpha, settings.k)
+        alpha = _gensim_prior(settings.prior("alpha"), settings.k)
         if self.multicore:
             if alpha == "auto":
                 logger.warning("LdaMulticore cannot learn alpha ('auto'); using 'symmetric'")
@@ -156,10 +169,44 @@ class GensimEngine:
         return sorted(p for p in folder.iterdir() if p.name.startswith("model.gensim"))
 
 
+def gensim_lda(
+    topic_counts: np.ndarray,
+    vocabulary: Sequence[str],
+    *,
+    alpha: np.ndarray,
+    eta: float,
+    n_docs: int,
+) -> Any:
+    """A gensim ``LdaModel`` whose topics are ``eta + topic_counts`` (normalised by gensim's
+    ``get_topics``), for models fitted by another engine.
+
+    The variational parameters of gensim's state are set to the pseudo-counts, so that
+    ``get_topics()`` gives the engine's topic-word distributions (tomotopy's ``(n_kw + eta) /
+    (n_k + V eta)`` exactly) and ``get_document_topics`` runs gensim's E-step with them.
+    """
+    from gensim.models import LdaModel
+
+    counts = np.asarray(topic_counts, dtype=np.float64)
+    model = LdaModel(
+        num_topics=counts.shape[0],
+        id2word=dict(enumerate(vocabulary)),
+        alpha=np.asarray(alpha, dtype=np.float64),
+        eta=float(eta),
+        dtype=np.float64,
+        random_state=0,
+    )
+    model.state.sstats[...] = counts
+    model.state.numdocs = int(n_docs)
+    model.sync_state()
+    return model
+
+
 def get_engine(name: str) -> Engine:
     """Return the adapter for an engine name (see :data:`ENGINES`)."""
     if name == "gensim":
         return GensimEngine()
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; choose from {ENGINES}")
     if name == "gensim-multicore":
         return GensimEngine(multicore=True)
     from secnews.analysis.topics import engines as topics_engines
@@ -222,6 +269,7 @@ class TopicModel:
         self.vocabulary_ = list(vocabulary)
         self.term_frequency_ = np.asarray(matrix.sum(axis=0)).ravel().astype(np.float64)
         self.doc_lengths_ = np.asarray(matrix.sum(axis=1)).ravel().astype(np.float64)
+        self._train_bow = matrix
         self.unreachable_terms_ = np.zeros(0, dtype=np.int64)
         if hasattr(native, "expElogbeta"):
             from secnews.analysis.topics.vb import unreachable_terms
@@ -248,6 +296,26 @@ class TopicModel:
         order = np.argsort(-self.topic_word_, axis=1, kind="stable")[:, :n]
         return [row.astype(np.int64) for row in order]
 
+    def to_gensim(self) -> Any:
+        """The model as a gensim ``LdaModel`` (the native model for the gensim engines; for the
+        others, :func:`gensim_lda` of the engine's topic-word pseudo-counts and prior)."""
+        if isinstance(self.engine_, GensimEngine):
+            return self.native_
+        counts = self.engine_.topic_counts(self.native_, self.doc_topic_, self._train_bow)  # type: ignore[attr-defined]
+        eta = self.settings.prior("eta")
+        return gensim_lda(
+            counts,
+            self.vocabulary_,
+            alpha=self.engine_.alpha(self.native_, self.settings.k),  # type: ignore[attr-defined]
+            eta=float(eta) if isinstance(eta, int | float) else 1.0 / self.settings.k,
+            n_docs=int(self.doc_lengths_.size),
+        )
+
     def save_native(self, folder: Path) -> list[Path]:
-        """Write the engine's own model files into ``folder``."""
-        return self.engine_.save(self.native_, Path(folder))
+        """Write the engine's own model files into ``folder``, and the model in gensim's
+        ``LdaModel`` format (``model.gensim``) for every engine."""
+        folder = Path(folder)
+        written = self.engine_.save(self.native_, folder)
+        if not isinstance(self.engine_, GensimEngine):
+            written += GensimEngine().save(self.to_gensim(), folder)
+        return sorted(set(written))

@@ -57,7 +57,12 @@ def assign_period(frame: pd.DataFrame, *, freq: str = "M") -> pd.Series:
     ``published`` gives the period (``freq``: ``"W"``, ``"M"``, ``"Q"``, ``"Y"``); a document
     without ``published`` falls back to the year in ``meta`` (yearly period).
     """
-    published = pd.to_datetime(frame["published"], utc=True, errors="coerce")
+    if "published" in frame.columns:
+        published = pd.to_datetime(frame["published"], utc=True, errors="coerce")
+    else:
+        published = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
+    if not isinstance(published.dtype, pd.DatetimeTZDtype):
+        published = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
     naive = published.dt.tz_convert("UTC").dt.tz_localize(None)
     period = naive.dt.to_period(freq).dt.start_time
     if "meta" in frame.columns and period.isna().any():

@@ -37,6 +37,7 @@ __all__ = [
     "SELECTION_COLUMNS",
     "SelectionResult",
     "SelectionSettings",
+    "grid_edge",
     "heldout_perplexity",
     "js_distance_matrix",
     "match_topics",
@@ -71,8 +72,9 @@ class SelectionSettings:
         Top words per topic for diversity (25, as Dieng et al.).
     random_state : int
         Seed of the held-out split and of the document-completion halves.
-    stability_margin : float
-        Recommendation rule: K values whose mean stability is below ``best - margin`` are out.
+    se_multiplier : float
+        Recommendation rule (:func:`recommend_k`): K values whose mean c_npmi is within this
+        many standard errors of the best count as tied; stability breaks the tie.
     """
 
     ks: tuple[int, ...] = (10, 20, 30, 40, 50)
@@ -81,7 +83,7 @@ class SelectionSettings:
     coherence_topn: int = 20
     diversity_topn: int = 25
     random_state: int = 0
-    stability_margin: float = 0.1
+    se_multiplier: float = 1.0
     measures: tuple[str, ...] = field(default=("c_npmi", "c_v", "u_mass"))
 
     def __post_init__(self) -> None:
@@ -376,7 +378,7 @@ def run_selection(
     table = (
         table[SELECTION_COLUMNS].sort_values(["k", "seed"], kind="stable").reset_index(drop=True)
     )
-    k_best, reason = recommend_k(table, stability_margin=settings.stability_margin)
+    k_best, reason = recommend_k(table, se_multiplier=settings.se_multiplier)
     return SelectionResult(table, topic_stability, k_best, reason, topic_words, train)
 
 
@@ -416,13 +418,29 @@ def _by_k(series: pd.Series) -> dict[int, float]:
     return {int(k): float(v) for k, v in zip(series.index.tolist(), series.tolist(), strict=True)}
 
 
-def recommend_k(table: pd.DataFrame, *, stability_margin: float = 0.1) -> tuple[int, str]:
+def grid_edge(ks: Sequence[int], k: int) -> tuple[str | None, list[int]]:
+    """Whether ``k`` is the smallest (``"lower"``) or largest (``"upper"``) value of a grid of
+    several K, and the next values to try beyond it (the grid's step at that edge)."""
+    grid = sorted(set(int(x) for x in ks))
+    if len(grid) < 2 or grid[0] < k < grid[-1] or k not in grid:
+        return None, []
+    if k == grid[0]:
+        step = grid[1] - grid[0]
+        return "lower", [v for v in (k - step, k - 2 * step) if v >= 2]
+    step = grid[-1] - grid[-2]
+    return "upper", [k + step, k + 2 * step]
+
+
+def recommend_k(table: pd.DataFrame, *, se_multiplier: float = 1.0) -> tuple[int, str]:
     """Recommend a K from a selection table, and say why.
 
-    Rule: average the seeds per K. Keep the K whose mean stability is at least the best mean
-    stability minus ``stability_margin`` (all K when stability is unknown). Among those, take
-    the K with the highest mean c_npmi; then, by parsimony, the smallest kept K whose mean c_npmi
-    is within one standard error (over seeds) of that maximum.
+    Rule: average the seeds per K. The K with the highest mean c_npmi is the candidate; every K
+    whose mean c_npmi is within ``se_multiplier`` standard errors (over seeds) of that maximum
+    counts as tied with it, and among tied K the one whose topics are most stable across seeds
+    is taken (stability is only a tie-break). Stability is not a filter: it falls with K by
+    construction (more, smaller topics match less well), so a stability floor, or parsimony
+    within the coherence ties, would structurally favour the smallest K. When the recommended K
+    is at the edge of the grid, the reason says so and names the next values to try.
     """
     if table.empty:
         raise ValueError("empty selection table")
@@ -433,24 +451,34 @@ def recommend_k(table: pd.DataFrame, *, stability_margin: float = 0.1) -> tuple[
         diversity=("diversity", "mean"),
     )
     agg["se"] = agg["se"].fillna(0.0)
-    if agg["stability"].notna().any():
-        floor = float(agg["stability"].max()) - stability_margin
-        kept = agg[agg["stability"] >= floor]
-        stab_text = f"mean seed stability >= {floor:.3f} (best {agg['stability'].max():.3f} - {stability_margin})"
-    else:
-        kept = agg
-        stab_text = "stability not available (one seed)"
-    npmi = _by_k(kept["c_npmi"])
-    ses = _by_k(kept["se"])
+    npmi = _by_k(agg["c_npmi"])
+    ses = _by_k(agg["se"])
+    stab = _by_k(agg["stability"])
+    div = _by_k(agg["diversity"])
     best_k = max(npmi, key=lambda key: (npmi[key], -key))
     best, se = npmi[best_k], ses[best_k]
-    k = min(key for key, v in npmi.items() if v >= best - se)
-    stab = _by_k(kept["stability"])
-    div = _by_k(kept["diversity"])
-    reason = (
-        f"K={k}: among K with {stab_text} ({', '.join(str(x) for x in npmi)}), "
-        f"K={best_k} has the highest mean c_npmi ({best:.4f}, SE {se:.4f}); "
-        f"K={k} is the smallest K within one SE (c_npmi {npmi[k]:.4f}, "
-        f"stability {stab[k]:.3f}, diversity {div[k]:.3f})."
-    )
+    tied = [key for key, v in npmi.items() if v >= best - se_multiplier * se]
+    known = [key for key in tied if np.isfinite(stab[key])]
+    k = max(known, key=lambda key: (stab[key], -key)) if known else best_k
+    if len(tied) == 1:
+        why = f"K={k} has the highest mean c_npmi ({best:.4f}, SE {se:.4f}); no other K is within {se_multiplier:g} SE"
+    elif k == best_k:
+        why = (
+            f"K={k} has the highest mean c_npmi ({best:.4f}, SE {se:.4f}) and is the most stable "
+            f"of the K within {se_multiplier:g} SE ({', '.join(str(x) for x in tied)})"
+        )
+    else:
+        why = (
+            f"K={best_k} has the highest mean c_npmi ({best:.4f}, SE {se:.4f}); of the K within "
+            f"{se_multiplier:g} SE ({', '.join(str(x) for x in tied)}), K={k} (c_npmi "
+            f"{npmi[k]:.4f}) has the most stable topics across seeds"
+        )
+    reason = f"K={k}: {why} (stability {stab[k]:.3f}, diversity {div[k]:.3f})."
+    edge, nxt = grid_edge(list(npmi), k)
+    if edge is not None:
+        side = "smallest" if edge == "lower" else "largest"
+        reason += (
+            f" K={k} is the {side} value of the grid, so the best K may lie beyond it: "
+            f"try also {', '.join(str(x) for x in nxt)}."
+        )
     return k, reason

@@ -253,6 +253,10 @@ def train_online_vb(
 ) -> Any:
     """Train a gensim ``LdaModel`` (built without a corpus) on ``bow``, in row order.
 
+    The documents are cut into chunks of equal size (at most ``schedule.chunksize``; see
+    :func:`secnews.analysis.topics._base.equal_chunks`), unlike gensim, whose last chunk holds
+    the remainder.
+
     Parameters
     ----------
     model : gensim.models.LdaModel
@@ -278,17 +282,22 @@ def train_online_vb(
     n_docs = bow.shape[0]
     if n_docs == 0:
         raise ValueError("no documents to train on")
-    chunksize = min(n_docs, s.chunksize)
+    from secnews.analysis.topics._base import equal_chunks
+
+    # Chunks of equal size: with fixed-size chunks a small last chunk (68 documents after 2,000)
+    # is scaled up to the corpus size in the M-step and overwrites the topics late in training.
+    chunks = equal_chunks(n_docs, s.chunksize)
+    n_chunks = len(chunks)
+    chunksize = -(-n_docs // n_chunks)
     model.state.numdocs += n_docs
-    n_chunks = -(-n_docs // chunksize)
     processes = min(n_processes(workers), -(-chunksize // BLOCK_DOCS))
     progress = tqdm(total=s.passes * n_chunks, desc="LDA (chunks)", disable=None)
     with _EStep(bow, model, s).workers(processes) as estep:
         for pass_ in range(s.passes):
             other = LdaState(model.eta, model.state.sstats.shape, model.dtype)
             dirty = False
-            for chunk_no, start in enumerate(range(0, n_docs, chunksize)):
-                rows = np.arange(start, min(start + chunksize, n_docs))
+            for chunk_no, (start, stop) in enumerate(chunks):
+                rows = np.arange(start, stop)
                 # The starting gamma of the chunk, drawn exactly as LdaModel.inference draws it.
                 gamma0 = model.random_state.gamma(100.0, 1.0 / 100.0, (rows.size, model.num_topics))
                 gamma, sstats = estep.run(rows, gamma0.astype(model.dtype, copy=False))
