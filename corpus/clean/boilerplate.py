@@ -170,6 +170,14 @@ class CleanSettings:
     lexicon
         Path of a lexicon file in the format of ``data/boilerplate_lexicon.txt`` (``None``: the
         packaged one).
+    line_model
+        The learned line classifier of page-text dumps
+        (:mod:`secnews.corpus.clean.line_model`): ``"default"`` (the packaged model), the path of
+        a model JSON file, or ``None`` (rules only). It judges the lines the rules keep after the
+        title; HTML blocks are never judged by it.
+    line_threshold
+        Keep a line when the model's probability is at least this (``None``: the model's own,
+        chosen by cross-validation when it was trained).
     """
 
     short_max_words: int = 3
@@ -190,6 +198,12 @@ class CleanSettings:
     repeat_min_docs: int = 2
     repeat_min_docs_long: int = 3
     lexicon: str | None = None
+    line_model: str | None = "default"
+    line_threshold: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.line_threshold is not None and not 0.0 <= self.line_threshold <= 1.0:
+            raise ValueError(f"line_threshold must lie in [0, 1], got {self.line_threshold}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,7 @@ from secnews.corpus.clean.datelines import Dateline, parse_dateline
 from secnews.corpus.clean.normalize import join_paragraphs
 from secnews.corpus.record import Article, make_doc_id
 
-__all__ = ["ExtractResult", "clean_page", "to_article"]
+__all__ = ["ExtractResult", "clean_page", "rule_pass", "to_article"]
 
 _CREDIT_OUTLET = re.compile(r"^©\s*(?:\d{4}\s*)?(?P<outlet>[^/|,.©]+?)\s*(?:[/|,.]|$)")
 _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -72,6 +72,9 @@ _END_WORD = re.compile(r"[.\"']$")
 _SENTENCE_MARK = re.compile(r"[.!?]['\")\]]*(?:\s|$)")
 _LOWER_WORD = re.compile(r"\b[^\W\d_A-Z\u0400-\u042f][^\W\d_]*")
 _NAME = re.compile(r"\b[A-Z\u0400-\u042F][\w'.-]*")
+#: When the line model would leave fewer words than this, its threshold drops to half the best
+#: line's probability (a page is never emptied by the model alone).
+_MODEL_MIN_WORDS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +274,71 @@ def _suffix_outlet(blocks: Sequence[Block], reasons: list[str | None]) -> str | 
     return counts.most_common(1)[0][0] if counts else None
 
 
+def rule_pass(
+    blocks: Sequence[Block],
+    *,
+    settings: CleanSettings,
+    title: str | None = None,
+    outlet: str | None = None,
+    suffixes: frozenset[str] = frozenset(),
+    repeated: frozenset[str] = frozenset(),
+    find_title: bool = True,
+) -> tuple[list[str | None], int, str | None]:
+    """Steps 1-3 of :func:`clean_page` (line rules, title, teasers, subheadings).
+
+    Returns
+    -------
+    tuple
+        The removal reason of each block (``None``: kept so far), the index of the first block
+        after the title (0 without one) and the title.
+    """
+    reasons: list[str | None] = [
+        line_reason(b, settings=settings, suffixes=suffixes, repeated=repeated) for b in blocks
+    ]
+    start = 0
+    if title is None and find_title:
+        index = _pick_title(blocks, reasons)
+        if index is not None:
+            title = blocks[index].text
+            suffix = site_suffix(title)
+            if suffix is not None and suffix in suffixes and is_site_name(suffix, outlets=[outlet]):
+                title = title[: -len(suffix)].rstrip(" -")
+            for j in range(index):
+                reasons[j] = reasons[j] or "header: before the title"
+            reasons[index] = "title"
+            start = index + 1
+    elif title is not None:
+        folded_title = fold(title)
+        for i, block in enumerate(blocks):
+            if reasons[i] is None and fold(block.text) == folded_title:
+                reasons[i] = "title: repeats the title"
+    _mark_teasers(blocks, reasons, start, settings)
+    _keep_subheadings(blocks, reasons, start)
+    return reasons, start, title
+
+
+def _mark_model(
+    blocks: Sequence[Block], reasons: list[str | None], start: int, settings: CleanSettings
+) -> None:
+    """Step 4: the learned line classifier judges the lines the rules kept after the title."""
+    from secnews.corpus.clean.line_model import load_line_model
+
+    path = None if settings.line_model == "default" else settings.line_model
+    model = load_line_model(path)
+    threshold = model.threshold if settings.line_threshold is None else settings.line_threshold
+    removed = [r is not None for r in reasons]
+    scores = model.score_page([b.text for b in blocks], removed)
+    judged = [i for i in range(start, len(blocks)) if reasons[i] is None]
+    if not judged:
+        return
+    kept_words = sum(word_count(blocks[i].text) for i in judged if scores[i] >= threshold)
+    if kept_words < _MODEL_MIN_WORDS:  # the model would empty the page: keep its best lines
+        threshold = min(threshold, 0.5 * max(float(scores[i]) for i in judged))
+    for i in judged:
+        if scores[i] < threshold:
+            reasons[i] = f"model: page furniture (p={scores[i]:.2f} < {threshold:.2f})"
+
+
 def clean_page(
     blocks: Sequence[Block],
     *,
@@ -312,28 +380,17 @@ def clean_page(
     ExtractResult
     """
     settings = settings or CleanSettings()
-    reasons: list[str | None] = [
-        line_reason(b, settings=settings, suffixes=suffixes, repeated=repeated) for b in blocks
-    ]
-    start = 0
-    if title is None and find_title:
-        index = _pick_title(blocks, reasons)
-        if index is not None:
-            title = blocks[index].text
-            suffix = site_suffix(title)
-            if suffix is not None and suffix in suffixes and is_site_name(suffix, outlets=[outlet]):
-                title = title[: -len(suffix)].rstrip(" -")
-            for j in range(index):
-                reasons[j] = reasons[j] or "header: before the title"
-            reasons[index] = "title"
-            start = index + 1
-    elif title is not None:
-        folded_title = fold(title)
-        for i, block in enumerate(blocks):
-            if reasons[i] is None and fold(block.text) == folded_title:
-                reasons[i] = "title: repeats the title"
-    _mark_teasers(blocks, reasons, start, settings)
-    _keep_subheadings(blocks, reasons, start)
+    reasons, start, title = rule_pass(
+        blocks,
+        settings=settings,
+        title=title,
+        outlet=outlet,
+        suffixes=suffixes,
+        repeated=repeated,
+        find_title=find_title,
+    )
+    if settings.line_model is not None and blocks and all(b.kind == "line" for b in blocks):
+        _mark_model(blocks, reasons, start, settings)
     kept = [i for i in range(start, len(blocks)) if reasons[i] is None]
     language = _mark_language(blocks, reasons, kept, settings) if kept else None
     kept = [i for i in kept if reasons[i] is None]
