@@ -37,7 +37,7 @@ the context rules (title, teasers after captions, language, dateline, page end) 
 from __future__ import annotations
 
 import functools
-import hashlib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -63,6 +63,8 @@ __all__ = [
 ]
 
 _LEXICON_FILE = "boilerplate_lexicon.txt"
+#: A sentence-like line on more pages than this is template, not the text of one story.
+_STORY_MAX_PAGES = 20
 _STRIP = " \t.,:;!?|•·»›>«<-–—*#()[]{}\"'…/\\"
 _SENTENCE_END = re.compile(r"[.!?…]['\")\]]*$|[.!?]\s*['\"]$|['\"]$")
 _COUNTER = re.compile(r"^[+(]?\d[\d\s.,:/%()+-]*[KkMm]?\+?$")
@@ -170,6 +172,9 @@ class CleanSettings:
     lexicon
         Path of a lexicon file in the format of ``data/boilerplate_lexicon.txt`` (``None``: the
         packaged one).
+    story_min_share
+        Two pages of a site are versions of one story when this share of the sentence-like lines
+        of one occurs on the other; the lines they share are then not site template.
     line_model
         The learned line classifier of page-text dumps
         (:mod:`secnews.corpus.clean.line_model`): ``"default"`` (the packaged model), the path of
@@ -198,6 +203,7 @@ class CleanSettings:
     repeat_min_docs: int = 2
     repeat_min_docs_long: int = 3
     lexicon: str | None = None
+    story_min_share: float = 0.5
     line_model: str | None = "default"
     line_threshold: float | None = None
 
@@ -428,14 +434,65 @@ def line_reason(
     return None
 
 
+def _stories(pages: list[list[str]], settings: CleanSettings) -> list[int]:
+    """A story id per page: pages that are versions of one story (a duplicate download, or an
+    updated version) share the same id.
+
+    Two pages are one story when their longest lines are equal, or when at least
+    ``settings.story_min_share`` of the sentence-like lines (8 or more words) of the page that has
+    fewer of them also occur on the other page (and they share at least two such lines). Lines
+    that occur on more than ``_STORY_MAX_PAGES`` pages are template, not story text, and are not
+    counted.
+    """
+    parent = list(range(len(pages)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    longest: dict[str, int] = {}
+    paragraphs: list[set[str]] = []
+    holders: dict[str, list[int]] = {}
+    for i, lines in enumerate(pages):
+        nonempty = [line for line in lines if line.strip()]
+        if nonempty:
+            key = fold(max(nonempty, key=len))
+            if key in longest:
+                union(longest[key], i)
+            else:
+                longest[key] = i
+        own = {fold(line) for line in nonempty if is_sentence_like(line, min_words=8)}
+        paragraphs.append(own)
+        for line in own:
+            holders.setdefault(line, []).append(i)
+    shared: Counter[tuple[int, int]] = Counter()
+    for owners in holders.values():
+        if 2 <= len(owners) <= _STORY_MAX_PAGES:
+            for a, b in itertools.combinations(owners, 2):
+                shared[(a, b)] += 1
+    for (a, b), count in shared.items():
+        smaller = min(len(paragraphs[a]), len(paragraphs[b]))
+        if count >= 2 and count >= settings.story_min_share * smaller:
+            union(a, b)
+    return [find(i) for i in range(len(pages))]
+
+
 def repeated_lines(
     pages: Iterable[Sequence[str]], *, settings: CleanSettings = CleanSettings()
 ) -> frozenset[str]:
     """Lines that several different articles of one site share: the site's template.
 
-    Two pages count as the same article (a duplicate download, which must not turn its own text
-    into "template") when their longest lines are equal; so a line is template only when it
-    occurs in at least ``settings.repeat_min_docs`` pages with different longest lines
+    Versions of one story (a duplicate download, an updated version) must not turn their shared
+    text into "template": pages are first grouped into stories (see :func:`_stories`: equal
+    longest lines, or most of their sentence-like lines in common), and a line is template only
+    when it occurs in at least ``settings.repeat_min_docs`` different stories
     (``settings.repeat_min_docs_long`` for sentence-like lines of 25 words or more).
 
     Parameters
@@ -450,18 +507,16 @@ def repeated_lines(
     frozenset of str
         Folded lines (:func:`fold`).
     """
-    owners: dict[str, set[bytes]] = {}
+    page_lines = [[line for line in lines if line.strip()] for lines in pages]
+    stories = _stories(page_lines, settings)
+    owners: dict[str, set[int]] = {}
     long_lines: set[str] = set()
-    for lines in pages:
-        nonempty = [line for line in lines if line.strip()]
-        if not nonempty:
-            continue
-        key = hashlib.blake2b(fold(max(nonempty, key=len)).encode(), digest_size=8).digest()
+    for story, nonempty in zip(stories, page_lines, strict=True):
         for line in nonempty:
             folded = fold(line)
             if not folded:
                 continue
-            owners.setdefault(folded, set()).add(key)
+            owners.setdefault(folded, set()).add(story)
             if is_sentence_like(line, min_words=25):
                 long_lines.add(folded)
     out = set()

@@ -66,6 +66,10 @@ class PageTextSettings:
         Pages whose cleaned body has fewer words are rejected (no article on the page).
     site_scope
         ``"directory"``: pages in one folder are one site; ``"call"``: all pages of a call are.
+    title
+        ``"auto"``: the title is the first line the rules keep (see
+        :func:`~secnews.corpus.loaders.page.clean_page`); ``"first-line"``: the first line of the
+        file is the title (an export whose first line is the title); ``"none"``: no title.
     """
 
     clean: CleanSettings = field(default_factory=CleanSettings)
@@ -73,6 +77,13 @@ class PageTextSettings:
     max_line_chars: int = 20_000
     min_body_words: int = 10
     site_scope: str = "directory"
+    title: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.title not in ("auto", "first-line", "none"):
+            raise ValueError(f"title must be auto, first-line or none, got {self.title!r}")
+        if self.site_scope not in ("directory", "call"):
+            raise ValueError(f"site_scope must be directory or call, got {self.site_scope!r}")
 
 
 @dataclass(slots=True)
@@ -138,13 +149,18 @@ def _clean(
 ) -> ExtractResult:
     assert page.lines is not None
     blocks = [Block(text) for text in page_blocks(page.lines)]
+    title = None
+    if settings.title == "first-line" and len(blocks) > 1:
+        title, blocks = blocks[0].text, blocks[1:]
     return clean_page(
         blocks,
         source_path=page.path,
         settings=settings.clean,
+        title=title,
         outlet=outlet,
         suffixes=suffixes,
         repeated=repeated,
+        find_title=settings.title == "auto",
     )
 
 
