@@ -144,7 +144,9 @@ def test_two_versions_of_one_story(tmp_path: Path, tass: list[dict]) -> None:
 def test_packaged_line_model_is_json_and_deterministic(tmp_path: Path) -> None:
     model = load_line_model()
     assert model.features == FEATURES and 0.0 < model.threshold < 1.0
-    assert model.version and model.trained["command"] == "python -m benchmarks.bench_extract --train"
+    assert (
+        model.version and model.trained["command"] == "python -m benchmarks.bench_extract --train"
+    )
     again = LineModel.from_dict(json.loads(json.dumps(model.to_dict())))
     texts = [
         "Home",

@@ -4,19 +4,25 @@
 applies, in this order:
 
 1. the rules of :func:`~secnews.corpus.clean.boilerplate.line_reason` to every block;
-2. the title: the given one (HTML metadata), or the first block that no rule removed, or a first
+2. the title (steps 1-3 are :func:`rule_pass`): the given one (HTML metadata), or the first
+   block that no rule removed, or a first
    line that only looks like a caption because it ends with the site name (``Title - Sputnik
    International``: the suffix is cut); when that block is already a sentence of 12 or more
    words, the nearest short line above it (a short headline). Blocks before it are page header;
 3. related-article teasers: a line right after a caption or photo credit that does not end with a
    full stop (a headline) and has at most ``teaser_max_words`` words;
-4. language: the article's language is identified on the kept blocks; lines in another script, or
+4. the line classifier (page text only; ``CleanSettings.line_model``): the learned model of
+   :mod:`secnews.corpus.clean.line_model` scores every block the rules kept after the title from
+   shallow features of the line and its neighbours; a block below the model's threshold is
+   removed with the reason ``model: page furniture (p=0.12 < 0.35)``. When the model would leave
+   fewer than 20 words, its threshold drops to half the best block's probability;
+5. language: the article's language is identified on the kept blocks; lines in another script, or
    confidently in another language (lingua), are removed;
-5. the dateline: the first kept block (among the first ``dateline_max_position``) that opens with a
+6. the dateline: the first kept block (among the first ``dateline_max_position``) that opens with a
    dateline (:mod:`secnews.corpus.clean.datelines`). The kept sentence-like blocks between the title and
    the dateline are the **lede** (joined by a space); other blocks there are header. Without a
    dateline there is no lede and every kept block is body;
-6. the page end: kept blocks after the last paragraph that contain no sentence end and are at most
+7. the page end: kept blocks after the last paragraph that contain no sentence end and are at most
    ``teaser_max_words`` long are footer ("Glory to Ukraine!" and "Thank you." stay).
 
 A short capitalised line between two kept paragraphs is a subheading and stays.
