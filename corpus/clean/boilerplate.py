@@ -65,6 +65,8 @@ __all__ = [
 _LEXICON_FILE = "boilerplate_lexicon.txt"
 #: A sentence-like line on more pages than this is template, not the text of one story.
 _STORY_MAX_PAGES = 20
+#: Lines of a story's text, for telling versions of one story: sentence-like, this many words.
+_STORY_MIN_WORDS = 15
 _STRIP = " \t.,:;!?|•·»›>«<-–—*#()[]{}\"'…/\\"
 _SENTENCE_END = re.compile(r"[.!?…]['\")\]]*$|[.!?]\s*['\"]$|['\"]$")
 _COUNTER = re.compile(r"^[+(]?\d[\d\s.,:/%()+-]*[KkMm]?\+?$")
@@ -173,8 +175,9 @@ class CleanSettings:
         Path of a lexicon file in the format of ``data/boilerplate_lexicon.txt`` (``None``: the
         packaged one).
     story_min_share
-        Two pages of a site are versions of one story when this share of the sentence-like lines
-        of one occurs on the other; the lines they share are then not site template.
+        Two pages of a site are versions of one story when this share of the words in paragraph
+        lines of one is in the same lines on the other; the lines they share are then not site
+        template.
     line_model
         The learned line classifier of page-text dumps
         (:mod:`secnews.corpus.clean.line_model`): ``"default"`` (the packaged model), the path of
@@ -203,7 +206,7 @@ class CleanSettings:
     repeat_min_docs: int = 2
     repeat_min_docs_long: int = 3
     lexicon: str | None = None
-    story_min_share: float = 0.5
+    story_min_share: float = 0.6
     line_model: str | None = "default"
     line_threshold: float | None = None
 
@@ -439,10 +442,10 @@ def _stories(pages: list[list[str]], settings: CleanSettings) -> list[int]:
     updated version) share the same id.
 
     Two pages are one story when their longest lines are equal, or when at least
-    ``settings.story_min_share`` of the sentence-like lines (8 or more words) of the page that has
-    fewer of them also occur on the other page (and they share at least two such lines). Lines
-    that occur on more than ``_STORY_MAX_PAGES`` pages are template, not story text, and are not
-    counted.
+    ``settings.story_min_share`` of the words in paragraph lines (sentence-like, 15 or more
+    words) of the page that has fewer such words are in paragraph lines of the other page too.
+    Lines that occur on more than ``_STORY_MAX_PAGES`` pages are template, not story text, and
+    are not counted.
     """
     parent = list(range(len(pages)))
 
@@ -458,7 +461,7 @@ def _stories(pages: list[list[str]], settings: CleanSettings) -> list[int]:
             parent[max(a, b)] = min(a, b)
 
     longest: dict[str, int] = {}
-    paragraphs: list[set[str]] = []
+    paragraphs: list[dict[str, int]] = []
     holders: dict[str, list[int]] = {}
     for i, lines in enumerate(pages):
         nonempty = [line for line in lines if line.strip()]
@@ -468,18 +471,22 @@ def _stories(pages: list[list[str]], settings: CleanSettings) -> list[int]:
                 union(longest[key], i)
             else:
                 longest[key] = i
-        own = {fold(line) for line in nonempty if is_sentence_like(line, min_words=8)}
+        own = {
+            fold(line): word_count(line)
+            for line in nonempty
+            if word_count(line) >= _STORY_MIN_WORDS and is_sentence_like(line)
+        }
         paragraphs.append(own)
         for line in own:
             holders.setdefault(line, []).append(i)
     shared: Counter[tuple[int, int]] = Counter()
-    for owners in holders.values():
+    for line, owners in holders.items():
         if 2 <= len(owners) <= _STORY_MAX_PAGES:
             for a, b in itertools.combinations(owners, 2):
-                shared[(a, b)] += 1
-    for (a, b), count in shared.items():
-        smaller = min(len(paragraphs[a]), len(paragraphs[b]))
-        if count >= 2 and count >= settings.story_min_share * smaller:
+                shared[(a, b)] += paragraphs[a][line]
+    for (a, b), words in shared.items():
+        smaller = min(sum(paragraphs[a].values()), sum(paragraphs[b].values()))
+        if words >= settings.story_min_share * smaller:
             union(a, b)
     return [find(i) for i in range(len(pages))]
 
