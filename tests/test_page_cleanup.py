@@ -188,3 +188,12 @@ def test_model_removals_are_explained(corpora_dir: Path) -> None:
     assert reasons and all("p=" in r for r in reasons)
     assert len(with_model.text) < len(rules_only.text)
     assert not any(r.startswith("model:") for _, r in rules_only.removed)
+
+
+def test_cli_extract_explain(corpora_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from secnews.analysis.cli.main import main
+
+    page = corpora_dir / "pagetext-dev" / "pages" / "dragnet-117.txt"
+    assert main(["extract", "--explain", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "[model: page furniture (p=" in out and "[short:" in out
