@@ -270,10 +270,11 @@ def train(root: Path, out: Path | None = None) -> Path:
     clf = LineClassifier().fit(pages)
     trained = {
         "data": "pagetext-dev (200 pages, bs4 and w3m dumps)",
+        "data_licences": "Dragnet part AGPL-3.0, Readability part Apache-2.0 (see the set's README)",
         "command": "python -m benchmarks.bench_extract --train",
         "lines": int(sum(len(p.labels) for p in pages)),
         "article_share": round(float(np.mean(np.concatenate([p.labels for p in pages]))), 4),
-        "classifier": {"C": clf.C, "n_splits": clf.n_splits},
+        "classifier": {"C": clf.C, "n_splits": clf.n_splits, "context": clf.context},
         "threshold_cv_line_f1": {k: round(v, 4) for k, v in clf.cv_lines_.items()},
         "stopwords": "scikit-learn ENGLISH_STOP_WORDS",
     }

@@ -197,3 +197,18 @@ def test_cli_extract_explain(corpora_dir: Path, capsys: pytest.CaptureFixture[st
     assert main(["extract", "--explain", str(page)]) == 0
     out = capsys.readouterr().out
     assert "[model: page furniture (p=" in out and "[short:" in out
+
+
+def test_context_features_skip_removed_lines() -> None:
+    from secnews.corpus.clean.line_model import CONTEXT_FEATURES, context_features
+
+    proba = np.array([0.9, 0.5, 0.2, 0.8])
+    removed = [False, True, False, False]
+    ctx = context_features(proba, removed)
+    assert ctx.shape == (4, len(CONTEXT_FEATURES))
+    assert ctx[1].tolist() == [0.0] * len(CONTEXT_FEATURES)
+    # the kept lines are 0.9, 0.2, 0.8: the line of 0.2 has 0.9 before and 0.8 after it
+    assert ctx[2, 0] == pytest.approx(np.log(0.2 / 0.8))
+    assert ctx[2, 1:3].tolist() == [0.9, 0.8]
+    assert ctx[2, 3] == pytest.approx((0.9 + 0.8) / 2)
+    assert load_line_model().context_coef  # the packaged model has its second stage

@@ -35,9 +35,11 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "CONTEXT_FEATURES",
     "FEATURES",
     "MODEL_FILE",
     "LineModel",
+    "context_features",
     "line_features",
     "load_line_model",
 ]
@@ -285,6 +287,50 @@ def line_features(
     return np.column_stack([out[name] for name in FEATURES])
 
 
+#: Names of the second-stage (neighbours' probabilities) features, after :data:`FEATURES`.
+CONTEXT_FEATURES: tuple[str, ...] = (
+    "logit_p",
+    "kept_prev_p",
+    "kept_next_p",
+    "kept_win2_p",
+    "kept_win5_p",
+)
+
+
+def context_features(proba: np.ndarray, removed: Sequence[bool] | np.ndarray) -> np.ndarray:
+    """Second-stage features: a line's first-stage probability and those of the kept lines around
+    it (removed lines skipped), in the spirit of jusText's context-sensitive pass.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(proba), len(CONTEXT_FEATURES))``; zeros on removed lines.
+    """
+    n = len(proba)
+    out = np.zeros((n, len(CONTEXT_FEATURES)))
+    idx = np.flatnonzero(~np.asarray(removed, dtype=bool))
+    if len(idx) == 0:
+        return out
+    p = np.clip(np.asarray(proba, dtype=float)[idx], 1e-4, 1 - 1e-4)
+    out[idx, 0] = np.log(p / (1 - p))
+    out[idx, 1] = np.concatenate([[0.0], p[:-1]])
+    out[idx, 2] = np.concatenate([p[1:], [0.0]])
+    out[idx, 3] = _window_mean(p, 2)
+    out[idx, 4] = _window_mean(p, 5)
+    return out
+
+
+def _logistic(
+    z: np.ndarray,
+    mean: Sequence[float],
+    scale: Sequence[float],
+    coef: Sequence[float],
+    intercept: float,
+) -> np.ndarray:
+    logits = ((z - np.asarray(mean)) / np.asarray(scale)) @ np.asarray(coef) + intercept
+    return np.asarray(1.0 / (1.0 + np.exp(-logits)))
+
+
 @dataclass(frozen=True)
 class LineModel:
     """A trained line classifier (logistic regression on standardized :data:`FEATURES`).
@@ -305,6 +351,9 @@ class LineModel:
         The stop words of :func:`line_features`.
     trained
         How the model was trained (data, sizes, cross-validated figures).
+    context_mean, context_scale, context_coef, context_intercept
+        The second stage (empty: none): a logistic regression on :data:`FEATURES` followed by
+        :data:`CONTEXT_FEATURES`, whose probability is then compared with ``threshold``.
     """
 
     version: str
@@ -316,6 +365,10 @@ class LineModel:
     threshold: float
     stopwords: frozenset[str]
     trained: dict[str, Any]
+    context_mean: tuple[float, ...] = ()
+    context_scale: tuple[float, ...] = ()
+    context_coef: tuple[float, ...] = ()
+    context_intercept: float = 0.0
 
     def __post_init__(self) -> None:
         if tuple(self.features) != FEATURES:
@@ -326,18 +379,27 @@ class LineModel:
         k = len(self.features)
         if not (len(self.mean) == len(self.scale) == len(self.coef) == k):
             raise ValueError("line model arrays do not match its features")
+        k2 = k + len(CONTEXT_FEATURES)
+        second = (len(self.context_mean), len(self.context_scale), len(self.context_coef))
+        if second not in ((0, 0, 0), (k2, k2, k2)):
+            raise ValueError("line model context arrays do not match its features")
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must lie in [0, 1], got {self.threshold}")
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
         """Probability that each line (row of :func:`line_features`) is article text."""
-        z = (features - np.asarray(self.mean)) / np.asarray(self.scale)
-        logits = z @ np.asarray(self.coef) + self.intercept
-        return 1.0 / (1.0 + np.exp(-logits))
+        return _logistic(features, self.mean, self.scale, self.coef, self.intercept)
 
     def score_page(self, texts: Sequence[str], removed: Sequence[bool]) -> np.ndarray:
-        """Probabilities for the lines of one page."""
-        return self.predict_proba(line_features(texts, removed, stopwords=self.stopwords))
+        """Probabilities for the lines of one page (after the second stage, when there is one)."""
+        features = line_features(texts, removed, stopwords=self.stopwords)
+        first = self.predict_proba(features)
+        if not self.context_coef:
+            return first
+        both = np.hstack([features, context_features(first, removed)])
+        return _logistic(
+            both, self.context_mean, self.context_scale, self.context_coef, self.context_intercept
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the file format)."""
@@ -352,6 +414,10 @@ class LineModel:
             "intercept": round(self.intercept, 10),
             "threshold": round(self.threshold, 6),
             "stopwords": sorted(self.stopwords),
+            "context_mean": [round(v, 10) for v in self.context_mean],
+            "context_scale": [round(v, 10) for v in self.context_scale],
+            "context_coef": [round(v, 10) for v in self.context_coef],
+            "context_intercept": round(self.context_intercept, 10),
             "trained": self.trained,
         }
 
@@ -375,6 +441,10 @@ class LineModel:
             threshold=float(data["threshold"]),
             stopwords=frozenset(data["stopwords"]),
             trained=dict(data.get("trained", {})),
+            context_mean=tuple(float(v) for v in data.get("context_mean", ())),
+            context_scale=tuple(float(v) for v in data.get("context_scale", ())),
+            context_coef=tuple(float(v) for v in data.get("context_coef", ())),
+            context_intercept=float(data.get("context_intercept", 0.0)),
         )
 
 

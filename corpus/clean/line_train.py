@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from secnews.corpus.clean.line_model import FEATURES, LineModel
+from secnews.corpus.clean.line_model import FEATURES, LineModel, context_features
 
 __all__ = ["LineClassifier", "PageLines", "line_labels", "page_f1"]
 
@@ -123,6 +123,10 @@ class LineClassifier:
         Folds (grouped by site) of the cross-validation that picks the threshold.
     min_recall
         The threshold maximizes :func:`page_f1` among those whose recall is at least this.
+    context
+        Add the second stage: a logistic regression on the features and the cross-validated
+        first-stage probabilities of the neighbouring lines
+        (:func:`~secnews.corpus.clean.line_model.context_features`).
     """
 
     def __init__(
@@ -133,18 +137,22 @@ class LineClassifier:
         thresholds: Sequence[float] = tuple(np.round(np.arange(0.05, 0.9, 0.05), 2)),
         n_splits: int = 5,
         min_recall: float = 0.0,
+        context: bool = True,
     ) -> None:
         self.C = C
         self.class_weight = class_weight
         self.thresholds = thresholds
         self.n_splits = n_splits
         self.min_recall = min_recall
+        self.context = context
 
-    def _fit_lr(self, pages: Sequence[PageLines]) -> tuple[Any, Any]:
+    def _fit_lr(
+        self, pages: Sequence[PageLines], matrices: Sequence[np.ndarray] | None = None
+    ) -> tuple[Any, Any]:
         from sklearn.linear_model import LogisticRegression
         from sklearn.preprocessing import StandardScaler
 
-        x = np.vstack([p.features for p in pages])
+        x = np.vstack(list(matrices) if matrices is not None else [p.features for p in pages])
         y = np.concatenate([p.labels for p in pages])
         scaler = StandardScaler().fit(x)
         scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
@@ -153,19 +161,30 @@ class LineClassifier:
         lr.fit(z, y)
         return (scaler.mean_, scale), lr
 
-    def cross_val_proba(self, pages: Sequence[PageLines]) -> list[np.ndarray]:
-        """Out-of-fold probabilities per page, folds grouped by :attr:`PageLines.group`."""
+    def cross_val_proba(
+        self, pages: Sequence[PageLines], matrices: Sequence[np.ndarray] | None = None
+    ) -> list[np.ndarray]:
+        """Out-of-fold probabilities per page, folds grouped by :attr:`PageLines.group`
+        (``matrices``: other feature matrices than the pages' own, one per page)."""
         from sklearn.model_selection import GroupKFold
 
+        x = list(matrices) if matrices is not None else [p.features for p in pages]
         groups = [p.group for p in pages]
         out: list[np.ndarray] = [np.zeros(0)] * len(pages)
         splits = GroupKFold(n_splits=self.n_splits).split(np.zeros(len(pages)), groups=groups)
         for train, test in splits:
-            (mean, scale), lr = self._fit_lr([pages[i] for i in train])
+            (mean, scale), lr = self._fit_lr([pages[i] for i in train], [x[i] for i in train])
             for i in test:
-                z = (pages[i].features - mean) / scale
-                out[i] = lr.predict_proba(z)[:, 1]
+                out[i] = lr.predict_proba((x[i] - mean) / scale)[:, 1]
         return out
+
+    @staticmethod
+    def _with_context(pages: Sequence[PageLines], proba: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Features plus second-stage context (the judged lines are the page's kept lines)."""
+        return [
+            np.hstack([p.features, context_features(q, np.zeros(len(q), dtype=bool))])
+            for p, q in zip(pages, proba, strict=True)
+        ]
 
     def choose_threshold(
         self, pages: Sequence[PageLines], proba: Sequence[np.ndarray]
@@ -187,6 +206,14 @@ class LineClassifier:
     def fit(self, pages: Sequence[PageLines]) -> LineClassifier:
         """Pick the threshold by grouped cross-validation, then fit on all pages."""
         proba = self.cross_val_proba(pages)
+        self.context_mean_ = self.context_scale_ = self.context_coef_ = np.zeros(0)
+        self.context_intercept_ = 0.0
+        if self.context:
+            matrices = self._with_context(pages, proba)
+            (self.context_mean_, self.context_scale_), second = self._fit_lr(pages, matrices)
+            self.context_coef_ = second.coef_[0]
+            self.context_intercept_ = float(second.intercept_[0])
+            proba = self.cross_val_proba(pages, matrices)
         self.threshold_, self.cv_lines_ = self.choose_threshold(pages, proba)
         (self.mean_, self.scale_), lr = self._fit_lr(pages)
         self.coef_ = lr.coef_[0]
@@ -207,4 +234,8 @@ class LineClassifier:
             threshold=self.threshold_,
             stopwords=stopwords,
             trained=trained,
+            context_mean=tuple(float(v) for v in self.context_mean_),
+            context_scale=tuple(float(v) for v in self.context_scale_),
+            context_coef=tuple(float(v) for v in self.context_coef_),
+            context_intercept=self.context_intercept_,
         )
