@@ -13,10 +13,13 @@ jusText's features (:data:`FEATURES`):
 * its neighbours: words and sentence ends of the lines around it, the share of lines around it
   that the rules removed or that are paragraphs (windows of 2 and 5 lines).
 
-The model is a logistic regression on standardized features. It is stored as JSON
-(``corpus/data/line_model.json``: version, feature names, means, scales, coefficients, intercept,
-threshold, stop words, and how it was trained), loaded from the package, and evaluated with numpy
-(no pickle, no download, deterministic). It is retrained from the development set with
+The model is a logistic regression on standardized features, followed by a second logistic
+regression that also sees the first stage's probabilities of the kept lines around each line
+(:func:`context_features`; trained on cross-validated first-stage probabilities, like jusText's
+context-sensitive pass). It is stored as JSON (``corpus/data/line_model.json``: version, feature
+names, means, scales, coefficients and intercepts of both stages, threshold, stop words, and how
+it was trained), loaded from the package, and evaluated with numpy (no pickle, no download,
+deterministic). It is retrained from the development set with
 ``python -m benchmarks.bench_extract --train`` (see :mod:`secnews.corpus.clean.line_train`).
 """
 
