@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from datetime import UTC, datetime
@@ -260,3 +261,35 @@ def test_reuters_builds_with_every_story_accounted_for(tmp_path: Path) -> None:
     assert counts["rejected"] == 145 and counts["null_dates"] == 0
     rejects = (tmp_path / "c" / "rejects.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert {line.split(",", 2)[2] for line in rejects} == {"no text (field 'BODY' is missing)"}
+
+
+def test_cli_build_xml(
+    tmp_path: Path, reuters_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from secnews.analysis.cli.main import main
+
+    out = tmp_path / "reuters"
+    code = main(
+        [
+            "build",
+            str(reuters_dir / "reut2-021.sgm"),
+            "--format",
+            "xml",
+            "--record",
+            "REUTERS",
+            "--map",
+            "title=TITLE,text=BODY,published=DATE,dateline_place=DATELINE,meta=TOPICS,PLACES",
+            "--outlet",
+            "Reuters",
+            "--out",
+            str(out),
+            "--no-relevance",
+            "--no-progress",
+        ]
+    )
+    assert code == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    total = manifest["counts"][-1]
+    assert total["in"] == 578 == total["kept"] + total["duplicates"] + total["rejected"]
+    assert manifest["settings"]["xml"]["max_field_chars"] == 10_000_000
+    assert "578" in capsys.readouterr().out

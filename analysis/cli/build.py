@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from secnews.corpus.loaders.sources import Source
@@ -59,6 +59,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--follow-symlinks",
         action="store_true",
         help="read symbolic links that lead out of a SOURCE folder (default: reject them)",
+    )
+    parser.add_argument(
+        "--title",
+        choices=["auto", "first-line", "none"],
+        default=None,
+        help="title of page-text and folder files: first-line (the first line), auto (page "
+        "text: the first line the clean-up keeps; folder: the first line when it is short and "
+        "set off by a blank line), none (default: auto for page text, none for folders)",
     )
     parser.add_argument("--no-dedupe", action="store_true", help="skip duplicate detection")
     parser.add_argument(
@@ -131,6 +139,16 @@ def _report(summary: object, out: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _title_settings(title: str | None) -> dict[str, Any]:
+    """Loader settings for ``--title`` (none when the option is not given)."""
+    if title is None:
+        return {}
+    from secnews.corpus.loaders._folder_settings import FolderSettings
+    from secnews.corpus.loaders.pagetext import PageTextSettings
+
+    return {"pagetext": PageTextSettings(title=title), "folder": FolderSettings(title=title)}
+
+
 def run(args: argparse.Namespace) -> int:
     """Build the corpus and write the summary table to stdout."""
     from secnews.corpus.build.run import BuildSettings, build_corpus
@@ -148,6 +166,7 @@ def run(args: argparse.Namespace) -> int:
             relevance=not args.no_relevance,
             lexicon=args.lexicon,
             follow_symlinks=args.follow_symlinks,
+            **_title_settings(args.title),
         )
         summary = build_corpus(
             sources, args.out, settings=settings, progress=False if args.no_progress else None

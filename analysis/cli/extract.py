@@ -32,7 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--outlet", default=None, help="the outlet of every file")
     parser.add_argument(
-        "--removed", action="store_true", help="also list removed lines and reasons (text output)"
+        "--removed",
+        "--explain",
+        dest="removed",
+        action="store_true",
+        help="also list removed lines and why each was removed (text output)",
     )
 
 

@@ -31,7 +31,9 @@ if TYPE_CHECKING:
     )
     from secnews.analysis.preprocess.stopwords import (
         ENGLISH_STOPWORDS,
+        NEWS_STOP_TERMS_FILE,
         NEWS_STOPWORDS_FILE,
+        load_stop_terms,
         load_stopwords,
         read_word_list,
     )
@@ -46,6 +48,7 @@ _NAMES: dict[str, str] = {
     "ENGLISH_STOPWORDS": "secnews.analysis.preprocess.stopwords",
     "FORMAT_VERSION": "secnews.analysis.preprocess.core",
     "NEWS_STOPWORDS_FILE": "secnews.analysis.preprocess.stopwords",
+    "NEWS_STOP_TERMS_FILE": "secnews.analysis.preprocess.stopwords",
     "PhraseTable": "secnews.analysis.preprocess.phrases",
     "PreprocessSettings": "secnews.analysis.preprocess.settings",
     "Preprocessed": "secnews.analysis.preprocess.core",
@@ -53,6 +56,7 @@ _NAMES: dict[str, str] = {
     "count_bigrams": "secnews.analysis.preprocess.phrases",
     "encode_batch": "secnews.analysis.preprocess.tokens",
     "frame_text": "secnews.analysis.preprocess.core",
+    "load_stop_terms": "secnews.analysis.preprocess.stopwords",
     "load_stopwords": "secnews.analysis.preprocess.stopwords",
     "merge_counts": "secnews.analysis.preprocess.phrases",
     "preprocess": "secnews.analysis.preprocess.core",
@@ -69,6 +73,7 @@ __all__ = [
     "ENGLISH_STOPWORDS",
     "FORMAT_VERSION",
     "NEWS_STOPWORDS_FILE",
+    "NEWS_STOP_TERMS_FILE",
     "PhraseTable",
     "PreprocessSettings",
     "Preprocessed",
@@ -76,6 +81,7 @@ __all__ = [
     "count_bigrams",
     "encode_batch",
     "frame_text",
+    "load_stop_terms",
     "load_stopwords",
     "merge_counts",
     "preprocess",

@@ -12,13 +12,16 @@ from secnews.corpus._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from secnews.analysis.topics._base import (
+        ENGINE_PRIORS,
         ENGINES,
         Engine,
         TopicSettings,
         as_csr,
+        equal_chunks,
         normalize_rows,
     )
     from secnews.analysis.topics.coherence import (
+        COUNTINGS,
         EPSILON,
         MEASURES,
         WINDOW_SIZES,
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
     )
     from secnews.analysis.topics.labels import (
         frex_scores,
+        js_shrink,
         relevance_scores,
         representative_documents,
         top_terms,
@@ -51,6 +55,7 @@ if TYPE_CHECKING:
     from secnews.analysis.topics.model import (
         GensimEngine,
         TopicModel,
+        gensim_lda,
         get_engine,
     )
     from secnews.analysis.topics.prevalence import (
@@ -64,6 +69,7 @@ if TYPE_CHECKING:
         SELECTION_COLUMNS,
         SelectionResult,
         SelectionSettings,
+        grid_edge,
         heldout_perplexity,
         js_distance_matrix,
         match_topics,
@@ -90,9 +96,11 @@ if TYPE_CHECKING:
 
 _NAMES: dict[str, str] = {
     "BLOCK_DOCS": "secnews.analysis.topics.vb",
+    "COUNTINGS": "secnews.analysis.topics.coherence",
     "CoherenceScorer": "secnews.analysis.topics.coherence",
     "CooccurrenceCounts": "secnews.analysis.topics.coherence",
     "ENGINES": "secnews.analysis.topics._base",
+    "ENGINE_PRIORS": "secnews.analysis.topics._base",
     "EPSILON": "secnews.analysis.topics.coherence",
     "Engine": "secnews.analysis.topics._base",
     "GensimEngine": "secnews.analysis.topics.model",
@@ -116,13 +124,17 @@ _NAMES: dict[str, str] = {
     "document_counts": "secnews.analysis.topics.coherence",
     "encode_texts": "secnews.analysis.topics.coherence",
     "encode_token_lists": "secnews.analysis.topics.coherence",
+    "equal_chunks": "secnews.analysis.topics._base",
     "estep_block": "secnews.analysis.topics.vb",
     "estep_kernel": "secnews.analysis.topics.estep",
     "frex_scores": "secnews.analysis.topics.labels",
+    "gensim_lda": "secnews.analysis.topics.model",
     "get_engine": "secnews.analysis.topics.model",
+    "grid_edge": "secnews.analysis.topics.selection",
     "heldout_perplexity": "secnews.analysis.topics.selection",
     "infer_gamma": "secnews.analysis.topics.vb",
     "js_distance_matrix": "secnews.analysis.topics.selection",
+    "js_shrink": "secnews.analysis.topics.labels",
     "match_topics": "secnews.analysis.topics.selection",
     "normalize_rows": "secnews.analysis.topics._base",
     "prevalence": "secnews.analysis.topics.prevalence",
@@ -149,7 +161,9 @@ _NAMES: dict[str, str] = {
 
 __all__ = [
     "BLOCK_DOCS",
+    "COUNTINGS",
     "ENGINES",
+    "ENGINE_PRIORS",
     "EPSILON",
     "MEASURES",
     "SELECTION_COLUMNS",
@@ -175,13 +189,17 @@ __all__ = [
     "document_counts",
     "encode_texts",
     "encode_token_lists",
+    "equal_chunks",
     "estep_block",
     "estep_kernel",
     "frex_scores",
+    "gensim_lda",
     "get_engine",
+    "grid_edge",
     "heldout_perplexity",
     "infer_gamma",
     "js_distance_matrix",
+    "js_shrink",
     "match_topics",
     "normalize_rows",
     "prevalence",

@@ -37,7 +37,7 @@ the context rules (title, teasers after captions, language, dateline, page end) 
 from __future__ import annotations
 
 import functools
-import hashlib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -63,6 +63,10 @@ __all__ = [
 ]
 
 _LEXICON_FILE = "boilerplate_lexicon.txt"
+#: A sentence-like line on more pages than this is template, not the text of one story.
+_STORY_MAX_PAGES = 20
+#: Lines of a story's text, for telling versions of one story: sentence-like, this many words.
+_STORY_MIN_WORDS = 15
 _STRIP = " \t.,:;!?|•·»›>«<-–—*#()[]{}\"'…/\\"
 _SENTENCE_END = re.compile(r"[.!?…]['\")\]]*$|[.!?]\s*['\"]$|['\"]$")
 _COUNTER = re.compile(r"^[+(]?\d[\d\s.,:/%()+-]*[KkMm]?\+?$")
@@ -170,6 +174,18 @@ class CleanSettings:
     lexicon
         Path of a lexicon file in the format of ``data/boilerplate_lexicon.txt`` (``None``: the
         packaged one).
+    story_min_share
+        Two pages of a site are versions of one story when this share of the words in paragraph
+        lines of one is in the same lines on the other; the lines they share are then not site
+        template.
+    line_model
+        The learned line classifier of page-text dumps
+        (:mod:`secnews.corpus.clean.line_model`): ``"default"`` (the packaged model), the path of
+        a model JSON file, or ``None`` (rules only). It judges the lines the rules keep after the
+        title; HTML blocks are never judged by it.
+    line_threshold
+        Keep a line when the model's probability is at least this (``None``: the model's own,
+        chosen by cross-validation when it was trained).
     """
 
     short_max_words: int = 3
@@ -190,6 +206,13 @@ class CleanSettings:
     repeat_min_docs: int = 2
     repeat_min_docs_long: int = 3
     lexicon: str | None = None
+    story_min_share: float = 0.6
+    line_model: str | None = "default"
+    line_threshold: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.line_threshold is not None and not 0.0 <= self.line_threshold <= 1.0:
+            raise ValueError(f"line_threshold must lie in [0, 1], got {self.line_threshold}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,14 +437,69 @@ def line_reason(
     return None
 
 
+def _stories(pages: list[list[str]], settings: CleanSettings) -> list[int]:
+    """A story id per page: pages that are versions of one story (a duplicate download, or an
+    updated version) share the same id.
+
+    Two pages are one story when their longest lines are equal, or when at least
+    ``settings.story_min_share`` of the words in paragraph lines (sentence-like, 15 or more
+    words) of the page that has fewer such words are in paragraph lines of the other page too.
+    Lines that occur on more than ``_STORY_MAX_PAGES`` pages are template, not story text, and
+    are not counted.
+    """
+    parent = list(range(len(pages)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    longest: dict[str, int] = {}
+    paragraphs: list[dict[str, int]] = []
+    holders: dict[str, list[int]] = {}
+    for i, lines in enumerate(pages):
+        nonempty = [line for line in lines if line.strip()]
+        if nonempty:
+            key = fold(max(nonempty, key=len))
+            if key in longest:
+                union(longest[key], i)
+            else:
+                longest[key] = i
+        own = {
+            fold(line): word_count(line)
+            for line in nonempty
+            if word_count(line) >= _STORY_MIN_WORDS and is_sentence_like(line)
+        }
+        paragraphs.append(own)
+        for line in own:
+            holders.setdefault(line, []).append(i)
+    shared: Counter[tuple[int, int]] = Counter()
+    for line, owners in holders.items():
+        if 2 <= len(owners) <= _STORY_MAX_PAGES:
+            for a, b in itertools.combinations(owners, 2):
+                shared[(a, b)] += paragraphs[a][line]
+    for (a, b), words in shared.items():
+        smaller = min(sum(paragraphs[a].values()), sum(paragraphs[b].values()))
+        if words >= settings.story_min_share * smaller:
+            union(a, b)
+    return [find(i) for i in range(len(pages))]
+
+
 def repeated_lines(
     pages: Iterable[Sequence[str]], *, settings: CleanSettings = CleanSettings()
 ) -> frozenset[str]:
     """Lines that several different articles of one site share: the site's template.
 
-    Two pages count as the same article (a duplicate download, which must not turn its own text
-    into "template") when their longest lines are equal; so a line is template only when it
-    occurs in at least ``settings.repeat_min_docs`` pages with different longest lines
+    Versions of one story (a duplicate download, an updated version) must not turn their shared
+    text into "template": pages are first grouped into stories (see :func:`_stories`: equal
+    longest lines, or most of their sentence-like lines in common), and a line is template only
+    when it occurs in at least ``settings.repeat_min_docs`` different stories
     (``settings.repeat_min_docs_long`` for sentence-like lines of 25 words or more).
 
     Parameters
@@ -436,18 +514,16 @@ def repeated_lines(
     frozenset of str
         Folded lines (:func:`fold`).
     """
-    owners: dict[str, set[bytes]] = {}
+    page_lines = [[line for line in lines if line.strip()] for lines in pages]
+    stories = _stories(page_lines, settings)
+    owners: dict[str, set[int]] = {}
     long_lines: set[str] = set()
-    for lines in pages:
-        nonempty = [line for line in lines if line.strip()]
-        if not nonempty:
-            continue
-        key = hashlib.blake2b(fold(max(nonempty, key=len)).encode(), digest_size=8).digest()
+    for story, nonempty in zip(stories, page_lines, strict=True):
         for line in nonempty:
             folded = fold(line)
             if not folded:
                 continue
-            owners.setdefault(folded, set()).add(key)
+            owners.setdefault(folded, set()).add(story)
             if is_sentence_like(line, min_words=25):
                 long_lines.add(folded)
     out = set()

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from secnews.corpus.loaders.page import (
         ExtractResult,
         clean_page,
+        rule_pass,
         to_article,
     )
     from secnews.corpus.loaders.pagetext import (
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
         extract_pagetexts,
         load_pagetext,
         page_blocks,
+        page_rule_pass,
     )
     from secnews.corpus.loaders.records import (
         RecordSettings,
@@ -135,11 +137,13 @@ _NAMES: dict[str, str] = {
     "outside_link": "secnews.corpus.loaders._links",
     "overall_share": "secnews.corpus.loaders.html_eval",
     "page_blocks": "secnews.corpus.loaders.pagetext",
+    "page_rule_pass": "secnews.corpus.loaders.pagetext",
     "parse_dateline_field": "secnews.corpus.loaders.records",
     "parse_mapping": "secnews.corpus.loaders.tabular",
     "quick_decode": "secnews.corpus.loaders.folder_vocab",
     "read_rows": "secnews.corpus.loaders.tabular_read",
     "read_text": "secnews.corpus.loaders.decode",
+    "rule_pass": "secnews.corpus.loaders.page",
     "to_article": "secnews.corpus.loaders.page",
     "to_well_formed": "secnews.corpus.loaders.records",
     "type_name": "secnews.corpus.loaders.tabular_read",
@@ -189,11 +193,13 @@ __all__ = [
     "outside_link",
     "overall_share",
     "page_blocks",
+    "page_rule_pass",
     "parse_dateline_field",
     "parse_mapping",
     "quick_decode",
     "read_rows",
     "read_text",
+    "rule_pass",
     "to_article",
     "to_well_formed",
     "type_name",

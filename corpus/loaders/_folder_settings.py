@@ -39,6 +39,10 @@ class FolderSettings:
         Day-first rule for a ``{date}`` field (see :mod:`secnews.corpus.clean.dates`).
     min_year, max_year
         A date from the path outside these years rejects the file (``implausible date``).
+    title
+        Title from the first line of each file: ``"none"``, ``"first-line"`` or ``"auto"`` (when
+        it is short and separated from the body by a blank line; see
+        :mod:`secnews.corpus.clean.titles`). A ``{title}`` field of the pattern wins.
     start_method
         Start method of the worker processes (``fork``, ``forkserver``, ``spawn``); ``None``:
         ``fork`` on Linux, the platform default elsewhere. With ``forkserver`` or ``spawn`` a
@@ -57,3 +61,10 @@ class FolderSettings:
     min_year: int = DEFAULT_MIN_YEAR
     max_year: int = DEFAULT_MAX_YEAR
     start_method: str | None = None
+    title: str = "none"
+
+    def __post_init__(self) -> None:
+        from secnews.corpus.clean.titles import TITLE_MODES
+
+        if self.title not in TITLE_MODES:
+            raise ValueError(f"title must be one of {', '.join(TITLE_MODES)}, got {self.title!r}")

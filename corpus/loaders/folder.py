@@ -61,6 +61,7 @@ from typing import Any
 
 from secnews.corpus.clean.dates import parse_date, stated_year
 from secnews.corpus.clean.normalize import normalize_inline, normalize_text
+from secnews.corpus.clean.titles import split_title
 from secnews.corpus.clean.unwrap import HyphenationModel, unwrap
 from secnews.corpus.loaders._folder_settings import FolderSettings
 from secnews.corpus.loaders._links import LINK_REASON, outside_link
@@ -276,6 +277,7 @@ def _load_one(
         return Reject(path, str(exc))
     except OSError as exc:
         return Reject(path, f"unreadable file: {exc.strerror or exc}")
+    first_line, raw = split_title(raw, mode="none" if "title" in fields else settings.title)
     if settings.unwrap:
         raw = unwrap(raw, model=model, settings=settings.unwrap_settings)
     text = normalize_text(raw)
@@ -285,6 +287,8 @@ def _load_one(
     for name in _RECORD_FIELDS:
         if name in fields and isinstance(fields[name], str):
             record[name] = normalize_inline(fields[name]) or None
+    if first_line is not None:
+        record["title"] = first_line
     if outlet:
         record["outlet"] = outlet
     published = _published(fields, settings.dayfirst)

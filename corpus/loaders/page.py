@@ -4,19 +4,25 @@
 applies, in this order:
 
 1. the rules of :func:`~secnews.corpus.clean.boilerplate.line_reason` to every block;
-2. the title: the given one (HTML metadata), or the first block that no rule removed, or a first
+2. the title (steps 1-3 are :func:`rule_pass`): the given one (HTML metadata), or the first
+   block that no rule removed, or a first
    line that only looks like a caption because it ends with the site name (``Title - Sputnik
    International``: the suffix is cut); when that block is already a sentence of 12 or more
    words, the nearest short line above it (a short headline). Blocks before it are page header;
 3. related-article teasers: a line right after a caption or photo credit that does not end with a
    full stop (a headline) and has at most ``teaser_max_words`` words;
-4. language: the article's language is identified on the kept blocks; lines in another script, or
+4. the line classifier (page text only; ``CleanSettings.line_model``): the learned model of
+   :mod:`secnews.corpus.clean.line_model` scores every block the rules kept after the title from
+   shallow features of the line and its neighbours; a block below the model's threshold is
+   removed with the reason ``model: page furniture (p=0.12 < 0.35)``. When the model would leave
+   fewer than 20 words, its threshold drops to half the best block's probability;
+5. language: the article's language is identified on the kept blocks; lines in another script, or
    confidently in another language (lingua), are removed;
-5. the dateline: the first kept block (among the first ``dateline_max_position``) that opens with a
+6. the dateline: the first kept block (among the first ``dateline_max_position``) that opens with a
    dateline (:mod:`secnews.corpus.clean.datelines`). The kept sentence-like blocks between the title and
    the dateline are the **lede** (joined by a space); other blocks there are header. Without a
    dateline there is no lede and every kept block is body;
-6. the page end: kept blocks after the last paragraph that contain no sentence end and are at most
+7. the page end: kept blocks after the last paragraph that contain no sentence end and are at most
    ``teaser_max_words`` long are footer ("Glory to Ukraine!" and "Thank you." stay).
 
 A short capitalised line between two kept paragraphs is a subheading and stays.
@@ -50,7 +56,7 @@ from secnews.corpus.clean.datelines import Dateline, parse_dateline
 from secnews.corpus.clean.normalize import join_paragraphs
 from secnews.corpus.record import Article, make_doc_id
 
-__all__ = ["ExtractResult", "clean_page", "to_article"]
+__all__ = ["ExtractResult", "clean_page", "rule_pass", "to_article"]
 
 _CREDIT_OUTLET = re.compile(r"^©\s*(?:\d{4}\s*)?(?P<outlet>[^/|,.©]+?)\s*(?:[/|,.]|$)")
 _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -72,6 +78,9 @@ _END_WORD = re.compile(r"[.\"']$")
 _SENTENCE_MARK = re.compile(r"[.!?]['\")\]]*(?:\s|$)")
 _LOWER_WORD = re.compile(r"\b[^\W\d_A-Z\u0400-\u042f][^\W\d_]*")
 _NAME = re.compile(r"\b[A-Z\u0400-\u042F][\w'.-]*")
+#: When the line model would leave fewer words than this, its threshold drops to half the best
+#: line's probability (a page is never emptied by the model alone).
+_MODEL_MIN_WORDS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +280,71 @@ def _suffix_outlet(blocks: Sequence[Block], reasons: list[str | None]) -> str | 
     return counts.most_common(1)[0][0] if counts else None
 
 
+def rule_pass(
+    blocks: Sequence[Block],
+    *,
+    settings: CleanSettings,
+    title: str | None = None,
+    outlet: str | None = None,
+    suffixes: frozenset[str] = frozenset(),
+    repeated: frozenset[str] = frozenset(),
+    find_title: bool = True,
+) -> tuple[list[str | None], int, str | None]:
+    """Steps 1-3 of :func:`clean_page` (line rules, title, teasers, subheadings).
+
+    Returns
+    -------
+    tuple
+        The removal reason of each block (``None``: kept so far), the index of the first block
+        after the title (0 without one) and the title.
+    """
+    reasons: list[str | None] = [
+        line_reason(b, settings=settings, suffixes=suffixes, repeated=repeated) for b in blocks
+    ]
+    start = 0
+    if title is None and find_title:
+        index = _pick_title(blocks, reasons)
+        if index is not None:
+            title = blocks[index].text
+            suffix = site_suffix(title)
+            if suffix is not None and suffix in suffixes and is_site_name(suffix, outlets=[outlet]):
+                title = title[: -len(suffix)].rstrip(" -")
+            for j in range(index):
+                reasons[j] = reasons[j] or "header: before the title"
+            reasons[index] = "title"
+            start = index + 1
+    elif title is not None:
+        folded_title = fold(title)
+        for i, block in enumerate(blocks):
+            if reasons[i] is None and fold(block.text) == folded_title:
+                reasons[i] = "title: repeats the title"
+    _mark_teasers(blocks, reasons, start, settings)
+    _keep_subheadings(blocks, reasons, start)
+    return reasons, start, title
+
+
+def _mark_model(
+    blocks: Sequence[Block], reasons: list[str | None], start: int, settings: CleanSettings
+) -> None:
+    """Step 4: the learned line classifier judges the lines the rules kept after the title."""
+    from secnews.corpus.clean.line_model import load_line_model
+
+    path = None if settings.line_model == "default" else settings.line_model
+    model = load_line_model(path)
+    threshold = model.threshold if settings.line_threshold is None else settings.line_threshold
+    removed = [r is not None for r in reasons]
+    scores = model.score_page([b.text for b in blocks], removed)
+    judged = [i for i in range(start, len(blocks)) if reasons[i] is None]
+    if not judged:
+        return
+    kept_words = sum(word_count(blocks[i].text) for i in judged if scores[i] >= threshold)
+    if kept_words < _MODEL_MIN_WORDS:  # the model would empty the page: keep its best lines
+        threshold = min(threshold, 0.5 * max(float(scores[i]) for i in judged))
+    for i in judged:
+        if scores[i] < threshold:
+            reasons[i] = f"model: page furniture (p={scores[i]:.2f} < {threshold:.2f})"
+
+
 def clean_page(
     blocks: Sequence[Block],
     *,
@@ -312,28 +386,17 @@ def clean_page(
     ExtractResult
     """
     settings = settings or CleanSettings()
-    reasons: list[str | None] = [
-        line_reason(b, settings=settings, suffixes=suffixes, repeated=repeated) for b in blocks
-    ]
-    start = 0
-    if title is None and find_title:
-        index = _pick_title(blocks, reasons)
-        if index is not None:
-            title = blocks[index].text
-            suffix = site_suffix(title)
-            if suffix is not None and suffix in suffixes and is_site_name(suffix, outlets=[outlet]):
-                title = title[: -len(suffix)].rstrip(" -")
-            for j in range(index):
-                reasons[j] = reasons[j] or "header: before the title"
-            reasons[index] = "title"
-            start = index + 1
-    elif title is not None:
-        folded_title = fold(title)
-        for i, block in enumerate(blocks):
-            if reasons[i] is None and fold(block.text) == folded_title:
-                reasons[i] = "title: repeats the title"
-    _mark_teasers(blocks, reasons, start, settings)
-    _keep_subheadings(blocks, reasons, start)
+    reasons, start, title = rule_pass(
+        blocks,
+        settings=settings,
+        title=title,
+        outlet=outlet,
+        suffixes=suffixes,
+        repeated=repeated,
+        find_title=find_title,
+    )
+    if settings.line_model is not None and blocks and all(b.kind == "line" for b in blocks):
+        _mark_model(blocks, reasons, start, settings)
     kept = [i for i in range(start, len(blocks)) if reasons[i] is None]
     language = _mark_language(blocks, reasons, kept, settings) if kept else None
     kept = [i for i in kept if reasons[i] is None]

@@ -33,7 +33,7 @@ from secnews.corpus.clean.boilerplate import (
 from secnews.corpus.clean.datelines import parse_dateline
 from secnews.corpus.clean.normalize import normalize_inline, normalize_text
 from secnews.corpus.loaders.decode import DecodeError, read_text
-from secnews.corpus.loaders.page import ExtractResult, clean_page, to_article
+from secnews.corpus.loaders.page import ExtractResult, clean_page, rule_pass, to_article
 from secnews.corpus.record import LoadResult, Reject
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "extract_pagetexts",
     "load_pagetext",
     "page_blocks",
+    "page_rule_pass",
 ]
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,10 @@ class PageTextSettings:
         Pages whose cleaned body has fewer words are rejected (no article on the page).
     site_scope
         ``"directory"``: pages in one folder are one site; ``"call"``: all pages of a call are.
+    title
+        ``"auto"``: the title is the first line the rules keep (see
+        :func:`~secnews.corpus.loaders.page.clean_page`); ``"first-line"``: the first line of the
+        file is the title (an export whose first line is the title); ``"none"``: no title.
     """
 
     clean: CleanSettings = field(default_factory=CleanSettings)
@@ -72,6 +77,13 @@ class PageTextSettings:
     max_line_chars: int = 20_000
     min_body_words: int = 10
     site_scope: str = "directory"
+    title: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.title not in ("auto", "first-line", "none"):
+            raise ValueError(f"title must be auto, first-line or none, got {self.title!r}")
+        if self.site_scope not in ("directory", "call"):
+            raise ValueError(f"site_scope must be directory or call, got {self.site_scope!r}")
 
 
 @dataclass(slots=True)
@@ -137,13 +149,18 @@ def _clean(
 ) -> ExtractResult:
     assert page.lines is not None
     blocks = [Block(text) for text in page_blocks(page.lines)]
+    title = None
+    if settings.title == "first-line" and len(blocks) > 1:
+        title, blocks = blocks[0].text, blocks[1:]
     return clean_page(
         blocks,
         source_path=page.path,
         settings=settings.clean,
+        title=title,
         outlet=outlet,
         suffixes=suffixes,
         repeated=repeated,
+        find_title=settings.title == "auto",
     )
 
 
@@ -264,3 +281,45 @@ def extract_pagetext(
     if reason is not None:
         raise ValueError(reason)
     return result
+
+
+def page_rule_pass(
+    path: str | Path,
+    *,
+    settings: PageTextSettings | None = None,
+    site_paths: Iterable[str | Path] = (),
+) -> tuple[list[Block], list[str | None], int]:
+    """The blocks of one dump and the rule reasons the line model sees (for training it).
+
+    Parameters
+    ----------
+    path
+        The dump.
+    settings
+        Loader settings (``None``: defaults).
+    site_paths
+        Other dumps of the same site (for the site template).
+
+    Returns
+    -------
+    tuple
+        The blocks, the reason of each after the rules, title, teasers and subheadings
+        (:func:`~secnews.corpus.loaders.page.rule_pass`), and the index after the title.
+
+    Raises
+    ------
+    ValueError
+        With the reject reason, when the file cannot be read.
+    """
+    settings = settings or PageTextSettings()
+    page = _read_page(str(path), settings)
+    if page.reject is not None:
+        raise ValueError(page.reject)
+    assert page.lines is not None
+    others = [_read_page(str(p), settings) for p in site_paths if str(p) != str(path)]
+    suffixes, repeated = _site_context([page, *others], settings.clean, None)
+    blocks = [Block(text) for text in page_blocks(page.lines)]
+    reasons, start, _ = rule_pass(
+        blocks, settings=settings.clean, suffixes=suffixes, repeated=repeated
+    )
+    return blocks, reasons, start

@@ -1,0 +1,241 @@
+"""Training the line classifier of :mod:`secnews.corpus.clean.line_model` from pages with gold
+article bodies (the development set ``pagetext-dev``).
+
+* :func:`line_labels`: a line is article text when most of its word 4-grams occur in the gold body
+  (lines of one to three words: when the line's words occur in that order in the gold);
+* :class:`LineClassifier`: a scikit-learn style estimator (standardization and a logistic
+  regression; ``fit`` returns ``self``, learned state ends in ``_``) that chooses its own keep
+  threshold from cross-validated probabilities grouped by site and exports a :class:`LineModel`;
+* :func:`page_f1`: the page-averaged word precision, recall and F1 of keeping lines, the proxy
+  used to pick the threshold (the benchmark scores whole pages with the set's own scorer).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from secnews.corpus.clean.line_model import FEATURES, LineModel, context_features
+
+__all__ = ["LineClassifier", "PageLines", "line_labels", "page_f1"]
+
+_TOKEN = re.compile(r"\w+")
+
+
+def line_labels(
+    texts: Sequence[str], gold: str, *, n: int = 4, min_share: float = 0.5
+) -> np.ndarray:
+    """Whether each line belongs to the gold article body.
+
+    Parameters
+    ----------
+    texts
+        The lines of a page.
+    gold
+        The gold body.
+    n
+        Shingle size.
+    min_share
+        A line of ``n`` or more tokens is article text when at least this share of its
+        ``n``-grams occur in the gold.
+
+    Returns
+    -------
+    numpy.ndarray
+        0/1 per line (float).
+    """
+    tokens = _TOKEN.findall(gold)
+    grams = {
+        k: {tuple(tokens[i : i + k]) for i in range(len(tokens) - k + 1)} for k in range(1, n + 1)
+    }
+    out = np.zeros(len(texts))
+    for j, text in enumerate(texts):
+        words = _TOKEN.findall(text)
+        if not words:
+            continue
+        if len(words) < n:
+            out[j] = float(tuple(words) in grams[len(words)])
+            continue
+        found = sum(tuple(words[i : i + n]) in grams[n] for i in range(len(words) - n + 1))
+        out[j] = float(found >= min_share * (len(words) - n + 1))
+    return out
+
+
+@dataclass
+class PageLines:
+    """The judged lines of one page: features, labels, word counts, and its group (site)."""
+
+    page: str
+    group: str
+    features: np.ndarray
+    labels: np.ndarray
+    words: np.ndarray
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def page_f1(pages: Sequence[PageLines], keep: Sequence[np.ndarray]) -> tuple[float, float, float]:
+    """Page-averaged word precision and recall of the kept lines, and F1 of the two means.
+
+    Parameters
+    ----------
+    pages
+        The pages.
+    keep
+        Boolean keep decision per judged line of each page.
+
+    Returns
+    -------
+    tuple of float
+        ``(precision, recall, f1)`` (precision over pages that keep something, recall over pages
+        with article lines, as the development set's scorer averages).
+    """
+    precisions, recalls = [], []
+    for page, kept in zip(pages, keep, strict=True):
+        good = page.labels > 0.5
+        tp = float(page.words[kept & good].sum())
+        fp = float(page.words[kept & ~good].sum())
+        fn = float(page.words[~kept & good].sum())
+        if tp + fp > 0:
+            precisions.append(tp / (tp + fp))
+        if tp + fn > 0:
+            recalls.append(tp / (tp + fn))
+    p = float(np.mean(precisions)) if precisions else 0.0
+    r = float(np.mean(recalls)) if recalls else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r > 0 else 0.0)
+
+
+class LineClassifier:
+    """Standardization + logistic regression on :data:`FEATURES`, with a chosen keep threshold.
+
+    Parameters
+    ----------
+    C
+        Inverse regularization strength of the logistic regression.
+    class_weight
+        Passed to :class:`sklearn.linear_model.LogisticRegression`.
+    thresholds
+        Candidate keep thresholds.
+    n_splits
+        Folds (grouped by site) of the cross-validation that picks the threshold.
+    min_recall
+        The threshold maximizes :func:`page_f1` among those whose recall is at least this.
+    context
+        Add the second stage: a logistic regression on the features and the cross-validated
+        first-stage probabilities of the neighbouring lines
+        (:func:`~secnews.corpus.clean.line_model.context_features`).
+    """
+
+    def __init__(
+        self,
+        *,
+        C: float = 1.0,
+        class_weight: str | None = None,
+        thresholds: Sequence[float] = tuple(np.round(np.arange(0.05, 0.9, 0.05), 2)),
+        n_splits: int = 5,
+        min_recall: float = 0.0,
+        context: bool = True,
+    ) -> None:
+        self.C = C
+        self.class_weight = class_weight
+        self.thresholds = thresholds
+        self.n_splits = n_splits
+        self.min_recall = min_recall
+        self.context = context
+
+    def _fit_lr(
+        self, pages: Sequence[PageLines], matrices: Sequence[np.ndarray] | None = None
+    ) -> tuple[Any, Any]:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import StandardScaler
+
+        x = np.vstack(list(matrices) if matrices is not None else [p.features for p in pages])
+        y = np.concatenate([p.labels for p in pages])
+        scaler = StandardScaler().fit(x)
+        scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+        z = (x - scaler.mean_) / scale
+        lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000)
+        lr.fit(z, y)
+        return (scaler.mean_, scale), lr
+
+    def cross_val_proba(
+        self, pages: Sequence[PageLines], matrices: Sequence[np.ndarray] | None = None
+    ) -> list[np.ndarray]:
+        """Out-of-fold probabilities per page, folds grouped by :attr:`PageLines.group`
+        (``matrices``: other feature matrices than the pages' own, one per page)."""
+        from sklearn.model_selection import GroupKFold
+
+        x = list(matrices) if matrices is not None else [p.features for p in pages]
+        groups = [p.group for p in pages]
+        out: list[np.ndarray] = [np.zeros(0)] * len(pages)
+        splits = GroupKFold(n_splits=self.n_splits).split(np.zeros(len(pages)), groups=groups)
+        for train, test in splits:
+            (mean, scale), lr = self._fit_lr([pages[i] for i in train], [x[i] for i in train])
+            for i in test:
+                out[i] = lr.predict_proba((x[i] - mean) / scale)[:, 1]
+        return out
+
+    @staticmethod
+    def _with_context(pages: Sequence[PageLines], proba: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Features plus second-stage context (the judged lines are the page's kept lines)."""
+        return [
+            np.hstack([p.features, context_features(q, np.zeros(len(q), dtype=bool))])
+            for p, q in zip(pages, proba, strict=True)
+        ]
+
+    def choose_threshold(
+        self, pages: Sequence[PageLines], proba: Sequence[np.ndarray]
+    ) -> tuple[float, dict[str, float]]:
+        """The threshold of best :func:`page_f1` (recall at least :attr:`min_recall`)."""
+        best: tuple[float, float, dict[str, float]] | None = None
+        for t in self.thresholds:
+            p, r, f = page_f1(pages, [q >= t for q in proba])
+            if r < self.min_recall:
+                continue
+            if best is None or f > best[1]:
+                best = (float(t), f, {"precision": p, "recall": r, "f1": f})
+        if best is None:
+            t = float(min(self.thresholds))
+            p, r, f = page_f1(pages, [q >= t for q in proba])
+            return t, {"precision": p, "recall": r, "f1": f}
+        return best[0], best[2]
+
+    def fit(self, pages: Sequence[PageLines]) -> LineClassifier:
+        """Pick the threshold by grouped cross-validation, then fit on all pages."""
+        proba = self.cross_val_proba(pages)
+        self.context_mean_ = self.context_scale_ = self.context_coef_ = np.zeros(0)
+        self.context_intercept_ = 0.0
+        if self.context:
+            matrices = self._with_context(pages, proba)
+            (self.context_mean_, self.context_scale_), second = self._fit_lr(pages, matrices)
+            self.context_coef_ = second.coef_[0]
+            self.context_intercept_ = float(second.intercept_[0])
+            proba = self.cross_val_proba(pages, matrices)
+        self.threshold_, self.cv_lines_ = self.choose_threshold(pages, proba)
+        (self.mean_, self.scale_), lr = self._fit_lr(pages)
+        self.coef_ = lr.coef_[0]
+        self.intercept_ = float(lr.intercept_[0])
+        return self
+
+    def to_model(
+        self, *, version: str, stopwords: frozenset[str], trained: dict[str, Any]
+    ) -> LineModel:
+        """The fitted classifier as a :class:`LineModel` (for JSON)."""
+        return LineModel(
+            version=version,
+            features=FEATURES,
+            mean=tuple(float(v) for v in self.mean_),
+            scale=tuple(float(v) for v in self.scale_),
+            coef=tuple(float(v) for v in self.coef_),
+            intercept=self.intercept_,
+            threshold=self.threshold_,
+            stopwords=stopwords,
+            trained=trained,
+            context_mean=tuple(float(v) for v in self.context_mean_),
+            context_scale=tuple(float(v) for v in self.context_scale_),
+            context_coef=tuple(float(v) for v in self.context_coef_),
+            context_intercept=self.context_intercept_,
+        )

@@ -1,0 +1,214 @@
+"""Page-text clean-up beyond the seed page: titles on a first line, versions of one story in a
+page-text folder, and the learned line classifier (its file, its determinism, its reasons)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from secnews.corpus.clean.boilerplate import CleanSettings, repeated_lines
+from secnews.corpus.clean.line_model import FEATURES, LineModel, line_features, load_line_model
+from secnews.corpus.clean.line_train import line_labels
+from secnews.corpus.clean.normalize import normalize_inline
+from secnews.corpus.clean.titles import split_title
+from secnews.corpus.loaders.folder import FolderSettings, load_folder
+from secnews.corpus.loaders.pagetext import PageTextSettings, extract_pagetext, load_pagetext
+from secnews.corpus.record import Article
+
+
+@pytest.fixture(scope="module")
+def tass(corpora_dir: Path) -> list[dict]:
+    return json.loads((corpora_dir / "tass-politics-2024" / "politics_20.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def kremlin(corpora_dir: Path) -> pd.DataFrame:
+    frame = pd.read_csv(corpora_dir / "kremlin-ukraine-press-2021-2022" / "kremlin_putin.csv")
+    return frame[frame["body"].str.len() > 1500].head(3)
+
+
+# -- titles on the first line -----------------------------------------------------------------------
+def test_first_line_title_rule() -> None:
+    body = "The talks ended on Friday. " * 12
+    assert split_title(f"Talks end in Geneva\n\n{body}", mode="auto") == (
+        "Talks end in Geneva",
+        f"\n{body}",
+    )
+    # not separated by a blank line, a salutation, a sentence, a lower-case start: no title
+    assert split_title(f"Talks end in Geneva\n{body}", mode="auto")[0] is None
+    assert split_title(f"Mr. President,\n\n{body}", mode="auto")[0] is None
+    assert split_title(f"**Mr President,**\n\n{body}", mode="auto")[0] is None
+    assert split_title(f"The talks ended on Friday.\n\n{body}", mode="auto")[0] is None
+    assert split_title(f"Talks end\n\nand then {body}", mode="auto")[0] is None
+    assert split_title(f"Will the talks end?\n\n{body}", mode="auto")[0] == "Will the talks end?"
+    # first-line takes it whatever it is; none never does; a lone line is not a title
+    assert split_title(f"Mr. President,\n{body}", mode="first-line")[0] == "Mr. President,"
+    assert split_title(f"Talks end in Geneva\n\n{body}", mode="none") == (
+        None,
+        f"Talks end in Geneva\n\n{body}",
+    )
+    assert split_title("Only one line", mode="first-line") == (None, "Only one line")
+    with pytest.raises(ValueError, match="title mode"):
+        split_title("x", mode="first")
+
+
+def test_folder_title_first_line(tmp_path: Path, kremlin: pd.DataFrame) -> None:
+    for i, row in enumerate(kremlin.itertuples()):
+        (tmp_path / f"doc{i}.txt").write_text(f"{row.headline}\n\n{row.body}\n", encoding="utf-8")
+    for mode in ("first-line", "auto"):
+        settings = FolderSettings(n_jobs=1, title=mode, hyphenation=False)
+        results = list(load_folder(tmp_path, pattern="{name}.txt", settings=settings))
+        assert all(isinstance(r, Article) for r in results)
+        for result, row in zip(results, kremlin.itertuples(), strict=True):
+            assert isinstance(result, Article)
+            assert result.title == normalize_inline(row.headline)
+            assert not result.text.startswith(normalize_inline(row.headline))
+    plain = list(load_folder(tmp_path, pattern="{name}.txt", settings=FolderSettings(n_jobs=1)))
+    assert all(isinstance(r, Article) and r.title is None for r in plain)
+    with pytest.raises(ValueError, match="title"):
+        FolderSettings(title="first")
+
+
+def test_pagetext_title_first_line(tmp_path: Path, tass: list[dict]) -> None:
+    article = tass[3]
+    content = [normalize_inline(p) for p in article["content"]]
+    kicker = "Exclusive"  # a one-word first line the rules would drop as a label
+    path = tmp_path / "page.txt"
+    path.write_text("\n\n".join([kicker, *content]), encoding="utf-8")
+    result = extract_pagetext(path, settings=PageTextSettings(title="first-line"))
+    assert result.title == kicker
+    assert all(line != kicker for line, _ in result.removed)
+    assert result.text.split("\n\n") == content[1:]  # the TASS description is the lede
+    with pytest.raises(ValueError, match="title"):
+        PageTextSettings(title="first")
+
+
+# -- two versions of one story ----------------------------------------------------------------------
+def _page(title: str, paragraphs: list[str], stamp: str) -> str:
+    header = ["TASS", "Russian News Agency", "World", "Politics", "Economy", "Subscribe"]
+    footer = ["Read more", "© 2024 TASS. All rights reserved.", "Terms of use"]
+    return "\n\n".join([*header, title, stamp, *paragraphs, *footer]) + "\n"
+
+
+def test_two_versions_of_one_story(tmp_path: Path, tass: list[dict]) -> None:
+    site = tmp_path / "tass"
+    site.mkdir()
+    story = tass[6]
+    first = [normalize_inline(p) for p in story["content"]]
+    update = "The Kremlin later confirmed the talks had been scheduled for next week."
+    second = [*first[:-1], update, first[-1]]
+    (site / "a_story_v1.txt").write_text(
+        _page(story["title"], first, "26 DEC 2024, 10:01"), encoding="utf-8"
+    )
+    (site / "b_story_v2.txt").write_text(
+        _page(story["title"] + " (updated)", second, "26 DEC 2024, 14:45"), encoding="utf-8"
+    )
+    for i in (2, 8):
+        other = [normalize_inline(p) for p in tass[i]["content"]]
+        (site / f"c_other_{i}.txt").write_text(
+            _page(tass[i]["title"], other, "26 DEC 2024, 12:00"), encoding="utf-8"
+        )
+    # the two versions are one story: what they share is not site template
+    pages = [p.read_text("utf-8").split("\n\n") for p in sorted(site.glob("*.txt"))]
+    template = repeated_lines(pages)
+    assert "terms of use" in template and "russian news agency" in template
+    assert not any(normalize_inline(p).casefold().strip(".") in template for p in first[1:])
+    results = [r for r in load_pagetext(sorted(site.glob("*.txt")))]
+    v1, v2 = results[0], results[1]
+    assert isinstance(v1, Article) and isinstance(v2, Article)
+    for paragraph in first[1:]:
+        assert paragraph in v1.text and paragraph in v2.text
+    assert update in v2.text and update not in v1.text
+
+    from secnews.corpus import BuildSettings, Source, build_corpus, open_corpus
+
+    summary = build_corpus(
+        [Source((site,), format="pagetext", name="tass")],
+        tmp_path / "corpus",
+        settings=BuildSettings(relevance=False),
+        progress=False,
+    )
+    counts = summary.table(total=True).iloc[0]
+    assert (counts["in"], counts["kept"], counts["duplicates"]) == (4, 3, 1)
+    frame = open_corpus(tmp_path / "corpus").frame(include_duplicates=True)
+    rows = frame.set_index(frame["source_path"].str.rsplit("/", n=1).str[-1])
+    assert rows.loc["b_story_v2.txt", "dup_of"] == rows.loc["a_story_v1.txt", "doc_id"]
+    assert pd.isna(rows.loc["a_story_v1.txt", "dup_of"])
+
+
+# -- the line classifier ----------------------------------------------------------------------------
+def test_packaged_line_model_is_json_and_deterministic(tmp_path: Path) -> None:
+    model = load_line_model()
+    assert model.features == FEATURES and 0.0 < model.threshold < 1.0
+    assert (
+        model.version and model.trained["command"] == "python -m benchmarks.bench_extract --train"
+    )
+    again = LineModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    texts = [
+        "Home",
+        "World News Sport Business",
+        "The ministry said on Tuesday that the talks would resume in Geneva next week.",
+        "Share this article",
+        "Comments",
+    ]
+    removed = [True, False, False, False, False]
+    features = line_features(texts, removed, stopwords=model.stopwords)
+    assert features.shape == (5, len(FEATURES))
+    assert np.array_equal(model.score_page(texts, removed), again.score_page(texts, removed))
+    scores = model.score_page(texts, removed)
+    assert scores[2] > scores[1] and scores[2] > scores[3]
+    bad = model.to_dict() | {"feature_version": 0}
+    with pytest.raises(ValueError, match="feature version"):
+        LineModel.from_dict(bad)
+    with pytest.raises(ValueError, match="line_threshold"):
+        CleanSettings(line_threshold=1.5)
+
+
+def test_line_labels_follow_the_gold() -> None:
+    gold = "The talks resumed in Geneva on Tuesday after a pause of three weeks.\n\nGeneva"
+    labels = line_labels(
+        ["The talks resumed in Geneva on Tuesday", "Share this story on Facebook", "Geneva", "x"],
+        gold,
+    )
+    assert labels.tolist() == [1.0, 0.0, 1.0, 0.0]
+
+
+def test_model_removals_are_explained(corpora_dir: Path) -> None:
+    """On a development page, the model removes furniture the rules keep, and says so."""
+    page = corpora_dir / "pagetext-dev" / "pages" / "dragnet-117.txt"
+    with_model = extract_pagetext(page)
+    rules_only = extract_pagetext(
+        page, settings=PageTextSettings(clean=CleanSettings(line_model=None))
+    )
+    reasons = [r for _, r in with_model.removed if r.startswith("model:")]
+    assert reasons and all("p=" in r for r in reasons)
+    assert len(with_model.text) < len(rules_only.text)
+    assert not any(r.startswith("model:") for _, r in rules_only.removed)
+
+
+def test_cli_extract_explain(corpora_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from secnews.analysis.cli.main import main
+
+    page = corpora_dir / "pagetext-dev" / "pages" / "dragnet-117.txt"
+    assert main(["extract", "--explain", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "[model: page furniture (p=" in out and "[short:" in out
+
+
+def test_context_features_skip_removed_lines() -> None:
+    from secnews.corpus.clean.line_model import CONTEXT_FEATURES, context_features
+
+    proba = np.array([0.9, 0.5, 0.2, 0.8])
+    removed = [False, True, False, False]
+    ctx = context_features(proba, removed)
+    assert ctx.shape == (4, len(CONTEXT_FEATURES))
+    assert ctx[1].tolist() == [0.0] * len(CONTEXT_FEATURES)
+    # the kept lines are 0.9, 0.2, 0.8: the line of 0.2 has 0.9 before and 0.8 after it
+    assert ctx[2, 0] == pytest.approx(np.log(0.2 / 0.8))
+    assert ctx[2, 1:3].tolist() == [0.9, 0.8]
+    assert ctx[2, 3] == pytest.approx((0.9 + 0.8) / 2)
+    assert load_line_model().context_coef  # the packaged model has its second stage
