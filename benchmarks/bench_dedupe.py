@@ -89,11 +89,11 @@ def bench_un(root: Path, settings: DedupeSettings, *, trace: bool = False) -> di
 
 def bench_relevance(root: Path) -> dict[str, float]:
     """Time the relevance score (packaged lexicon, DuckDB/RE2 engine) over the UN corpus."""
-    from secnews.corpus.clean.relevance import load_lexicon, relevance_scores
+    from secnews.corpus.clean.relevance import load_relevance_lexicon, relevance_scores
 
     files = un_files(root)
     counter = [0]
-    lexicon = load_lexicon()
+    lexicon = load_relevance_lexicon()
     start, cpu = time.perf_counter(), time.process_time()
     scores = relevance_scores(_texts(files, counter), lexicon=lexicon, progress=False)
     seconds = time.perf_counter() - start

@@ -25,7 +25,7 @@ from typing import Any
 import pyarrow as pa
 
 from secnews.corpus import BuildSettings, Source, build_corpus
-from secnews.corpus.clean.relevance import load_lexicon, relevance_scores_arrow
+from secnews.corpus.clean.relevance import load_relevance_lexicon, relevance_scores_arrow
 from secnews.corpus.loaders.tabular import load_table
 from secnews.corpus.paths import data_dir
 
@@ -39,7 +39,7 @@ def _peak_mb() -> float:
 def bench_relevance(sizes: tuple[int, ...] = (4, 16, 64)) -> list[dict[str, Any]]:
     """Seconds to score one document of each size (millions of characters)."""
     speech = (data_dir() / _SPEECH).read_text(encoding="utf-8") + "\n"
-    lexicon = load_lexicon()
+    lexicon = load_relevance_lexicon()
     relevance_scores_arrow(pa.array(["warm up"], pa.large_string()), n_words=[2], lexicon=lexicon)
     out = []
     for millions in sizes:

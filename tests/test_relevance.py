@@ -11,9 +11,9 @@ import pytest
 
 from secnews.corpus.clean.relevance import (
     RelevanceLexicon,
-    load_lexicon,
+    load_relevance_lexicon,
     match_counts,
-    parse_lexicon,
+    parse_relevance_lexicon,
     relevance_scores,
     term_pattern,
 )
@@ -114,7 +114,7 @@ def test_duckdb_and_python_engines_agree_on_real_speeches(corpora_dir: Path) -> 
 
 
 def test_packaged_lexicon_is_documented_and_valid() -> None:
-    lexicon = load_lexicon()
+    lexicon = load_relevance_lexicon()
     assert lexicon.source == "package:relevance_lexicon.toml" and len(lexicon.sha256) == 64
     names = [c.name for c in lexicon.categories]
     assert names[:2] == ["nuclear", "war"] and "alliances" in names and "sanctions" in names
@@ -133,7 +133,7 @@ def test_term_rules(tmp_path: Path) -> None:
         '[generic]\nterms = ["peace"]\n',
         encoding="utf-8",
     )
-    lexicon = load_lexicon(path)
+    lexicon = load_relevance_lexicon(path)
     texts = [
         "Ceasefire, cease fire, CEASE-FIRE.",  # hyphen: hyphen, space or nothing
         "peace-talks and peace\ntalks, not peace. Talks",  # space: white space or hyphen runs
@@ -165,23 +165,23 @@ def test_term_rules(tmp_path: Path) -> None:
 )
 def test_bad_lexicons_get_a_reason(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
-        parse_lexicon(text, source="bad.toml")
+        parse_relevance_lexicon(text, source="bad.toml")
 
 
 def test_missing_lexicon_file(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
-        load_lexicon(tmp_path / "missing.toml")
+        load_relevance_lexicon(tmp_path / "missing.toml")
 
 
 def test_lexicon_is_hashable_and_reused() -> None:
-    lexicon = load_lexicon()
+    lexicon = load_relevance_lexicon()
     assert isinstance(lexicon, RelevanceLexicon)
-    assert hash(lexicon) == hash(load_lexicon())
+    assert hash(lexicon) == hash(load_relevance_lexicon())
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "python"])
 def test_non_ascii_terms_match_whole_words(engine: str) -> None:
-    lexicon = parse_lexicon(
+    lexicon = parse_relevance_lexicon(
         '[ru]\nweight = 1.0\nterms = ["НАТО", "безопасност*", "совет безопасности"]\n'
         '[fr]\nweight = 2.0\nterms = ["sécurité", "OTAN", "défense"]\n'
     )

@@ -22,8 +22,8 @@ from scipy.stats import rankdata
 __all__ = [
     "frex_scores",
     "js_shrink",
-    "relevance_scores",
     "representative_documents",
+    "term_relevance",
     "top_terms",
     "topic_labels",
 ]
@@ -117,7 +117,7 @@ def frex_scores(
     return 1.0 / (w / freq_score + (1.0 - w) / excl_score)
 
 
-def relevance_scores(
+def term_relevance(
     topic_word: np.ndarray, term_frequency: np.ndarray, *, lam: float = 0.6
 ) -> np.ndarray:
     """LDAvis relevance of every term in every topic (``k x n_terms``).
@@ -184,13 +184,13 @@ def topic_labels(
             topn,
         ),
         "relevance_terms": _ranked_terms(
-            relevance_scores(phi, term_frequency, lam=lam), vocabulary, topn
+            term_relevance(phi, term_frequency, lam=lam), vocabulary, topn
         ),
     }
     out = pd.DataFrame({"topic": np.arange(phi.shape[0])})
     for name, table in tables.items():
         out[name] = table.groupby("topic", sort=True)["term"].agg(", ".join).to_numpy()
-    relevance = relevance_scores(phi, term_frequency, lam=lam)
+    relevance = term_relevance(phi, term_frequency, lam=lam)
     pool = np.argsort(-phi, axis=1, kind="stable")[:, :label_pool]
     in_pool = np.zeros(phi.shape, dtype=bool)
     np.put_along_axis(in_pool, pool, True, axis=1)

@@ -335,10 +335,10 @@ class _Builder:
 
     def _relevance(self, texts: Any, n_words: list[int]) -> Any:
         """Relevance scores (float64) of the full texts: a list of str or an Arrow column."""
-        from secnews.corpus.clean.relevance import load_lexicon, relevance_scores_arrow
+        from secnews.corpus.clean.relevance import load_relevance_lexicon, relevance_scores_arrow
 
         if self.lexicon is None:
-            self.lexicon = load_lexicon(self.settings.lexicon)
+            self.lexicon = load_relevance_lexicon(self.settings.lexicon)
         if isinstance(texts, list):
             texts = pa.array(texts, type=pa.large_string())
         return relevance_scores_arrow(texts, lexicon=self.lexicon, n_words=n_words)

@@ -48,14 +48,14 @@ from pathlib import Path
 __all__ = [
     "Block",
     "CleanSettings",
-    "Lexicon",
+    "FurnitureLexicon",
     "byline_author",
     "fold",
     "is_paragraph",
     "is_sentence_like",
     "is_site_name",
     "line_reason",
-    "load_lexicon",
+    "load_furniture_lexicon",
     "repeated_lines",
     "site_suffix",
     "site_suffixes",
@@ -216,7 +216,7 @@ class CleanSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class Lexicon:
+class FurnitureLexicon:
     """The phrases of a lexicon file: exact phrases and prefixes, each with its section."""
 
     exact: dict[str, str]
@@ -245,7 +245,7 @@ def is_paragraph(text: str, *, min_words: int = 5, long_words: int = 30) -> bool
 
 
 @functools.cache
-def load_lexicon(path: str | None = None) -> Lexicon:
+def load_furniture_lexicon(path: str | None = None) -> FurnitureLexicon:
     """Read a lexicon file (see ``data/boilerplate_lexicon.txt`` for the format).
 
     Parameters
@@ -255,7 +255,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
 
     Returns
     -------
-    Lexicon
+    FurnitureLexicon
     """
     if path is None:
         content = (
@@ -282,10 +282,10 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         else:
             exact.setdefault(fold(phrase), section)
     ordered = tuple(sorted(prefixes, key=lambda item: -len(item[0])))
-    return Lexicon(exact=exact, prefixes=ordered, share=frozenset(share))
+    return FurnitureLexicon(exact=exact, prefixes=ordered, share=frozenset(share))
 
 
-def _lexicon_reason(text: str, lexicon: Lexicon, settings: CleanSettings) -> str | None:
+def _lexicon_reason(text: str, lexicon: FurnitureLexicon, settings: CleanSettings) -> str | None:
     folded = fold(text)
     section = lexicon.exact.get(folded)
     if section is not None:
@@ -409,7 +409,7 @@ def line_reason(
         return "credit: photo credit or copyright line"
     if n_words <= 60 and _CREDIT_END.search(text) and not text.rstrip().endswith("."):
         return "credit: caption ending with a photo credit"
-    reason = _lexicon_reason(text, load_lexicon(settings.lexicon), settings)
+    reason = _lexicon_reason(text, load_furniture_lexicon(settings.lexicon), settings)
     if reason is not None:
         return reason
     urls = _URL.findall(text)

@@ -58,9 +58,9 @@ from secnews.corpus.clean.terms import ascii_term_pattern, normalize_term
 __all__ = [
     "Category",
     "RelevanceLexicon",
-    "load_lexicon",
+    "load_relevance_lexicon",
     "match_counts",
-    "parse_lexicon",
+    "parse_relevance_lexicon",
     "relevance_scores",
     "relevance_scores_arrow",
     "term_pattern",
@@ -134,7 +134,7 @@ def term_pattern(term: str) -> str:
     return ascii_term_pattern(term)
 
 
-def parse_lexicon(text: str, *, source: str = "<string>") -> RelevanceLexicon:
+def parse_relevance_lexicon(text: str, *, source: str = "<string>") -> RelevanceLexicon:
     """Parse a lexicon from TOML text.
 
     Parameters
@@ -201,7 +201,7 @@ def _parse_category(name: str, table: Any, owner: dict[str, str], source: str) -
     return Category(name=name, weight=float(weight), terms=tuple(terms), description=description)
 
 
-def load_lexicon(path: str | Path | None = None) -> RelevanceLexicon:
+def load_relevance_lexicon(path: str | Path | None = None) -> RelevanceLexicon:
     """Read a relevance lexicon file.
 
     Parameters
@@ -219,14 +219,14 @@ def load_lexicon(path: str | Path | None = None) -> RelevanceLexicon:
     FileNotFoundError
         If ``path`` does not exist.
     ValueError
-        If the file is not a valid lexicon (see :func:`parse_lexicon`).
+        If the file is not a valid lexicon (see :func:`parse_relevance_lexicon`).
     """
     if path is None:
         resource = resources.files("secnews.corpus").joinpath("data", _DEFAULT_RESOURCE)
         text = resource.read_text(encoding="utf-8")
-        return parse_lexicon(text, source=f"package:{_DEFAULT_RESOURCE}")
+        return parse_relevance_lexicon(text, source=f"package:{_DEFAULT_RESOURCE}")
     file = Path(path)
-    return parse_lexicon(file.read_text(encoding="utf-8"), source=str(file))
+    return parse_relevance_lexicon(file.read_text(encoding="utf-8"), source=str(file))
 
 
 _WS = r"[\t\n\v\f\r ]"
@@ -524,7 +524,7 @@ def match_counts(
         One row per text (in input order): ``n_words`` (``len(text.split())``) and one
         ``int64`` column per category (occurrences).
     """
-    lex = lexicon if lexicon is not None else load_lexicon()
+    lex = lexicon if lexicon is not None else load_relevance_lexicon()
     matcher = _matcher(lex)
     rows: list[np.ndarray] = []
     words: list[int] = []
@@ -570,7 +570,7 @@ def relevance_scores(
         ``float64``, one score per text (0.0 for a text without words); see the module
         docstring for the formula.
     """
-    lex = lexicon if lexicon is not None else load_lexicon()
+    lex = lexicon if lexicon is not None else load_relevance_lexicon()
     matcher = _matcher(lex)
     weights = np.array([c.weight for c in lex.categories], dtype=np.float64)
     given = None if n_words is None else list(n_words)
@@ -614,7 +614,7 @@ def relevance_scores_arrow(
     numpy.ndarray
         ``float64``, one score per text.
     """
-    lex = lexicon if lexicon is not None else load_lexicon()
+    lex = lexicon if lexicon is not None else load_relevance_lexicon()
     matcher = _matcher(lex)
     weights = np.array([c.weight for c in lex.categories], dtype=np.float64)
     words = list(n_words)
