@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
         (TopicsSettings, {"period": "M"}, "period = 'M' is not a period; allowed: week, month"),
         (TopicsSettings, {"k": [0, 5]}, "k = [0, 5]: positive integers"),
         (TopicsSettings, {"k": "5,x"}, "k = 'x' should be a whole number"),
-        (TopicsSettings, {"engine": "mallet"}, "engine = 'mallet'; allowed: gensim"),
+        (TopicsSettings, {"engine": "mallet"}, "engine = 'mallet'; allowed: tomotopy, gensim"),
         (TopicsSettings, {"event_date": "24.02.2022"}, "is not a date (YYYY-MM-DD)"),
         (TopicsSettings, {"alpha": "flat"}, "alpha = 'flat'; allowed: auto, symmetric"),
         (TopicsSettings, {"preprocess": {"no_abve": 0.5}}, "[topics.preprocess] unknown"),

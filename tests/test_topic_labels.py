@@ -8,7 +8,7 @@ import pytest
 
 from secnews.analysis.topics.labels import (
     frex_scores,
-    relevance_scores,
+    term_relevance,
     representative_documents,
     top_terms,
     topic_labels,
@@ -110,12 +110,12 @@ def test_frex_matches_stm_calcfrex_port(w: float, shrink: bool) -> None:
 
 def test_relevance_by_hand() -> None:
     freq = np.array([60.0, 20.0, 20.0])
-    rel = relevance_scores(PHI, freq, lam=0.6)
+    rel = term_relevance(PHI, freq, lam=0.6)
     expected = 0.6 * np.log(0.35) + 0.4 * np.log(0.35 / 0.2)
     assert rel[0, 1] == pytest.approx(expected, abs=1e-12)
-    np.testing.assert_allclose(relevance_scores(PHI, freq, lam=1.0), np.log(PHI))
+    np.testing.assert_allclose(term_relevance(PHI, freq, lam=1.0), np.log(PHI))
     np.testing.assert_allclose(
-        relevance_scores(PHI, freq, lam=0.0), np.log(PHI / (freq / freq.sum()))
+        term_relevance(PHI, freq, lam=0.0), np.log(PHI / (freq / freq.sum()))
     )
 
 
