@@ -45,7 +45,7 @@ from secnews.corpus.loaders.pagetext import PageTextSettings, extract_pagetext, 
 from secnews.corpus.paths import data_dir
 
 STYLES = ("pages", "w3m")
-MODEL_VERSION = "1.0"
+MODEL_VERSION = "1.1"
 _SECOND_LEVEL = frozenset({"co", "com", "org", "ac", "gov", "net"})
 
 
@@ -228,7 +228,7 @@ def dev_benchmark(root: Path) -> dict[str, Any]:
         "secnews rules only": lambda style: _clean_outputs(
             rows, dev, style, CleanSettings(line_model=None)
         ),
-        "secnews packaged model (fitted)": lambda style: _clean_outputs(
+        "secnews packaged model (readability)": lambda style: _clean_outputs(
             rows, dev, style, CleanSettings()
         ),
     }
@@ -261,16 +261,25 @@ def dev_benchmark(root: Path) -> dict[str, Any]:
     return results
 
 
+#: The part of the development set the packaged model is trained on. Only the Readability pages
+#: (Apache-2.0): the Dragnet pages are AGPL-3.0, whose terms reach derived works such as fitted
+#: coefficients, which an MIT package must not ship. They serve as held-out evaluation pages.
+TRAIN_SUBSETS = ("readability",)
+
+
 def train(root: Path, out: Path | None = None) -> Path:
-    """Retrain the packaged line model on the whole development set; write it and return its path."""
+    """Retrain the packaged line model on :data:`TRAIN_SUBSETS` of the development set; write it
+    and return its path."""
     dev = root / "pagetext-dev"
-    rows = _manifest(dev)
+    rows = [r for r in _manifest(dev) if r["subset"] in TRAIN_SUBSETS]
     stopwords = _stopwords()
     pages = _page_lines(rows, dev, stopwords)
     clf = LineClassifier().fit(pages)
     trained = {
-        "data": "pagetext-dev (200 pages, bs4 and w3m dumps)",
-        "data_licences": "Dragnet part AGPL-3.0, Readability part Apache-2.0 (see the set's README)",
+        "data": f"pagetext-dev, subsets {', '.join(TRAIN_SUBSETS)} ({len(rows)} pages, bs4 and "
+        "w3m dumps)",
+        "data_licences": "Readability part: Apache-2.0 (see the set's README); the AGPL-3.0 "
+        "Dragnet part is not used for training",
         "command": "python -m benchmarks.bench_extract --train",
         "lines": int(sum(len(p.labels) for p in pages)),
         "article_share": round(float(np.mean(np.concatenate([p.labels for p in pages]))), 4),

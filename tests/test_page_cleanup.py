@@ -151,16 +151,22 @@ def test_packaged_line_model_is_json_and_deterministic(tmp_path: Path) -> None:
     texts = [
         "Home",
         "World News Sport Business",
-        "The ministry said on Tuesday that the talks would resume in Geneva next week.",
+        "Talks to resume in Geneva",
+        "The ministry said on Tuesday that the talks would resume in Geneva next week, after a "
+        "pause of two months.",
+        "Officials from both sides are expected to attend, and a statement is due on Friday.",
+        "A spokesman declined to say whether the foreign ministers would meet before the summit.",
         "Share this article",
         "Comments",
     ]
-    removed = [True, False, False, False, False]
+    removed = [True] + [False] * 7
     features = line_features(texts, removed, stopwords=model.stopwords)
-    assert features.shape == (5, len(FEATURES))
+    assert features.shape == (8, len(FEATURES))
     assert np.array_equal(model.score_page(texts, removed), again.score_page(texts, removed))
     scores = model.score_page(texts, removed)
-    assert scores[2] > scores[1] and scores[2] > scores[3]
+    assert min(scores[3:6]) > max(scores[1], scores[7])
+    assert min(scores[3:6]) > model.threshold
+    assert model.trained["data_licences"].startswith("Readability part: Apache-2.0")
     bad = model.to_dict() | {"feature_version": 0}
     with pytest.raises(ValueError, match="feature version"):
         LineModel.from_dict(bad)
