@@ -8,8 +8,8 @@ import pytest
 
 from secnews.analysis.topics.labels import (
     frex_scores,
-    term_relevance,
     representative_documents,
+    term_relevance,
     top_terms,
     topic_labels,
 )
