@@ -36,11 +36,11 @@ from secnews.analysis.report.summary import (
     topic_shifts,
 )
 from secnews.analysis.report.tables import format_date
-from secnews.analysis.report.views import document_dates
+from secnews.analysis.report.views import document_dates, source_description
 from secnews.analysis.steps.study import load_study
 from secnews.analysis.steps.topics import TopicRunSettings
 from secnews.corpus import open_corpus
-from secnews.corpus.registry import datasets, get_dataset
+from secnews.corpus.registry import datasets
 
 spec = load_study(study)
 report = ReportSettings.from_mapping(spec.settings("report"))
@@ -49,17 +49,10 @@ small = small_outlets(documents["outlet"].value_counts().to_dict(), min_docs=rep
 dated = documents["published"].dropna()
 
 
-def _source(entry: dict) -> str:
-    if "dataset" in entry:
-        dataset = get_dataset(entry["dataset"])
-        return f"{dataset.title} (dataset {dataset.name}; dates: {dataset.dates})"
-    return f"{entry.get('outlet', 'own file')}: {entry.get('path', '')}"
-
-
 items = [
     ("Documents", f"{len(documents):,} after duplicates were removed, {documents['outlet'].nunique()} outlets"),
     ("Dates", f"{format_date(dated.min())} to {format_date(dated.max())}" if len(dated) else "no dated document"),
-    ("Sources", "; ".join(_source(dict(entry)) for entry in spec.sources)),
+    ("Sources", "; ".join(source_description(entry) for entry in spec.sources)),
     ("Study file", f"{spec.path} (seed {spec.seed})"),
     ("Date of the code", commit_date() or "not a git checkout"),
 ]

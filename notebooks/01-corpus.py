@@ -33,7 +33,11 @@ from secnews.analysis.plots.stats import plot_keyness, plot_summary, plot_zipf
 from secnews.analysis.report.document import ReportFigure, ReportTable
 from secnews.analysis.report.quality import small_outlets, study_quality_notes
 from secnews.analysis.report.render import ReportSettings
-from secnews.analysis.report.tables import format_interval, format_table
+from secnews.analysis.report.tables import (
+    format_table,
+    keyness_display,
+    mark_small,
+)
 from secnews.analysis.report.views import document_dates, latest_titles
 from secnews.analysis.stats.descriptive import fit_zipf
 from secnews.analysis.steps.study import load_study
@@ -47,11 +51,6 @@ corpus = open_corpus(spec.corpus_dir)
 documents = document_dates(corpus)
 sizes = documents["outlet"].value_counts().to_dict()
 small = small_outlets(sizes, min_docs=report.min_outlet_docs)
-
-
-def mark(outlet: str) -> str:
-    """An outlet's name, with † when it is too small to compare."""
-    return f"{outlet}\u00a0†" if outlet in small else outlet
 
 
 SMALL_NOTE = f"† fewer than {report.min_outlet_docs} documents: too small to compare."
@@ -93,7 +92,7 @@ latest["published"] = [
     None if pd.isna(d) else pd.Timestamp(d).strftime("%Y-%m-%d") + ("\u00a0‡" if (o, pd.Timestamp(d).strftime("%Y-%m-%d")) in suspect else "")
     for o, d in zip(latest["outlet"], latest["published"], strict=True)
 ]
-latest["outlet"] = latest["outlet"].map(mark)
+latest["outlet"] = [mark_small(o, small) for o in latest["outlet"]]
 ReportTable(
     latest.rename(columns={"published": "date"}),
     key="tab-latest",
@@ -110,7 +109,7 @@ ReportTable(
 
 # %%
 summary = pd.read_csv(stats_dir / "summary.csv")
-shown = summary.assign(group=summary["group"].map(lambda g: "all outlets" if g == "all" else mark(g)))
+shown = summary.assign(group=[("all outlets" if g == "all" else mark_small(g, small)) for g in summary["group"]])
 ReportTable(
     format_table(
         shown[["group", "documents", "tokens", "types", "mean_tokens", "median_tokens", "mattr"]],
@@ -176,35 +175,23 @@ else:
     )
 
 # %%
-def keyness_table(path, key, target, reference):
-    table = pd.read_csv(path).head(15)
-    table["term"] = table["term"].str.replace("_", " ")
-    table["95% CI"] = [
-        format_interval(lo, hi, 2)
-        for lo, hi in zip(table["log_ratio_low"], table["log_ratio_high"], strict=True)
-    ]
-    shown = format_table(
-        table[["term", "count_target", "count_reference", "g2", "log_ratio", "95% CI", "p_adj"]],
-        counts=["count_target", "count_reference"],
-        digits={"g2": 1, "log_ratio": 2},
-        pvalues=["p_adj"],
-        rename={"count_target": f"count in {target}", "count_reference": f"count in {reference}",
-                "g2": "G²", "log_ratio": "log ratio", "p_adj": "p (BH)"},
-    )
-    return ReportTable(
-        shown,
-        key=key,
-        caption=f"Key terms of {target} against {reference}, by G² (log-likelihood, quanteda's "
-        "conventions). p (BH): p-value adjusted for the number of terms tested "
-        "(Benjamini-Hochberg).",
-        notes=["— the bootstrap interval was not computed for the term."],
-    )
-
-
+KEYNESS_CAPTION = (
+    "Key terms of {target} against {reference}, by G² (log-likelihood, quanteda's conventions). "
+    "p (BH): p-value adjusted for the number of terms tested (Benjamini-Hochberg)."
+)
 if has_keyness:
-    display(keyness_table(stats_dir / "keyness.csv", "tab-keyness", compare[0], compare[1]))
+    pairs = [("keyness.csv", "tab-keyness", compare[0], compare[1])]
     if (stats_dir / "keyness_reverse.csv").is_file():
-        display(keyness_table(stats_dir / "keyness_reverse.csv", "tab-keyness-reverse", compare[1], compare[0]))
+        pairs.append(("keyness_reverse.csv", "tab-keyness-reverse", compare[1], compare[0]))
+    for name, key, target, reference in pairs:
+        display(
+            ReportTable(
+                keyness_display(pd.read_csv(stats_dir / name), target=target, reference=reference),
+                key=key,
+                caption=KEYNESS_CAPTION.format(target=target, reference=reference),
+                notes=["— the bootstrap interval was not computed for the term."],
+            )
+        )
 
 # %% [markdown]
 # ## Collocations
@@ -230,7 +217,7 @@ ReportTable(
 kwic_term = spec.settings("stats").get("kwic")
 if kwic_term and (stats_dir / "kwic.csv").is_file():
     kwic = pd.read_csv(stats_dir / "kwic.csv", keep_default_na=False).head(25)
-    kwic["outlet"] = kwic["outlet"].map(mark)
+    kwic["outlet"] = [mark_small(o, small) for o in kwic["outlet"]]
     kwic = kwic[["outlet", "left", "match", "right"]].replace("", None)
     display(
         ReportTable(

@@ -129,3 +129,16 @@ def test_every_package_init_exports_what_it_names() -> None:
         names = getattr(package, "__all__", [])
         for name in names:
             assert getattr(package, name) is not None, f"{module}.{name}"
+
+
+@pytest.mark.parametrize(
+    "notebook", sorted((ROOT / "notebooks").glob("*.py")), ids=lambda p: p.name
+)
+def test_notebooks_call_package_functions_and_define_none(notebook: Path) -> None:
+    tree = ast.parse(notebook.read_text(encoding="utf-8"))
+    defined = [
+        n.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    ]
+    assert defined == []

@@ -18,6 +18,8 @@ __all__ = [
     "format_p",
     "format_table",
     "join_terms",
+    "keyness_display",
+    "mark_small",
 ]
 
 
@@ -137,3 +139,40 @@ def format_table(
         out[column] = [format_date(v) for v in out[column]]
     out = out.astype(object).where(out.notna(), None)
     return out.rename(columns=dict(rename or {}))
+
+
+def mark_small(outlet: str, small: Iterable[str]) -> str:
+    """An outlet's name, with † when it is one of the ``small`` outlets (too small to compare).
+
+    Examples
+    --------
+    >>> mark_small("sputnik", ["sputnik"]), mark_small("tass.ru", ["sputnik"])
+    ('sputnik\\xa0†', 'tass.ru')
+    """
+    return f"{outlet}\u00a0†" if outlet in set(small) else outlet
+
+
+def keyness_display(
+    table: pd.DataFrame, *, target: str, reference: str, n: int = 15
+) -> pd.DataFrame:
+    """The ``n`` most key terms of a keyness table (``keyness.csv``) formatted for a report:
+    counts, G², log ratio with its 95% bootstrap interval and the BH-adjusted p-value."""
+    shown = table.head(n).copy()
+    shown["term"] = shown["term"].str.replace("_", " ")
+    shown["95% CI"] = [
+        format_interval(lo, hi, 2)
+        for lo, hi in zip(shown["log_ratio_low"], shown["log_ratio_high"], strict=True)
+    ]
+    return format_table(
+        shown[["term", "count_target", "count_reference", "g2", "log_ratio", "95% CI", "p_adj"]],
+        counts=["count_target", "count_reference"],
+        digits={"g2": 1, "log_ratio": 2},
+        pvalues=["p_adj"],
+        rename={
+            "count_target": f"count in {target}",
+            "count_reference": f"count in {reference}",
+            "g2": "G²",
+            "log_ratio": "log ratio",
+            "p_adj": "p (BH)",
+        },
+    )

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from secnews.corpus.store.read import Corpus
 
-__all__ = ["document_dates", "latest_titles", "topic_map_points"]
+__all__ = ["document_dates", "latest_titles", "source_description", "topic_map_points"]
 
 
 def latest_titles(corpus: Corpus, *, per_outlet: int = 3) -> pd.DataFrame:
@@ -72,3 +73,14 @@ def topic_map_points(path: str | Path) -> pd.DataFrame:
     )
     rows = [(t["id"], t["x"], t["y"], t["share"], t["label"]) for t in data["topics"]]
     return pd.DataFrame(rows, columns=["topic", "x", "y", "share", "label"])
+
+
+def source_description(entry: Mapping[str, Any]) -> str:
+    """One line on a study source: a registry dataset's title, name and dates, or a file's outlet
+    and path."""
+    from secnews.corpus.registry import get_dataset
+
+    if "dataset" in entry:
+        dataset = get_dataset(str(entry["dataset"]))
+        return f"{dataset.title} (dataset {dataset.name}; dates: {dataset.dates})"
+    return f"{entry.get('outlet', 'own file')}: {entry.get('path', '')}"
