@@ -40,7 +40,7 @@ UN_PATTERN = "TXT/Session {session} - {year}/{country}_{session}_{year}.txt"
 
 @pytest.fixture(scope="module")
 def un_sample(corpora_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A UN folder of about 300 real speeches (symbolic links), from early one-paragraph-per-line
+    """A UN folder of about 300 real speeches (symbolic links, read with ``follow_symlinks``), from early one-paragraph-per-line
     sessions, hard-wrapped hyphenated ones and recent ones, plus a file the pattern rejects."""
     root = corpora_dir / "ungdc-1946-2024" / "TXT"
     folder = tmp_path_factory.mktemp("un-sample")
@@ -72,7 +72,9 @@ def test_lookups_model_decides_as_the_full_model(un_sample: Path, n_jobs: int) -
 
 
 def _folder_articles(folder: Path) -> list[Article]:
-    items = load_folder(folder, pattern=UN_PATTERN, settings=FolderSettings(n_jobs=1))
+    items = load_folder(
+        folder, pattern=UN_PATTERN, settings=FolderSettings(n_jobs=1), follow_symlinks=True
+    )
     return [item for item in items if isinstance(item, Article)]
 
 
@@ -106,7 +108,9 @@ def test_build_with_worker_facts_is_byte_identical(
     un_sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = Source(un_sample, format="folder", pattern=UN_PATTERN, outlet="UN", base=un_sample)
-    settings = BuildSettings(batch_size=100, folder=FolderSettings(n_jobs=2, chunk_size=16))
+    settings = BuildSettings(
+        batch_size=100, folder=FolderSettings(n_jobs=2, chunk_size=16), follow_symlinks=True
+    )
     added: list[int] = []
     original = BatchSignatures.add_hashed
 

@@ -38,7 +38,7 @@ def test_datasets_table_fits_a_terminal(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["datasets"]) == 0
     out = capsys.readouterr().out
     table = out.split("\n\n")[1].splitlines()
-    assert table[0].split() == ["name", "docs", "dates", "present"] and len(table) == 7
+    assert table[0].split() == ["name", "docs", "dates", "present"] and len(table) == 8
     assert max(len(line) for line in table) <= 80
     urls = out.split("upstream, pinned to a commit:\n")[1].splitlines()
     assert urls[3].startswith("  ungdc: https://github.com/")
