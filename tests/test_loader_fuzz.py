@@ -301,3 +301,74 @@ def test_loaders_never_crash_and_keep_good_records(
     for name, _data, good in files:
         if good is not None:
             assert _marker(good) in stored, f"good record of {name!r} lost"
+
+
+# -- XML/SGML record files ------------------------------------------------------------------------------
+_XML_JUNK = st.sampled_from(
+    [
+        "&amp; &lt;b&gt; &#3; &#x1F; &bogus;",
+        "<![CDATA[ raw <text> ]]>",
+        "unclosed <b>tag",
+        "\x0b control \x1f",
+        "",
+    ]
+)
+_XML_PROLOGUE = st.sampled_from(
+    [
+        "",
+        '<?xml version="1.0" encoding="utf-8"?>\n',
+        '<!DOCTYPE lewis SYSTEM "lewis.dtd">\n',
+        '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n',
+        '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n',
+    ]
+)
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@st.composite
+def xml_file(draw: Any) -> tuple[bytes, dict[str, str] | None]:
+    """Records ``<DOC>`` with TITLE, DATE and BODY fields around the good record; hostile
+    prologues (entity declarations, external entities) make the whole file a reject."""
+    rows, at = draw(_rows(cell=_TEXT))
+    prologue = draw(_XML_PROLOGUE)
+    parts = [prologue, "<root>\n"]
+    for n, row in enumerate(rows):
+        body = _xml_escape(_as_text(row.get("text")))
+        if n != at:
+            body += draw(_XML_JUNK)
+        parts.append(
+            f"<DOC><TITLE>{_xml_escape(_as_text(row.get('title')))}</TITLE>"
+            f"<DATE>{_xml_escape(_as_text(row.get('date')))}</DATE><BODY>{body}</BODY></DOC>\n"
+        )
+    if draw(st.booleans()):
+        parts.append("</root>\n")
+    good = rows[at] if "ENTITY" not in prologue else None
+    return "".join(parts).encode("utf-8"), good
+
+
+@settings(
+    max_examples=int(os.environ.get("SECNEWS_FUZZ_EXAMPLES", "30")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(content=xml_file())
+def test_xml_records_never_crash_and_keep_good_records(
+    tmp_path_factory: pytest.TempPathFactory, content: tuple[bytes, dict[str, str] | None]
+) -> None:
+    data, good = content
+    path = tmp_path_factory.mktemp("xml") / "records.xml"
+    path.write_bytes(data)
+    source = Source(
+        path, format="xml", record="DOC", mapping="title=TITLE,text=BODY,published=DATE"
+    )
+    stats = LoadStats()
+    start = time.perf_counter()
+    items = list(iter_source(source, loader_settings={}, stats=stats))
+    assert time.perf_counter() - start < PER_FILE_SECONDS
+    assert items and stats.n_in == stats.kept + stats.rejected == len(items)
+    if good is not None:
+        texts = "\n".join(" ".join(a.text.split()) for a in items if hasattr(a, "text"))
+        assert _marker(good) in texts

@@ -480,6 +480,46 @@ def _specs(mapping: ColumnMapping) -> tuple[dict[str, _Field], dict[str, _Field]
     return fields, meta
 
 
+def _record_item(element: Any, number: int, **kwargs: Any) -> LoadResult:
+    """The article of one record element, or a reject that says why it could not be read."""
+    try:
+        return _make_article(element, number, **kwargs)
+    except Exception as exc:  # one bad record must never take the file down
+        logger.warning("%s record %d: %r", kwargs["path"], number, exc)
+        reason = f"record could not be read: {type(exc).__name__}: {exc}"
+        return Reject(kwargs["path"], reason, row=number)
+
+
+def _recover(
+    content: str, record: str, done: int, error: str, **kwargs: Any
+) -> Iterator[LoadResult]:
+    """After a syntax error, read the remaining records one by one: a broken record is rejected
+    alone (with the parser's reason) and the good records after it are kept."""
+    from lxml import etree
+
+    pattern = re.compile(rf"<{re.escape(record)}\b[^>]*>.*?</{re.escape(record)}\s*>", re.S)
+    chunks = [m.group(0) for m in pattern.finditer(content)][done:]
+    if not chunks:
+        yield Reject(kwargs["path"], f"malformed XML after record {done}: {error}")
+        return
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    for number, chunk in enumerate(chunks, start=done + 1):
+        try:
+            element = etree.fromstring(chunk, parser)
+        except etree.XMLSyntaxError as exc:
+            reason = " ".join(str(exc).split())
+            yield Reject(kwargs["path"], f"malformed XML in record {number}: {reason}", row=number)
+            continue
+        yield _record_item(element, number, **kwargs)
+
+
 def load_records(
     path: str | os.PathLike[str],
     *,
@@ -546,6 +586,13 @@ def load_records(
     except OSError as exc:
         yield emit(Reject(source, f"unreadable file: {exc.strerror or exc}"))
         return
+    kwargs: dict[str, Any] = {
+        "path": source,
+        "fields": fields,
+        "meta_fields": meta_fields,
+        "outlet": outlet,
+        "settings": settings,
+    }
     parser = etree.XMLPullParser(
         events=("start", "end"),
         resolve_entities=False,
@@ -579,27 +626,13 @@ def load_records(
             if depth:
                 continue  # a record inside a record belongs to the outer one
             number += 1
-            try:
-                item = _make_article(
-                    element,
-                    number,
-                    path=source,
-                    fields=fields,
-                    meta_fields=meta_fields,
-                    outlet=outlet,
-                    settings=settings,
-                )
-            except Exception as exc:  # one bad record must never take the file down
-                logger.warning("%s record %d: %r", source, number, exc)
-                reason = f"record could not be read: {type(exc).__name__}: {exc}"
-                item = Reject(source, reason, row=number)
-            yield emit(item)
+            yield emit(_record_item(element, number, **kwargs))
             element.clear(keep_tail=False)
             parent = element.getparent()
             while parent is not None and element.getprevious() is not None:
                 del parent[0]
     if error is not None:
-        yield emit(Reject(source, f"malformed XML after record {number}: {error}"))
+        yield from (emit(item) for item in _recover(content, record, number, error, **kwargs))
         return
     if number == 0:
         yield emit(Reject(source, f"no <{record}> records"))
