@@ -15,8 +15,8 @@ from secnews.corpus.clean.relevance import (
     match_counts,
     parse_relevance_lexicon,
     relevance_scores,
-    term_pattern,
 )
+from secnews.corpus.clean.terms import ascii_term_pattern
 
 # Real sentences (kremlin_putin.csv row 409, president_ua_zelenskyy.csv rows 459 and 533, UN
 # speeches UKR_77_2022 and RUS_77_2022, kremlin_putin.csv row 0) with their hand-computed scores
@@ -146,7 +146,7 @@ def test_term_rules(tmp_path: Path) -> None:
     assert counts["generic"].tolist() == [0, 1, 0, 0, 1]
     scores = relevance_scores(texts, lexicon=lexicon, progress=False)
     assert scores[4] == pytest.approx(1000 * (2 + 1) / 3)
-    assert term_pattern("cease-fire") == r"\bcease(?:-|\s+)?fire\b"
+    assert ascii_term_pattern("cease-fire") == r"\bcease(?:-|\s+)?fire\b"
 
 
 @pytest.mark.parametrize(

@@ -80,7 +80,6 @@ if TYPE_CHECKING:
         parse_relevance_lexicon,
         relevance_scores,
         relevance_scores_arrow,
-        term_pattern,
     )
     from secnews.corpus.clean.terms import (
         ascii_term_pattern,
@@ -172,7 +171,6 @@ _NAMES: dict[str, str] = {
     "stated_year": "secnews.corpus.clean.dates",
     "strip_dateline": "secnews.corpus.clean.datelines",
     "term_body": "secnews.corpus.clean.terms",
-    "term_pattern": "secnews.corpus.clean.relevance",
     "unwrap": "secnews.corpus.clean.unwrap",
     "word_count": "secnews.corpus.clean.boilerplate",
 }
@@ -244,7 +242,6 @@ __all__ = [
     "stated_year",
     "strip_dateline",
     "term_body",
-    "term_pattern",
     "unwrap",
     "word_count",
 ]

@@ -63,7 +63,6 @@ __all__ = [
     "parse_relevance_lexicon",
     "relevance_scores",
     "relevance_scores_arrow",
-    "term_pattern",
 ]
 
 _DEFAULT_RESOURCE = "relevance_lexicon.toml"
@@ -121,19 +120,6 @@ class RelevanceLexicon:
         }
 
 
-def term_pattern(term: str) -> str:
-    """Return the Python regular expression of one lexicon term: the shared term rules
-    (:mod:`secnews.corpus.clean.terms`) between ``\\b`` boundaries where the term starts or ends
-    with a word character (or ``*``).
-
-    Raises
-    ------
-    ValueError
-        If the term has no word character.
-    """
-    return ascii_term_pattern(term)
-
-
 def parse_relevance_lexicon(text: str, *, source: str = "<string>") -> RelevanceLexicon:
     """Parse a lexicon from TOML text.
 
@@ -189,7 +175,7 @@ def _parse_category(name: str, table: Any, owner: dict[str, str], source: str) -
             continue
         if term.startswith("re:"):
             raise ValueError(f"{where}: regular-expression terms are not supported ({raw!r})")
-        term_pattern(term)  # validates
+        ascii_term_pattern(term)  # validates
         if owner.get(term, name) != name:
             raise ValueError(f"{where}: term {term!r} is also in category {owner[term]!r}")
         if term not in owner:
@@ -319,7 +305,7 @@ class _Matcher:
         self.regex = re.compile(_lexicon_pattern(lexicon), re.IGNORECASE)
         entries = [(t, k) for k, c in enumerate(lexicon.categories) for t in c.terms]
         entries.sort(key=lambda e: (-len(e[0]), e[1], e[0]))
-        self.terms = [(re.compile(term_pattern(t), re.IGNORECASE), k) for t, k in entries]
+        self.terms = [(re.compile(ascii_term_pattern(t), re.IGNORECASE), k) for t, k in entries]
         self.memo: dict[str, int] = {}
         self._duckdb: tuple[int, Any] | None = None
         self.n_categories = len(lexicon.categories)
