@@ -231,7 +231,27 @@ def test_figures_draw_data_text_as_plain_text() -> None:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=40)  # would raise if parsed as mathtext
         texts = [t.get_text() for t in figure.findobj(matplotlib.text.Text)]
-        assert any(HOSTILE in t for t in texts), figure
+        # drawn as written: mathtext off, or (tick labels) its dollars escaped
+        escaped = HOSTILE.replace("$", r"\$")
+        assert any(HOSTILE in t or escaped in t for t in texts), figure
+
+
+def test_number_ticks_keep_their_mathtext() -> None:
+    """Log axes write 10^k as mathtext; plain_text must not print it raw."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from secnews.analysis.plots._base import plain_text
+
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.loglog([1, 10, 100], [100, 10, 1])
+    ax.set_title(HOSTILE)
+    plain_text(fig)
+    FigureCanvasAgg(fig).draw()
+    labels = [t.label1 for t in ax.yaxis.majorTicks if t.label1.get_text()]
+    assert labels and all(label.get_parse_math() for label in labels)
+    assert not ax.title.get_parse_math()
 
 
 def test_summary_sentences_escape_data_and_stay_short() -> None:

@@ -2,7 +2,8 @@
 
 Outlet names, terms, labels and titles come from the data; a ``$`` pair in one of them would
 otherwise be parsed as mathtext (and an unknown command such as ``\\input`` raises while the
-figure is drawn). :func:`plain_text` switches mathtext off on every text of a figure.
+figure is drawn). :func:`plain_text` switches mathtext off on every text of a figure that can
+come from the data.
 """
 
 from __future__ import annotations
@@ -16,31 +17,43 @@ from matplotlib.text import Text
 __all__ = ["padded", "plain_text"]
 
 
+def _escaped(text: str) -> str:
+    return text.replace("$", r"\$")
+
+
 def plain_text(fig: Figure) -> Figure:
-    """Switch mathtext off for every text of ``fig`` (titles, labels, tick labels, legends,
-    annotations) and return ``fig``.
+    """Draw every text of ``fig`` that can come from the data as plain text, and return ``fig``.
 
-    Call it last, after every tick label exists (fixed tick labels are created when set).
+    Titles, axis labels, legends and annotations get mathtext switched off. Tick labels are made
+    by their axis' formatter when the figure is drawn: the formatters that write data (fixed
+    labels, categories, functions) are wrapped so that a ``$`` is escaped, while the number
+    formatters keep the mathtext of their own (``10^5`` on a log axis).
     """
-    from matplotlib.ticker import LogFormatter, ScalarFormatter
+    from matplotlib.category import StrCategoryFormatter
+    from matplotlib.ticker import FixedFormatter, FuncFormatter, StrMethodFormatter
 
-    numeric: set[int] = set()  # tick labels a number formatter writes (log axes use mathtext)
+    data_formatters = (FixedFormatter, StrCategoryFormatter, FuncFormatter, StrMethodFormatter)
+    ticks: set[int] = set()
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            for ticks, formatter in (
-                # the ticks that exist (asking the locator for more can warn on odd ranges)
-                (axis.majorTicks, axis.get_major_formatter()),
-                (axis.minorTicks, axis.get_minor_formatter()),
+            for get, put in (
+                (axis.get_major_formatter, axis.set_major_formatter),
+                (axis.get_minor_formatter, axis.set_minor_formatter),
             ):
-                data = not isinstance(formatter, ScalarFormatter | LogFormatter)
-                for tick in ticks:
-                    for label in (tick.label1, tick.label2):
-                        if data:
-                            label.set_parse_math(False)
-                        else:
-                            numeric.add(id(label))
-    for artist in fig.findobj(Text):
-        if id(artist) not in numeric:
+                formatter = get()
+                if isinstance(formatter, data_formatters) and not getattr(
+                    formatter, "_secnews_plain", False
+                ):
+                    wrapped = FuncFormatter(lambda x, pos, f=formatter: _escaped(str(f(x, pos))))
+                    wrapped._secnews_plain = True  # type: ignore[attr-defined]
+                    put(wrapped)
+    texts = fig.findobj(Text)  # this also makes the ticks the locators ask for
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in (*axis.majorTicks, *axis.minorTicks):
+                ticks.update((id(tick.label1), id(tick.label2)))
+    for artist in texts:
+        if id(artist) not in ticks:
             artist.set_parse_math(False)
     return fig
 
