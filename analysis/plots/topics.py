@@ -157,7 +157,7 @@ def plot_prevalence_over_time(
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
     for ax in axes[: len(chosen)]:
-        locator = AutoDateLocator(maxticks=5)
+        locator = AutoDateLocator(minticks=3, maxticks=7)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     for ax in axes[len(chosen) :]:
