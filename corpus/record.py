@@ -15,6 +15,7 @@ __all__ = [
     "Article",
     "LoadResult",
     "Reject",
+    "article_from_fields",
     "iter_articles",
     "make_doc_id",
     "meta_from",
@@ -133,3 +134,37 @@ def meta_from(mapping: Mapping[str, Any], keys: list[str] | tuple[str, ...]) -> 
             continue
         out[key] = value
     return out
+
+
+def article_from_fields(
+    values: Mapping[str, Any],
+    *,
+    text: str,
+    source_path: str,
+    loader: str,
+    outlet: str | None,
+    published: datetime | None,
+    meta: dict[str, Any],
+    **fields: Any,
+) -> Article:
+    """The :class:`Article` of a record whose fields were mapped by name (a table row, an XML
+    record): ``title``, ``lede``, ``url``, ``author``, ``language``, ``dateline_place`` and
+    ``outlet`` come from ``values`` unless given in ``fields``; the id from outlet, URL and text.
+    """
+    record_outlet = outlet or values.get("outlet")
+    url = values.get("url")
+    named = {
+        name: values.get(name) for name in ("title", "lede", "dateline_place", "author", "language")
+    }
+    named.update(fields)
+    return Article(
+        doc_id=make_doc_id(outlet=record_outlet, url=url, text=text),
+        text=text,
+        source_path=source_path,
+        loader=loader,
+        outlet=record_outlet,
+        url=url,
+        published=published,
+        meta=meta,
+        **named,
+    )

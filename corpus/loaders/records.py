@@ -63,7 +63,7 @@ from secnews.corpus.clean.dates import DEFAULT_MAX_YEAR, DEFAULT_MIN_YEAR, is_pl
 from secnews.corpus.clean.normalize import join_paragraphs, normalize_inline, normalize_text
 from secnews.corpus.loaders.decode import DecodeError, decode_bytes
 from secnews.corpus.loaders.tabular import ColumnMapping, LoadStats, parse_mapping
-from secnews.corpus.record import Article, LoadResult, Reject, make_doc_id
+from secnews.corpus.record import Article, LoadResult, Reject, article_from_fields
 
 __all__ = [
     "RecordSettings",
@@ -94,6 +94,16 @@ _MONTH = (
 )
 _FIELD_DATE = re.compile(rf"[, ]*\b(?P<date>{_MONTH} \d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} {_MONTH})$")
 _CHUNK = 1 << 16
+#: lxml parser options: no entity resolution, no network, no DTD, no huge trees.
+_SAFE_PARSER: dict[str, bool] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
 #: Trailing words a date field may carry after the date.
 _MAX_DATE_JUNK = 8
 
@@ -450,22 +460,15 @@ def _make_article(
     if raw_dateline:
         meta["dateline"] = raw_dateline
         place, _ = parse_dateline_field(raw_dateline)
-    record_outlet = outlet or values.get("outlet")
-    url = values.get("url")
-    return Article(
-        doc_id=make_doc_id(outlet=record_outlet, url=url, text=text),
+    return article_from_fields(
+        values,
         text=text,
         source_path=path,
         loader="xml",
-        outlet=record_outlet,
-        url=url,
-        title=values.get("title"),
-        lede=values.get("lede"),
+        outlet=outlet,
         published=published,
-        dateline_place=place,
-        author=values.get("author"),
-        language=values.get("language"),
         meta=meta,
+        dateline_place=place,
     )
 
 
@@ -502,14 +505,7 @@ def _recover(
     if not chunks:
         yield Reject(kwargs["path"], f"malformed XML after record {done}: {error}")
         return
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    parser = etree.XMLParser(**_SAFE_PARSER)
     for number, chunk in enumerate(chunks, start=done + 1):
         try:
             element = etree.fromstring(chunk, parser)
@@ -593,16 +589,7 @@ def load_records(
         "outlet": outlet,
         "settings": settings,
     }
-    parser = etree.XMLPullParser(
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    parser = etree.XMLPullParser(events=("start", "end"), **_SAFE_PARSER)
     number = 0
     depth = 0
     error: str | None = None

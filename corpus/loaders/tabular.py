@@ -83,7 +83,7 @@ from secnews.corpus.clean.normalize import (
 )
 from secnews.corpus.loaders.decode import DecodeError
 from secnews.corpus.loaders.tabular_read import RowError, is_inline, is_text, read_rows, type_name
-from secnews.corpus.record import Article, LoadResult, Reject, make_doc_id
+from secnews.corpus.record import Article, LoadResult, Reject, article_from_fields
 
 __all__ = [
     "AUTO_COLUMNS",
@@ -510,22 +510,15 @@ def _make_article(
             meta[column] = _meta_value(value)
     if truncated:
         meta["truncated"] = True
-    record_outlet = outlet or values.get("outlet")
-    url = values.get("url")
-    return Article(
-        doc_id=make_doc_id(outlet=record_outlet, url=url, text=text),
+    return article_from_fields(
+        values,
         text=text,
         source_path=path,
         loader="table",
-        outlet=record_outlet,
-        url=url,
-        title=values.get("title"),
-        lede=lede,
+        outlet=outlet,
         published=published,
-        dateline_place=values.get("dateline_place"),
-        author=values.get("author"),
-        language=values.get("language"),
         meta=meta,
+        lede=lede,
     )
 
 
