@@ -19,36 +19,12 @@ from secnews.analysis.cli._options import (
     settings_from_args,
 )
 from secnews.analysis.steps._base import StepSettings, write_step_folder
-from secnews.analysis.steps.entities import EntitiesSettings
-from secnews.analysis.steps.stats import StatsSettings
-from secnews.analysis.steps.topics import TopicsSettings
-from secnews.analysis.steps.trends import TrendsSettings
+from secnews.analysis.steps.entities import EntitiesSettings, run_entities
+from secnews.analysis.steps.stats import StatsSettings, run_stats
+from secnews.analysis.steps.topics import TopicsSettings, run_topics_step
+from secnews.analysis.steps.trends import TrendsSettings, run_trends
 
 __all__ = ["ENTITIES", "STATS", "TOPICS", "TRENDS", "StepCommand"]
-
-
-def _run_stats(*args: Any, **kwargs: Any) -> dict[str, Any]:
-    from secnews.analysis.steps.stats import run_stats
-
-    return run_stats(*args, **kwargs)
-
-
-def _run_topics(*args: Any, **kwargs: Any) -> dict[str, Any]:
-    from secnews.analysis.steps.topics import run_topics_step
-
-    return run_topics_step(*args, **kwargs)
-
-
-def _run_trends(*args: Any, **kwargs: Any) -> dict[str, Any]:
-    from secnews.analysis.steps.trends import run_trends
-
-    return run_trends(*args, **kwargs)
-
-
-def _run_entities(*args: Any, **kwargs: Any) -> dict[str, Any]:
-    from secnews.analysis.steps.entities import run_entities
-
-    return run_entities(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -88,7 +64,7 @@ STATS = StepCommand(
     "stats",
     "corpus statistics: summary, frequencies, Zipf, keyness, collocations, KWIC",
     StatsSettings,
-    _run_stats,
+    run_stats,
     "random_state of the bootstrap",
     lambda m: f"{m['documents']} documents",
 )
@@ -96,7 +72,7 @@ TOPICS = StepCommand(
     "topics",
     "fit topic models (K x seed selection, labels, prevalence, topic map)",
     TopicsSettings,
-    _run_topics,
+    run_topics_step,
     "first seed (seeds are seed, seed+1, ...)",
     lambda m: f"K={m.get('recommended_k', m.get('settings', {}).get('model', {}).get('k'))}",
 )
@@ -104,7 +80,7 @@ TRENDS = StepCommand(
     "trends",
     "term and lexicon trends per period and outlet, with CIs, change points and events",
     TrendsSettings,
-    _run_trends,
+    run_trends,
     "random_state of every bootstrap",
     lambda m: (
         f"{len(m['series'])} series, {m['counts']['documents']} documents, "
@@ -115,7 +91,7 @@ ENTITIES = StepCommand(
     "entities",
     "actors (NER + gazetteer), who appears with whom (PMI, G², permutation p), networks",
     EntitiesSettings,
-    _run_entities,
+    run_entities,
     "random_state of permutations, layout, Louvain",
     lambda m: (
         f"{m['counts']['mentions']} mentions of {m['counts']['entities']} entities in "

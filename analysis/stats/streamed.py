@@ -129,7 +129,7 @@ class RunningWords:
         terms = self._terms()
         stopset = set(stopwords)
         stop = np.array([t in stopset for t in terms], dtype=bool)
-        chosen = (counts >= min_count) & ~stop[first] & ~stop[second] if size else counts > 0
+        chosen = (counts >= min_count) & ~stop[first] & ~stop[second]
         return score_pairs(
             list(terms[first[chosen]]),
             list(terms[second[chosen]]),

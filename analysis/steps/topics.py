@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,7 +21,9 @@ import scipy.sparse as sp
 
 from secnews.analysis.output import write_csv as _write_table
 from secnews.analysis.output import write_manifest, write_parquet
+from secnews.analysis.periods import check_period, pandas_freq
 from secnews.analysis.report.provenance import package_versions
+from secnews.analysis.steps._base import SettingsError, StepSettings, check_date, setting
 from secnews.analysis.topics.coherence import (
     CoherenceScorer,
     TokenStream,
@@ -462,15 +464,6 @@ def run_topics(
 
 
 # --- the topics step: its settings (the study's [topics] table, `secnews topics`) -------------
-import dataclasses  # noqa: E402
-
-from secnews.analysis.periods import check_period, pandas_freq  # noqa: E402
-from secnews.analysis.steps._base import (  # noqa: E402
-    SettingsError,
-    StepSettings,
-    check_date,
-    setting,
-)
 
 
 @dataclass(frozen=True)
@@ -566,7 +559,7 @@ class TopicsSettings(StepSettings):
         from secnews.analysis.preprocess.settings import PreprocessSettings
 
         values = dict(self.preprocess or {})
-        valid = [f.name for f in dataclasses.fields(PreprocessSettings)]
+        valid = [f.name for f in fields(PreprocessSettings)]
         unknown = sorted(set(values) - set(valid))
         if unknown:
             raise SettingsError(
