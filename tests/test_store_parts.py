@@ -358,3 +358,24 @@ def test_cli_part_option(tmp_path: Path) -> None:
     assert open_corpus(default).corpus_hash == corpus.corpus_hash
     with pytest.raises(SystemExit):
         main([*args, "--part-mb", "0", "--out", str(tmp_path / "x")])
+
+
+def test_dask_frame_has_one_partition_per_part(many: tuple[Path, BuildSummary]) -> None:
+    pytest.importorskip("dask.dataframe")
+    from secnews.corpus.store.dataset import corpus_dask_frame
+
+    corpus = open_corpus(many[0])
+    frame = corpus_dask_frame(corpus, ["doc_id", "n_words"])
+    assert frame.npartitions == len(corpus.parts) >= 20
+    kept = frame.compute(scheduler="synchronous")
+    expected = corpus.frame(["doc_id", "n_words"])
+    assert list(kept.columns) == ["doc_id", "n_words"]
+    assert kept["doc_id"].tolist() == expected["doc_id"].tolist()
+    assert kept["n_words"].tolist() == expected["n_words"].tolist()
+    everything = corpus_dask_frame(many[0], ["doc_id"], include_duplicates=True)
+    first = everything.get_partition(0).compute(scheduler="synchronous")
+    assert len(first) == corpus.manifest["parts"][0]["rows"]
+    ids = everything.compute(scheduler="synchronous")["doc_id"].tolist()
+    assert ids == corpus.frame(["doc_id"], include_duplicates=True)["doc_id"].tolist()
+    with pytest.raises(KeyError, match="unknown column"):
+        corpus_dask_frame(corpus, ["nope"])

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from secnews.corpus._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from secnews.corpus.store.dataset import corpus_dask_frame
     from secnews.corpus.store.layout import (
         ARTICLES_DIR,
         ARTICLES_FILE,
@@ -68,6 +69,7 @@ _NAMES: dict[str, str] = {
     "RejectWriter": "secnews.corpus.store.write",
     "STORE_COLUMNS": "secnews.corpus.store.read",
     "article_parts": "secnews.corpus.store.layout",
+    "corpus_dask_frame": "secnews.corpus.store.dataset",
     "TargetLockedError": "secnews.corpus.store.lock",
     "corpus_format": "secnews.corpus.store.replace",
     "document_text": "secnews.corpus.store.read",
@@ -102,6 +104,7 @@ __all__ = [
     "RejectWriter",
     "TargetLockedError",
     "article_parts",
+    "corpus_dask_frame",
     "corpus_format",
     "document_text",
     "file_sha256",
