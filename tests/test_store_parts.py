@@ -176,6 +176,22 @@ def test_the_writer_cuts_the_same_parts_whatever_the_batches(
         ArticleWriter(tmp_path / "0")  # never writes into an existing articles/
 
 
+def test_part_numbers_keep_five_digits(
+    tmp_path: Path, one: tuple[Path, BuildSummary], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from secnews.corpus.store import write
+
+    assert part_name(0) == "part-00000.parquet" and part_name(99_999) == "part-99999.parquet"
+    with pytest.raises(ValueError, match="part number"):
+        part_name(100_000)
+    table = pq.read_table(open_corpus(one[0]).parts[0]).slice(0, 4)
+    monkeypatch.setattr(write, "MAX_PARTS", 3)
+    writer = ArticleWriter(tmp_path, part_rows=1)
+    with pytest.raises(ValueError, match="more than 3 parts"):
+        writer.write(table)
+    writer.close()
+
+
 # -- reading: both layouts, other readers, streaming ----------------------------------------------
 def _as_single_file(folder: Path, out: Path) -> Path:
     """``folder`` (one part) rewritten in the layout of earlier builds: ``articles.parquet``

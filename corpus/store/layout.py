@@ -19,6 +19,7 @@ from pathlib import Path
 __all__ = [
     "ARTICLES_DIR",
     "ARTICLES_FILE",
+    "MAX_PARTS",
     "PART_BYTES",
     "article_parts",
     "part_name",
@@ -35,13 +36,17 @@ ARTICLES_FILE = "articles.parquet"
 #: :func:`secnews.corpus.store.write.row_bytes`); on disk a part is smaller (compressed).
 PART_BYTES = 128 * 1024 * 1024
 
-_PART = re.compile(r"part-(\d{5,})\.parquet")
+#: Most parts a corpus may have: their five-digit numbers keep name order = row order for every
+#: reader that sorts file names (pandas, DuckDB, Spark).
+MAX_PARTS = 100_000
+
+_PART = re.compile(r"part-(\d{5})\.parquet")
 
 
 def part_name(number: int) -> str:
     """File name of the part ``number`` (``part-00000.parquet``; zero-padded to 5 digits)."""
-    if number < 0:
-        raise ValueError("a part number is at least 0")
+    if not 0 <= number < MAX_PARTS:
+        raise ValueError(f"a part number is in [0, {MAX_PARTS})")
     return f"part-{number:05d}.parquet"
 
 

@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from secnews.corpus.record import Reject
-from secnews.corpus.store.layout import ARTICLES_DIR, PART_BYTES, part_name
+from secnews.corpus.store.layout import ARTICLES_DIR, MAX_PARTS, PART_BYTES, part_name
 from secnews.corpus.store.read import ARTICLES_SCHEMA, STORE_COLUMNS
 
 # the replacement of a corpus folder has its own module; these names stay importable from here
@@ -251,7 +251,7 @@ class ArticleWriter:
                 self._finish_part()
                 continue
             if self._part is None:
-                self._part = _parquet_writer(self.directory / part_name(len(self.parts)))
+                self._part = self._open_part()
             self._part.write_table(table.slice(start, count), row_group_size=self.row_group_size)
             self._part_rows += count
             self._part_data += int(sizes[start : start + count].sum())
@@ -269,9 +269,17 @@ class ArticleWriter:
         count = int(np.searchsorted(np.cumsum(sizes[:limit]), room, side="right"))
         return max(count, 1) if self._part_rows == 0 else count
 
+    def _open_part(self) -> pq.ParquetWriter:
+        if len(self.parts) >= MAX_PARTS:
+            raise ValueError(
+                f"more than {MAX_PARTS:,} parts: their names would no longer sort in row order; "
+                "raise the part bound"
+            )
+        return _parquet_writer(self.directory / part_name(len(self.parts)))
+
     def _finish_part(self) -> None:
         if self._part is None:  # a corpus without rows: one part with the schema only
-            self._part = _parquet_writer(self.directory / part_name(len(self.parts)))
+            self._part = self._open_part()
         self._part.close()
         self._part = None
         path = self.directory / part_name(len(self.parts))
