@@ -45,6 +45,7 @@ def run(dataset: str = "ungdc") -> dict[str, object]:
     """Build ``dataset`` into a temporary folder and return the measured figures."""
     from secnews.corpus.build.run import BuildSettings, build_corpus
     from secnews.corpus.registry import dataset_sources
+    from secnews.corpus.store.read import open_corpus
 
     sources = dataset_sources(dataset)
     load_before = os.getloadavg()[0]
@@ -56,7 +57,9 @@ def run(dataset: str = "ungdc") -> dict[str, object]:
         )
         seconds = time.perf_counter() - start
         own1, children1 = _cpu_seconds()
-        size = sum(p.stat().st_size for p in (Path(tmp) / "corpus").iterdir())
+        folder = Path(tmp) / "corpus"
+        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        parts = open_corpus(folder).manifest["parts"]
     megabytes = summary.input_bytes / 1e6
     counts = summary.rows(total=True)[-1]
     return {
@@ -70,6 +73,7 @@ def run(dataset: str = "ungdc") -> dict[str, object]:
         "mb_per_cpu_s": round(megabytes / max(own1 - own0 + children1 - children0, 1e-9), 1),
         "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "corpus_mb": round(size / 1e6, 1),
+        "parts": [{"rows": p["rows"], "mb": round(p["bytes"] / 1e6, 1)} for p in parts],
         "counts": counts,
         "duplicates": len(summary.duplicates),
         "steps_s": {k: round(v, 2) for k, v in sorted(summary.timings.items())},

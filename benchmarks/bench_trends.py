@@ -133,7 +133,7 @@ def run(*, loader: str = "plain", parquet: bool = False, n_boot: int = 1000) -> 
     figures["tokens"] = int(counts.frame["tokens"].sum())
     if parquet:
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "articles.parquet"
+            path = Path(folder) / "documents.parquet"
             frame.to_parquet(path, index=False)
             with _Clock(figures, "count_from_parquet"):
                 document_counts(path, specs, settings=by_country)

@@ -20,6 +20,18 @@ from secnews.corpus.registry import dataset_sources, get_dataset
 from secnews.corpus.store.read import document_text
 
 
+def _parts(folder: Path) -> list[bytes]:
+    """The bytes of every part file of a corpus, in order."""
+    return [part.read_bytes() for part in open_corpus(folder).parts]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` (relative path -> bytes)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
 def _build(name: str, out: Path, **settings: Any) -> BuildSummary:
     return build_corpus(
         dataset_sources(name),
@@ -108,7 +120,8 @@ def test_manifest_records_inputs_settings_and_counts(press: tuple[Path, BuildSum
 
 def test_row_groups_follow_the_batch_size(press: tuple[Path, BuildSummary]) -> None:
     out, _ = press
-    meta = pq.ParquetFile(out / "articles.parquet").metadata
+    (part,) = open_corpus(out).parts  # 1,796 press releases: far below the part bound
+    meta = pq.ParquetFile(part).metadata
     sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
     assert max(sizes) <= 300 and meta.num_row_groups >= 7
 
@@ -118,14 +131,14 @@ def test_build_is_byte_identical_and_hash_ignores_location(
 ) -> None:
     first = _build("tass-politics-2024", tmp_path / "one")
     second = _build("tass-politics-2024", tmp_path / "two")
-    data = (tmp_path / "one/articles.parquet").read_bytes()
-    assert data == (tmp_path / "two/articles.parquet").read_bytes()
+    data = _parts(tmp_path / "one")
+    assert data == _parts(tmp_path / "two")
     assert first.corpus_hash == second.corpus_hash
     moved = tmp_path / "elsewhere"
     shutil.copytree(corpora_dir / "tass-politics-2024", moved / "tass-politics-2024")
     monkeypatch.setenv(DATA_ENV, str(moved))
     third = _build("tass-politics-2024", tmp_path / "three")
-    assert (tmp_path / "three/articles.parquet").read_bytes() == data
+    assert _parts(tmp_path / "three") == data
     assert third.corpus_hash == first.corpus_hash
     counts = _counts(first)["tass-politics-2024"]
     assert (counts["in"], counts["kept"], counts["duplicates"], counts["rejected"]) == (
@@ -141,7 +154,7 @@ def test_interrupted_build_leaves_the_previous_corpus(
 ) -> None:
     out = tmp_path / "corpus"
     _build("tass-politics-2024", out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = _files(out)
     calls = {"n": 0}
     original = build_module._Builder._process
 
@@ -155,7 +168,7 @@ def test_interrupted_build_leaves_the_previous_corpus(
     with pytest.raises(KeyboardInterrupt):
         _build("tass-politics-2024", out, batch_size=5)
     assert calls["n"] == 2
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _files(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["corpus"]
 
 
@@ -399,15 +412,15 @@ def test_press_build_is_deterministic_over_batch_sizes(
     same corpus hash (it does not depend on row groups)."""
     first = _build("kremlin-ukraine-press", tmp_path / "a", batch_size=97)
     second = _build("kremlin-ukraine-press", tmp_path / "b", batch_size=97)
-    data = (tmp_path / "a/articles.parquet").read_bytes()
-    assert data == (tmp_path / "b/articles.parquet").read_bytes()
+    data = _parts(tmp_path / "a")
+    assert data == _parts(tmp_path / "b")
     assert first.corpus_hash == second.corpus_hash
     assert len(first.duplicates) >= 2
     assert first.duplicates == second.duplicates
     default = _build("kremlin-ukraine-press", tmp_path / "d")
     assert default.corpus_hash == first.corpus_hash == press[1].corpus_hash
     assert default.duplicates == first.duplicates
-    assert pq.ParquetFile(tmp_path / "a/articles.parquet").metadata.num_row_groups >= 19
-    assert pq.read_table(tmp_path / "d/articles.parquet").equals(
-        pq.read_table(tmp_path / "a/articles.parquet")
-    )
+    (part_a,) = open_corpus(tmp_path / "a").parts
+    (part_d,) = open_corpus(tmp_path / "d").parts
+    assert pq.ParquetFile(part_a).metadata.num_row_groups >= 19
+    assert pq.read_table(part_d).equals(pq.read_table(part_a))

@@ -33,7 +33,11 @@ def _tass(corpora_dir: Path) -> Source:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -79,7 +83,7 @@ def test_a_file_or_a_link_is_never_replaced(
 
 def test_a_secnews_corpus_is_replaced(corpus: Path, corpora_dir: Path) -> None:
     first = json.loads((corpus / "manifest.json").read_text())
-    assert first["format"] == "secnews-corpus/1"
+    assert first["format"] == "secnews-corpus/2"
     build_corpus([_tass(corpora_dir)], corpus, settings=FAST, progress=False)
     assert len(open_corpus(corpus).frame(["doc_id"])) == 20
 

@@ -32,7 +32,7 @@ from secnews.corpus.loaders.folder import FolderSettings, fit_hyphenation, load_
 from secnews.corpus.loaders.folder_vocab import fit_hyphenation_lookups, read_texts
 from secnews.corpus.loaders.sources import Source
 from secnews.corpus.record import Article
-from secnews.corpus.store.read import ARTICLES_SCHEMA, document_text
+from secnews.corpus.store.read import ARTICLES_SCHEMA, document_text, open_corpus
 from secnews.corpus.store.write import ArticleWriter, ContentHasher
 
 UN_PATTERN = "TXT/Session {session} - {year}/{country}_{session}_{year}.txt"
@@ -126,13 +126,14 @@ def test_build_with_worker_facts_is_byte_identical(
     plain = build_corpus([source], tmp_path / "plain", settings=settings, progress=False)
     assert not added
     assert fast.corpus_hash == plain.corpus_hash
-    for name in ("articles.parquet", "manifest.json", "rejects.csv"):
+    for name in ("articles/part-00000.parquet", "manifest.json", "rejects.csv"):
         assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes()
+    assert len(open_corpus(tmp_path / "fast").parts) == 1
     (counts,) = fast.rows(total=False)
     assert counts == plain.rows(total=False)[0]
     assert counts["in"] == counts["kept"] + counts["duplicates"] + counts["rejected"]
     assert counts["rejected"] == 1  # the stray notes file
-    meta = pq.read_table(tmp_path / "fast" / "articles.parquet", columns=["meta"])
+    meta = pq.read_table(open_corpus(tmp_path / "fast").parts[0], columns=["meta"])
     assert not any(build_module.FACTS_KEY in m for m in meta.column("meta").to_pylist())
 
 
@@ -207,14 +208,14 @@ def test_threaded_content_hash_equals_the_sequential_one(tmp_path: Path) -> None
     )
     table = pa.Table.from_pydict(rows, schema=ARTICLES_SCHEMA)
     expected = ContentHasher()
-    with ArticleWriter(tmp_path / "a.parquet", row_group_size=2) as writer:
+    with ArticleWriter(tmp_path, row_group_size=2) as writer:
         for start in range(0, 6, 2):
             part = table.slice(start, 2)
             writer.write(part)
             expected.update(part)
         assert writer.hasher.hexdigest() == expected.hexdigest()
     assert writer.hasher.hexdigest() == expected.hexdigest()
-    assert os.path.getsize(tmp_path / "a.parquet") > 0
+    assert os.path.getsize(tmp_path / "articles" / "part-00000.parquet") > 0
 
 
 _WORKER_IMPORTS = """

@@ -77,7 +77,7 @@ def test_stats_on_an_empty_corpus_is_a_clear_error(
 ) -> None:
     corpus = tmp_path / "empty"
     corpus.mkdir()
-    with ArticleWriter(corpus / "articles.parquet") as writer:
+    with ArticleWriter(corpus) as writer:
         writer.write(pa.Table.from_pylist([], schema=ARTICLES_SCHEMA))
         digest = writer.hasher.hexdigest()
     write_manifest(corpus / "manifest.json", {"format": CORPUS_FORMAT, "corpus_hash": digest})

@@ -10,6 +10,7 @@ import pytest
 
 from secnews.analysis.cli.main import main
 from secnews.analysis.steps.trends import TrendsSettings, run_trends
+from secnews.corpus.store.read import open_corpus
 
 EXAMPLE_LEXICON = (
     Path(__file__).resolve().parents[1] / "analysis" / "data" / "lexicons_example.toml"
@@ -27,9 +28,7 @@ def press_corpus(corpora_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 def _outlets(corpus: Path) -> list[str]:
-    return sorted(
-        pd.read_parquet(corpus / "articles.parquet", columns=["outlet"])["outlet"].unique()
-    )
+    return sorted(open_corpus(corpus).frame(["outlet"], include_duplicates=True)["outlet"].unique())
 
 
 @pytest.fixture
@@ -86,7 +85,7 @@ def test_cli_writes_tables_figures_and_manifest(
         "economic pressure",
     }
     assert set(table["outlet"]) == set(outlets)
-    articles = pd.read_parquet(press_corpus / "articles.parquet", columns=["dup_of"])
+    articles = open_corpus(press_corpus).frame(["dup_of"], include_duplicates=True)
     docs = table[table["term"] == "nato"]["docs"].sum()
     assert docs == int(articles["dup_of"].isna().sum())
     changes = pd.read_csv(out / "changepoints.csv")

@@ -56,7 +56,7 @@ def _rows(press: pd.DataFrame, n: int) -> list[dict]:
 def _write(folder: Path, rows: list[dict], *, row_group_size: int = 7) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pylist(rows, schema=ARTICLES_SCHEMA)
-    with ArticleWriter(folder / "articles.parquet", row_group_size=row_group_size) as writer:
+    with ArticleWriter(folder, row_group_size=row_group_size) as writer:
         writer.write(table)
         digest = writer.hasher.hexdigest()
     write_manifest(folder / "manifest.json", {"corpus_hash": digest, "format": CORPUS_FORMAT})
@@ -85,10 +85,12 @@ def test_document_text_joins_nonempty_parts() -> None:
 
 
 def test_schema_and_column_order(corpus_dir: Path) -> None:
-    schema = pq.read_schema(corpus_dir / "articles.parquet")
+    part = corpus_dir / "articles" / "part-00000.parquet"
+    assert open_corpus(corpus_dir).parts == [part]
+    schema = pq.read_schema(part)
     assert schema.names == list(STORE_COLUMNS)
     assert schema.field("published").type == pa.timestamp("us", tz="UTC")
-    assert pq.ParquetFile(corpus_dir / "articles.parquet").num_row_groups == 6  # 40 rows / 7
+    assert pq.ParquetFile(part).num_row_groups == 6  # 40 rows / 7
 
 
 def test_frame_leaves_duplicates_out_by_default(corpus_dir: Path, rows: list[dict]) -> None:
@@ -152,9 +154,8 @@ def test_query_and_rejects(corpus_dir: Path, rows: list[dict]) -> None:
 def test_writer_is_byte_identical_and_hash_ignores_paths(tmp_path: Path, rows: list[dict]) -> None:
     first = _write(tmp_path / "a", rows)
     second = _write(tmp_path / "b", rows)
-    assert (tmp_path / "a/articles.parquet").read_bytes() == (
-        tmp_path / "b/articles.parquet"
-    ).read_bytes()
+    part = "articles/part-00000.parquet"
+    assert (tmp_path / "a" / part).read_bytes() == (tmp_path / "b" / part).read_bytes()
     assert first == second
     assert _write(tmp_path / "e", rows, row_group_size=40) == first  # row groups do not matter
     moved = [dict(r, source_path="elsewhere/" + r["source_path"]) for r in rows]
@@ -172,11 +173,13 @@ def test_open_corpus_rejects_a_plain_folder(tmp_path: Path) -> None:
 def test_staging_dir_keeps_previous_corpus_on_failure(tmp_path: Path, rows: list[dict]) -> None:
     target = tmp_path / "corpus"
     _write(target, rows)
-    before = (target / "articles.parquet").read_bytes()
+    part = target / "articles" / "part-00000.parquet"
+    before = part.read_bytes()
     with pytest.raises(RuntimeError, match="midway"), staging_dir(target) as tmp:
-        (tmp / "articles.parquet").write_bytes(b"partial")
+        (tmp / "articles").mkdir()
+        (tmp / "articles" / "part-00000.parquet").write_bytes(b"partial")
         raise RuntimeError("midway")
-    assert (target / "articles.parquet").read_bytes() == before
+    assert part.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]  # no temp folder left
 
 

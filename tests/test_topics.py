@@ -235,7 +235,7 @@ def _write_corpus(frame: pd.DataFrame, folder: Path) -> None:
         dup_of=None,
         relevance=np.nan,
     )
-    with ArticleWriter(folder / "articles.parquet") as writer:
+    with ArticleWriter(folder) as writer:
         writer.write(pa.Table.from_pandas(rows, preserve_index=False))
         digest = writer.hasher.hexdigest()
     write_manifest(folder / "manifest.json", {"corpus_hash": digest})

@@ -10,7 +10,8 @@ if TYPE_CHECKING:
     from secnews.corpus.loaders.sources import Source
 
 HELP = (
-    "build a corpus (articles.parquet, manifest.json, rejects.csv) from files, folders or datasets"
+    "build a corpus (articles/ part files, manifest.json, rejects.csv) from files, folders or "
+    "datasets"
 )
 
 #: How many duplicates the summary lists by name before it only counts them.
@@ -80,9 +81,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--batch-size", type=int, default=1000, help="documents per batch and row group"
     )
     parser.add_argument(
+        "--part-mb",
+        type=_positive_mb,
+        default=None,
+        metavar="MB",
+        help="bound of each part file of the corpus, in MiB of row data (default: 128)",
+    )
+    parser.add_argument(
         "--no-download", action="store_true", help="never download missing datasets"
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _positive_mb(text: str) -> int:
+    """``--part-mb``: a positive number of MiB, as bytes."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of MiB, got {text!r}")
+    return max(1, round(value * 1024 * 1024))
 
 
 def _sources(args: argparse.Namespace) -> list[Source]:
@@ -121,7 +140,7 @@ def _report(summary: object, out: str) -> str:
     dups = summary.duplicates_frame()
     if len(dups):
         lines.append(
-            f"{len(dups)} duplicate(s) (kept in articles.parquet with dup_of, left out of analyses):"
+            f"{len(dups)} duplicate(s) (kept in the corpus with dup_of, left out of analyses):"
         )
         shown = dups.head(SHOW_DUPLICATES)
         for row in shown.itertuples(index=False):
@@ -167,6 +186,7 @@ def run(args: argparse.Namespace) -> int:
             lexicon=args.lexicon,
             follow_symlinks=args.follow_symlinks,
             **_title_settings(args.title),
+            **({} if args.part_mb is None else {"part_bytes": args.part_mb}),
         )
         summary = build_corpus(
             sources, args.out, settings=settings, progress=False if args.no_progress else None

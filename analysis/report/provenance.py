@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -76,20 +75,16 @@ def provenance_table(study: Study, *, repo: str | Path = ".") -> pd.DataFrame:
     repo
         The project checkout, for the git commit.
     """
-    manifest = json.loads((study.corpus_dir / "manifest.json").read_text(encoding="utf-8"))
-    import duckdb
+    from secnews.corpus.store.read import open_corpus
 
-    parquet = str(study.corpus_dir / "articles.parquet")
-    connection = duckdb.connect()
-    connection.execute("SET TimeZone = 'UTC'")
-    first, last, years_low, years_high = connection.execute(
-        "SELECT min(published), max(published), "
-        "min(TRY_CAST(json_extract_string(meta, '$.year') AS INTEGER)), "
-        "max(TRY_CAST(json_extract_string(meta, '$.year') AS INTEGER)) "
-        "FROM read_parquet(?) WHERE dup_of IS NULL",
-        [parquet],
-    ).fetchone() or (None, None, None, None)
-    connection.close()
+    with open_corpus(study.corpus_dir) as corpus:
+        manifest = corpus.manifest
+        ((first, last, years_low, years_high),) = corpus.fetch(
+            "SELECT min(published), max(published), "
+            "min(TRY_CAST(json_extract_string(meta, '$.year') AS INTEGER)), "
+            "max(TRY_CAST(json_extract_string(meta, '$.year') AS INTEGER)) "
+            "FROM articles WHERE dup_of IS NULL"
+        )
     rows_by_source = {row.get("source"): row for row in manifest.get("counts", [])}
     counts = rows_by_source.get("total", {})
     rows: list[tuple[str, str]] = [

@@ -4,8 +4,8 @@ Counting runs in DuckDB (RE2 regular expressions, vectorized and parallel), so t
 the UN General Debate corpus are counted in seconds. The steps:
 
 1. **Documents.** From a pandas DataFrame (columns ``doc_id, outlet, published, title, text`` and
-   optionally ``lede, meta, dup_of``) or from a stored corpus (its ``articles.parquet`` is read
-   directly). Duplicates (``dup_of`` set) are left out unless
+   optionally ``lede, meta, dup_of``) or from a stored corpus (its Parquet files are read
+   directly, in row order). Duplicates (``dup_of`` set) are left out unless
    :attr:`TrendSettings.include_duplicates`.
 2. **Match text.** ``title``, ``lede`` and ``text`` joined by blank lines (the store's full text),
    lower-cased (Unicode), with words hyphenated across a line break joined
@@ -330,11 +330,20 @@ def _source_sql(con: duckdb.DuckDBPyConnection, source: Any) -> tuple[str, set[s
             raise ValueError(f"the documents lack column(s) {missing}")
         con.register("source_frame", source)
         return "source_frame", set(source.columns)
-    path = Path(getattr(source, "path", source))
-    parquet = path / "articles.parquet" if path.is_dir() else path
-    if not parquet.is_file():
-        raise FileNotFoundError(f"no articles.parquet at {parquet}")
-    relation = f"read_parquet({_sql_string(str(parquet))})"
+    from secnews.corpus.store.layout import article_parts, read_parquet_sql
+    from secnews.corpus.store.read import Corpus
+
+    if isinstance(source, Corpus):
+        parts = source.parts
+    else:
+        path = Path(source)
+        if path.is_dir():
+            parts = article_parts(path)
+        elif path.is_file():
+            parts = [path]
+        else:
+            raise FileNotFoundError(f"no corpus or Parquet file at {path}")
+    relation = read_parquet_sql(parts)
     names = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
     return relation, names
 
@@ -351,7 +360,7 @@ def document_counts(
     ----------
     source
         A pandas DataFrame of documents, a :class:`secnews.corpus.store.read.Corpus` handle, a corpus
-        folder or an ``articles.parquet`` path.
+        folder (of either layout) or the path of a Parquet file of documents.
     terms
         Series to count (:func:`secnews.analysis.lexicon.parse_terms`,
         :func:`secnews.analysis.lexicon.lexicon_spec`).

@@ -7,9 +7,10 @@ the exact keys and MinHash signatures of the duplicate step, hashed in the backg
 tables, in memory up to 512 MB and spilled to a staging Parquet file in the temporary build
 folder beyond that (:class:`~secnews.corpus.build.util.StagedTables`), so memory stays bounded.
 Once every source is read, the duplicate groups are resolved from the signatures (the texts are
-not read again) and the staged batches are written into ``articles.parquet`` with ``dup_of``
-filled in, while the input files are hashed in a thread. The finished folder replaces ``out``
-atomically (:func:`secnews.corpus.store.write.staging_dir`), so an interrupted build leaves the
+not read again) and the staged batches are written into the part files ``articles/part-*.parquet``
+(:class:`~secnews.corpus.store.write.ArticleWriter`, parts of at most
+:attr:`BuildSettings.part_bytes`) with ``dup_of`` filled in, while the input files are hashed in a thread. The finished folder replaces ``out``
+atomically (:func:`secnews.corpus.store.replace.staging_dir`), so an interrupted build leaves the
 previous corpus as it was.
 
 Folder sources (the UN corpus) are loaded in worker processes, which also compute the
@@ -35,7 +36,7 @@ Checks at build level, on top of each loader's own (each gives a row in ``reject
 What a build refuses to do (each a :class:`BuildError` or ``FileExistsError`` before anything is
 replaced; the previous corpus is left as it was):
 
-- replace a folder that is not a secnews corpus (:func:`~secnews.corpus.store.write.replace_problem`:
+- replace a folder that is not a secnews corpus (:func:`~secnews.corpus.store.replace.replace_problem`:
   its ``manifest.json`` must carry the ``secnews-corpus/`` format and it may hold nothing else);
 - read a source path that does not exist (a mistyped path, a shell glob that matched nothing) or
   that is the output folder or lies inside it (:func:`check_sources`, before any work);
@@ -95,7 +96,6 @@ from secnews.corpus.dedupe.batch import BatchSignatures, resolve_chains
 from secnews.corpus.loaders.sources import ROW_KEY, Source, iter_source
 from secnews.corpus.record import Article, LoadResult, Reject
 from secnews.corpus.store.read import (
-    ARTICLES_FILE,
     ARTICLES_SCHEMA,
     MANIFEST_FILE,
     REJECTS_FILE,
@@ -510,8 +510,10 @@ class _Builder:
                 )
         return same
 
-    def finish(self, progress: bool | None) -> tuple[str, list[dict[str, Any]]]:
-        """Resolve duplicates, write ``articles.parquet`` and return (hash, duplicates)."""
+    def finish(
+        self, progress: bool | None
+    ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+        """Resolve duplicates, write the part files and return (hash, duplicates, parts)."""
         start = time.perf_counter()
         dup_of = self._same_id()
         kinds = dict.fromkeys(dup_of, "same doc_id")
@@ -527,7 +529,10 @@ class _Builder:
         self._tick("duplicates", start)
         start = time.perf_counter()
         with ArticleWriter(
-            self.folder / ARTICLES_FILE, row_group_size=self.settings.batch_size
+            self.folder,
+            row_group_size=self.settings.batch_size,
+            part_bytes=self.settings.part_bytes,
+            part_rows=self.settings.part_rows,
         ) as out:
             for table in self.stage.tables():
                 ids = table.column("doc_id").to_pylist()
@@ -535,6 +540,7 @@ class _Builder:
                 table = table.set_column(table.schema.get_field_index("dup_of"), "dup_of", column)
                 out.write(table)
             corpus_hash = out.hasher.hexdigest()
+        parts = out.parts
         self.stage.remove()
         self._tick("write", start)
         duplicates: list[dict[str, Any]] = []
@@ -556,7 +562,7 @@ class _Builder:
             counts.check()
         order = {doc_id: n for n, doc_id in enumerate(self.source_of)}
         duplicates.sort(key=lambda d: order[d["doc_id"]])
-        return corpus_hash, duplicates
+        return corpus_hash, duplicates, parts
 
     def inputs(self) -> tuple[list[dict[str, Any]], int]:
         """Describe every source and hash every input file that exists."""
@@ -623,7 +629,7 @@ def build_corpus(
         # hashing the input files (I/O and C code) overlaps the duplicate step and the write
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="secnews-inputs") as pool:
             described = pool.submit(builder.inputs)
-            corpus_hash, duplicates = builder.finish(progress)
+            corpus_hash, duplicates, parts = builder.finish(progress)
             inputs, input_bytes = described.result()
         summary = BuildSummary(
             out=target,
@@ -639,6 +645,7 @@ def build_corpus(
             "corpus_hash": corpus_hash,
             "row_order": "sources in the given order; inside a source, the loader's order",
             "columns": list(ARTICLES_SCHEMA.names),
+            "parts": parts,
             "counts": summary.rows(total=True),
             "inputs": inputs,
             "settings": settings.to_dict(loaders=sorted(builder.loaders)),

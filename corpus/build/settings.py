@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from secnews.corpus.store.layout import PART_BYTES
+
 __all__ = ["BuildSettings", "versions"]
 
 #: Loader kind -> (module, settings class), for the defaults written into the manifest.
@@ -41,6 +43,13 @@ class BuildSettings:
     ----------
     batch_size
         Documents per processing batch and per Parquet row group.
+    part_bytes
+        Bound of each part file of the stored corpus: row data in bytes (UTF-8 bytes of the
+        strings plus 8 per other column, :func:`~secnews.corpus.store.write.row_bytes`), default
+        128 MiB (a part is smaller on disk, compressed). The parts do not change the rows or the
+        corpus hash.
+    part_rows
+        Bound of each part file in rows (``None``: none).
     language_id
         Detect the language of documents whose loader did not set one.
     language_max_chars
@@ -65,6 +74,8 @@ class BuildSettings:
     """
 
     batch_size: int = 1000
+    part_bytes: int = PART_BYTES
+    part_rows: int | None = None
     language_id: bool = True
     language_max_chars: int = 500
     dedupe: bool = True
@@ -79,6 +90,10 @@ class BuildSettings:
     table: Any = None
     folder: Any = None
     xml: Any = None
+
+    def __post_init__(self) -> None:
+        if self.part_bytes < 1 or (self.part_rows is not None and self.part_rows < 1):
+            raise ValueError("part_bytes and part_rows must be at least 1")
 
     def to_dict(self, *, loaders: Sequence[str] = ()) -> dict[str, Any]:
         """JSON-ready form (nested settings dataclasses become dicts).

@@ -2,10 +2,14 @@
 
 A corpus is a folder holding
 
-- ``articles.parquet``: one row per document, columns :data:`STORE_COLUMNS` (the shared record
-  of :mod:`secnews.corpus.record`, then ``n_chars``, ``n_words``, ``dup_of``, ``relevance``);
-- ``manifest.json``: inputs with their sha256, counts per source, settings, package versions and
-  the ``corpus_hash``;
+- ``articles/part-00000.parquet``, ``part-00001.parquet``, ...: one row per document, columns
+  :data:`STORE_COLUMNS` (the shared record of :mod:`secnews.corpus.record`, then ``n_chars``,
+  ``n_words``, ``dup_of``, ``relevance``), split into part files of bounded size that read as one
+  table in row order (:mod:`secnews.corpus.store.layout`; a corpus written before the parts
+  holds the same rows in one file, ``articles.parquet``, and reads the same);
+- ``manifest.json``: inputs with their sha256, counts per source, settings, package versions,
+  the parts (file, rows, bytes, sha256) and the ``corpus_hash``, which depends on the rows and
+  their order, not on how they are split into parts;
 - ``rejects.csv``: ``source_path,row,reason``, one line per rejected file or row.
 
 Row order is deterministic: sources in the order they were given, and inside a source the order
@@ -27,13 +31,17 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from secnews.corpus.record import ARTICLE_COLUMNS
+from secnews.corpus.store.layout import (
+    ARTICLES_FILE,
+    article_parts,
+    read_parquet_sql,
+)
 
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
 __all__ = [
-    "ARTICLES_FILE",
     "ARTICLES_SCHEMA",
     "MANIFEST_FILE",
     "REJECTS_FILE",
@@ -43,17 +51,16 @@ __all__ = [
     "open_corpus",
 ]
 
-ARTICLES_FILE = "articles.parquet"
 MANIFEST_FILE = "manifest.json"
 REJECTS_FILE = "rejects.csv"
 
 #: Columns the store adds after the record's :data:`~secnews.corpus.record.ARTICLE_COLUMNS`.
 EXTRA_COLUMNS: tuple[str, ...] = ("n_chars", "n_words", "dup_of", "relevance")
-#: Column order of ``articles.parquet``.
+#: Column order of the stored rows.
 STORE_COLUMNS: tuple[str, ...] = (*ARTICLE_COLUMNS, *EXTRA_COLUMNS)
 
 _STRING_COLUMNS = tuple(c for c in ARTICLE_COLUMNS if c != "published")
-#: Arrow schema of ``articles.parquet``; ``doc_id``, ``text``, ``source_path`` and ``loader`` are
+#: Arrow schema of every part file; ``doc_id``, ``text``, ``source_path`` and ``loader`` are
 #: never null.
 ARTICLES_SCHEMA = pa.schema(
     [
@@ -97,10 +104,6 @@ def document_text(row: Mapping[str, Any]) -> str:
     return "\n\n".join(parts)
 
 
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -132,12 +135,22 @@ class Corpus:
         self.path = Path(path)
         self._con: duckdb.DuckDBPyConnection | None = None
         self._manifest: dict[str, Any] | None = None
+        self._parts: list[Path] | None = None
 
     # -- metadata -------------------------------------------------------------------------------
     @property
-    def articles_path(self) -> Path:
-        """Path of ``articles.parquet``."""
-        return self.path / ARTICLES_FILE
+    def parts(self) -> list[Path]:
+        """The Parquet files holding the rows, in row order (one file for a corpus written before
+        the parts; see :func:`~secnews.corpus.store.layout.article_parts`)."""
+        if self._parts is None:
+            self._parts = article_parts(self.path)
+        return list(self._parts)
+
+    @property
+    def layout(self) -> str:
+        """``"parts"`` (rows in ``articles/part-*.parquet``) or ``"file"`` (one
+        ``articles.parquet``, the layout before the parts)."""
+        return "file" if self.parts == [self.path / ARTICLES_FILE] else "parts"
 
     @property
     def manifest(self) -> dict[str, Any]:
@@ -149,12 +162,13 @@ class Corpus:
 
     @property
     def corpus_hash(self) -> str:
-        """Content hash of the corpus (see :func:`secnews.corpus.store.write.corpus_hash`)."""
+        """Content hash of the corpus, from the manifest (see
+        :class:`~secnews.corpus.store.write.ContentHasher`)."""
         return str(self.manifest["corpus_hash"])
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """Columns of ``articles.parquet``."""
+        """Columns of the stored rows."""
         return STORE_COLUMNS
 
     def rejects(self) -> pd.DataFrame:
@@ -175,11 +189,7 @@ class Corpus:
 
             con = duckdb.connect(":memory:")
             con.execute("SET TimeZone = 'UTC'")
-            con.execute(
-                "CREATE VIEW articles AS SELECT * FROM read_parquet("
-                + _sql_string(str(self.articles_path))
-                + ")"
-            )
+            con.execute(f"CREATE VIEW articles AS SELECT * FROM {read_parquet_sql(self.parts)}")
             self._con = con
         return self._con
 
@@ -211,6 +221,19 @@ class Corpus:
         pandas.DataFrame
         """
         return self._connection().execute(sql).df()
+
+    def fetch(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run SQL over the view ``articles`` and return its rows as tuples of Python values
+        (timestamps as :class:`datetime.datetime`, NULL as ``None``).
+
+        Parameters
+        ----------
+        sql
+            A DuckDB query; ``?`` marks a parameter.
+        parameters
+            Values of the ``?`` in order.
+        """
+        return self._connection().execute(sql, list(parameters)).fetchall()
 
     def __len__(self) -> int:
         """Number of documents kept (duplicates excluded)."""
@@ -277,8 +300,9 @@ class Corpus:
     ) -> Iterator[pd.DataFrame]:
         """Stream documents in stored row order, at most ``batch_size`` rows at a time.
 
-        Only one Parquet row group and one batch are in memory at once, so the whole text of a
-        large corpus is never loaded.
+        The part files are read one after the other and only one Parquet row group and one batch
+        are in memory at once, so the whole text of a large corpus is never loaded. A batch never
+        spans two parts.
 
         Parameters
         ----------
@@ -307,22 +331,25 @@ class Corpus:
         read = list(
             dict.fromkeys([*names, "dup_of"] + (["title", "lede", "text"] if full_text else []))
         )
-        with pq.ParquetFile(self.articles_path) as parquet:
-            for batch in parquet.iter_batches(batch_size=batch_size, columns=read):
-                table = pa.Table.from_batches([batch])
-                if not include_duplicates:
-                    table = table.filter(pc.is_null(table["dup_of"]))
-                if table.num_rows == 0:
-                    continue
-                frame = table.select(names).to_pandas()
-                if full_text:
-                    parts = table.select(["title", "lede", "text"]).to_pylist()
-                    frame["full_text"] = [document_text(p) for p in parts]
-                yield frame
+        for path in self.parts:
+            with pq.ParquetFile(path) as parquet:
+                for batch in parquet.iter_batches(batch_size=batch_size, columns=read):
+                    table = pa.Table.from_batches([batch])
+                    if not include_duplicates:
+                        table = table.filter(pc.is_null(table["dup_of"]))
+                    if table.num_rows == 0:
+                        continue
+                    frame = table.select(names).to_pandas()
+                    if full_text:
+                        parts = table.select(["title", "lede", "text"]).to_pylist()
+                        frame["full_text"] = [document_text(p) for p in parts]
+                    yield frame
 
 
 def open_corpus(path: str | Path) -> Corpus:
-    """Open a stored corpus folder.
+    """Open a stored corpus folder, of either layout (see the module docstring).
+
+    When the manifest lists the parts, the part files found must be exactly those.
 
     Parameters
     ----------
@@ -336,10 +363,33 @@ def open_corpus(path: str | Path) -> Corpus:
     Raises
     ------
     FileNotFoundError
-        When the folder or its ``articles.parquet`` / ``manifest.json`` is missing.
+        When the folder, its rows (``articles/`` or ``articles.parquet``), its ``manifest.json``
+        or a part the manifest lists is missing.
+    ValueError
+        When the folder holds part files the manifest does not list, or both layouts.
     """
     folder = Path(path)
-    for name in (ARTICLES_FILE, MANIFEST_FILE):
-        if not (folder / name).is_file():
-            raise FileNotFoundError(f"{folder} is not a secnews corpus: {name} is missing")
-    return Corpus(folder)
+    if not (folder / MANIFEST_FILE).is_file():
+        raise FileNotFoundError(f"{folder} is not a secnews corpus: {MANIFEST_FILE} is missing")
+    corpus = Corpus(folder)
+    found = [p.relative_to(folder).as_posix() for p in corpus.parts]
+    listed = corpus.manifest.get("parts")
+    if isinstance(listed, list):
+        _check_parts(folder, found, [str(p.get("file")) for p in listed])
+    return corpus
+
+
+def _check_parts(folder: Path, found: list[str], listed: list[str]) -> None:
+    """Compare the part files of ``folder`` with those its manifest lists."""
+    missing = [name for name in listed if name not in found]
+    if missing:
+        raise FileNotFoundError(
+            f"{folder}: {', '.join(missing[:5])} listed in {MANIFEST_FILE} but missing: the "
+            "corpus is incomplete"
+        )
+    extra = [name for name in found if name not in listed]
+    if extra:
+        raise ValueError(
+            f"{folder}: {', '.join(extra[:5])} not listed in {MANIFEST_FILE}: these files do not "
+            "belong to this corpus"
+        )

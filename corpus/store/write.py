@@ -1,9 +1,11 @@
-"""Writing a corpus folder: deterministic Parquet, the rejects table, the manifest, the content
-hash, and the atomic swap that replaces a previous corpus only once the new one is complete.
+"""Writing a corpus folder: deterministic Parquet part files, the rejects table, the manifest
+and the content hash (the atomic swap that replaces a previous corpus only once the new one is
+complete is in :mod:`secnews.corpus.store.replace`; its names are importable from here too).
 
-Determinism: ``articles.parquet`` is written by :class:`ArticleWriter` with fixed options (zstd
-level 1, dictionary encoding on the low-cardinality columns, one row group per written batch of a
-fixed size), so the same rows in the same order give the same bytes. The manifest is JSON with
+Determinism: the part files ``articles/part-*.parquet`` are written by :class:`ArticleWriter`
+with fixed options (zstd level 1, dictionary encoding on the low-cardinality columns, one row
+group per written batch of a fixed size) and cut at rows that depend only on the rows and the
+part bound, so the same rows in the same order give the same bytes. The manifest is JSON with
 sorted keys and contains no timestamps; ``rejects.csv`` keeps the input order.
 
 Level 1 rather than 3: on the UN corpus the file is 69.1 MB instead of 59.5 MB, and the build
@@ -12,22 +14,17 @@ takes 9.5-9.8 s instead of 10.1-10.6 s (idle, 2 cores), which its speed target o
 
 The corpus hash (:class:`ContentHasher`) is computed from the stored values, in row order, of
 every column except ``source_path`` (so moving the input files or building from another folder
-does not change it); it does not depend on row-group sizes, compression or timestamps.
+does not change it); it does not depend on how the rows are split into parts or row groups, on
+compression or on timestamps: one part or a hundred give the same hash.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import ctypes
-import errno
 import hashlib
 import json
 import logging
-import os
-import shutil
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -36,9 +33,19 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from secnews.corpus.atomic import current_umask
 from secnews.corpus.record import Reject
-from secnews.corpus.store.read import ARTICLES_SCHEMA, MANIFEST_FILE, STORE_COLUMNS
+from secnews.corpus.store.layout import ARTICLES_DIR, MAX_PARTS, PART_BYTES, part_name
+from secnews.corpus.store.read import ARTICLES_SCHEMA, STORE_COLUMNS
+
+# the replacement of a corpus folder has its own module; these names stay importable from here
+from secnews.corpus.store.replace import (
+    CORPUS_ENTRIES,
+    CORPUS_FORMAT,
+    corpus_format,
+    replace_dir,
+    replace_problem,
+    staging_dir,
+)
 
 __all__ = [
     "CORPUS_ENTRIES",
@@ -50,6 +57,7 @@ __all__ = [
     "file_sha256",
     "replace_dir",
     "replace_problem",
+    "row_bytes",
     "staging_dir",
     "write_manifest",
     "write_rejects",
@@ -130,42 +138,104 @@ def _hash_chunk(chunk: pa.Array, nulls: Any, values: Any, lengths: Any) -> None:
     values.update(array.astype("<f8" if pa.types.is_floating(filled.type) else "<i8").tobytes())
 
 
-class ArticleWriter:
-    """Write ``articles.parquet`` batch by batch with deterministic options.
+#: Bytes :func:`row_bytes` counts for each value of a column that is not a string.
+_FIXED_BYTES = 8
 
-    Each call of :meth:`write` adds row groups of at most ``row_group_size`` rows, so that memory
-    stays bounded by one batch. Use as a context manager.
+
+def row_bytes(table: pa.Table) -> Any:
+    """The data size of each row of ``table``, the measure of the part bound: the UTF-8 bytes of
+    its string values (a null counts 0) plus 8 bytes for each other column.
+
+    It depends only on the values, not on how Arrow holds them (chunks, null bitmaps), so the
+    rows a part takes depend only on the rows and the bound.
+
+    Returns
+    -------
+    numpy.ndarray
+        One int64 per row.
+    """
+    import numpy as np
+    import pyarrow.compute as pc
+
+    sizes = np.zeros(table.num_rows, dtype=np.int64)
+    for field in table.schema:
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            lengths = pc.binary_length(table.column(field.name)).fill_null(0)
+            sizes += lengths.to_numpy(zero_copy_only=False).astype(np.int64)
+        else:
+            sizes += _FIXED_BYTES
+    return sizes
+
+
+def _parquet_writer(path: Path) -> pq.ParquetWriter:
+    return pq.ParquetWriter(
+        str(path),
+        ARTICLES_SCHEMA,
+        compression="zstd",
+        compression_level=1,
+        use_dictionary=_DICTIONARY_COLUMNS,
+        write_statistics=True,
+        version="2.6",
+        data_page_version="1.0",
+    )
+
+
+class ArticleWriter:
+    """Write the rows of a corpus into part files ``articles/part-00000.parquet``, ... of the
+    corpus folder, batch by batch, with deterministic options.
+
+    A part takes rows, in order, until the next one would bring it over ``part_bytes`` of row
+    data (:func:`row_bytes`) or ``part_rows`` rows; then the next part starts (a row larger than
+    the bound gets a part of its own). So the parts depend only on the rows and the bounds, not
+    on the batches written. Each call of :meth:`write` adds row groups of at most
+    ``row_group_size`` rows (a part boundary inside a batch also ends a row group), so that
+    memory stays bounded by one batch. A corpus without rows still gets one part, which holds
+    the schema. Use as a context manager; after :meth:`close`, :attr:`parts` describes the
+    files for the manifest.
 
     Parameters
     ----------
-    path
-        The Parquet file to create.
+    folder
+        The corpus folder; ``articles/`` is created in it and must not exist yet.
     row_group_size
         Maximum rows per row group.
+    part_bytes
+        Maximum row data per part (bytes, default :data:`PART_BYTES`).
+    part_rows
+        Maximum rows per part (``None``: no bound on rows).
     """
 
-    def __init__(self, path: str | Path, *, row_group_size: int = 1000) -> None:
-        self.path = Path(path)
+    def __init__(
+        self,
+        folder: str | Path,
+        *,
+        row_group_size: int = 1000,
+        part_bytes: int = PART_BYTES,
+        part_rows: int | None = None,
+    ) -> None:
+        if row_group_size < 1 or part_bytes < 1 or (part_rows is not None and part_rows < 1):
+            raise ValueError("row_group_size, part_bytes and part_rows must be at least 1")
+        self.folder = Path(folder)
         self.row_group_size = row_group_size
+        self.part_bytes = part_bytes
+        self.part_rows = part_rows
+        self.directory = self.folder / ARTICLES_DIR
+        self.directory.mkdir()
+        #: The finished parts: ``file`` (relative to the folder), ``rows``, ``bytes``, ``sha256``.
+        self.parts: list[dict[str, Any]] = []
+        self._part: pq.ParquetWriter | None = None
+        self._part_rows = 0
+        self._part_data = 0
+        self._closed = False
         self._hasher = ContentHasher()
         # the content hash runs in a thread while the next row group is compressed (both
         # release the GIL); one thread keeps the order of the updates
         self._hashing: ThreadPoolExecutor | None = None
         self._pending: list[Future[None]] = []
-        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(
-            str(self.path),
-            ARTICLES_SCHEMA,
-            compression="zstd",
-            compression_level=1,
-            use_dictionary=_DICTIONARY_COLUMNS,
-            write_statistics=True,
-            version="2.6",
-            data_page_version="1.0",
-        )
 
     def write(self, table: pa.Table) -> None:
         """Append rows (a table with the schema :data:`~secnews.corpus.store.read.ARTICLES_SCHEMA`)."""
-        if self._writer is None:
+        if self._closed:
             raise ValueError("the writer is closed")
         if table.num_rows == 0:
             return
@@ -173,8 +243,55 @@ class ArticleWriter:
         if self._hashing is None:
             self._hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="secnews-hash")
         self._pending.append(self._hashing.submit(self._hasher.update, table))
-        self._writer.write_table(table, row_group_size=self.row_group_size)
+        sizes = row_bytes(table)
+        start = 0
+        while start < table.num_rows:
+            count = self._room(sizes[start:])
+            if count == 0:
+                self._finish_part()
+                continue
+            if self._part is None:
+                self._part = self._open_part()
+            self._part.write_table(table.slice(start, count), row_group_size=self.row_group_size)
+            self._part_rows += count
+            self._part_data += int(sizes[start : start + count].sum())
+            start += count
         self._wait(keep=1)
+
+    def _room(self, sizes: Any) -> int:
+        """How many of the next rows (their :func:`row_bytes` ``sizes``) the open part takes."""
+        import numpy as np
+
+        limit = len(sizes)
+        if self.part_rows is not None:
+            limit = min(limit, self.part_rows - self._part_rows)
+        room = self.part_bytes - self._part_data
+        count = int(np.searchsorted(np.cumsum(sizes[:limit]), room, side="right"))
+        return max(count, 1) if self._part_rows == 0 else count
+
+    def _open_part(self) -> pq.ParquetWriter:
+        if len(self.parts) >= MAX_PARTS:
+            raise ValueError(
+                f"more than {MAX_PARTS:,} parts: their names would no longer sort in row order; "
+                "raise the part bound"
+            )
+        return _parquet_writer(self.directory / part_name(len(self.parts)))
+
+    def _finish_part(self) -> None:
+        if self._part is None:  # a corpus without rows: one part with the schema only
+            self._part = self._open_part()
+        self._part.close()
+        self._part = None
+        path = self.directory / part_name(len(self.parts))
+        self.parts.append(
+            {
+                "file": f"{ARTICLES_DIR}/{path.name}",
+                "rows": self._part_rows,
+                "bytes": path.stat().st_size,
+                "sha256": file_sha256(path),
+            }
+        )
+        self._part_rows = self._part_data = 0
 
     @property
     def hasher(self) -> ContentHasher:
@@ -188,16 +305,18 @@ class ArticleWriter:
             self._pending.pop(0).result()
 
     def close(self) -> None:
-        """Finish the file (an empty corpus still gets a valid file with the schema)."""
+        """Finish the last part (a corpus without rows still gets one, with the schema)."""
+        if self._closed:
+            return
+        self._closed = True
         try:
             self._wait()
         finally:
             if self._hashing is not None:
                 self._hashing.shutdown(wait=True, cancel_futures=True)
                 self._hashing = None
-            if self._writer is not None:
-                self._writer.close()
-                self._writer = None
+            if self._part is not None or not self.parts:
+                self._finish_part()
 
     def __enter__(self) -> ArticleWriter:
         return self
@@ -273,151 +392,3 @@ def write_manifest(path: str | Path, manifest: dict[str, Any]) -> None:
     """Write ``manifest.json``: sorted keys, two-space indent, UTF-8, final newline."""
     text = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2, default=str)
     Path(path).write_text(text + "\n", encoding="utf-8")
-
-
-# -- atomic replacement of a corpus folder ---------------------------------------------------------
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Atomically swap two paths with Linux ``renameat2(RENAME_EXCHANGE)``; False if unsupported."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [
-        ctypes.c_int,
-        ctypes.c_char_p,
-        ctypes.c_int,
-        ctypes.c_char_p,
-        ctypes.c_uint,
-    ]
-    renameat2.restype = ctypes.c_int
-    result = renameat2(
-        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
-    )
-    if result == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
-        return False
-    raise OSError(code, os.strerror(code), str(second))
-
-
-#: Format tag of the manifest a build writes; only folders whose manifest has it are replaced.
-CORPUS_FORMAT = "secnews-corpus/1"
-#: What a corpus folder holds (the corpus files, the preprocessing cache of the analyses and the
-#: ``step.json`` of a study's build step); a folder with anything else in it is never replaced.
-CORPUS_ENTRIES = frozenset(
-    {"articles.parquet", MANIFEST_FILE, "rejects.csv", "preprocessed", "step.json"}
-)
-
-
-def corpus_format(folder: str | Path) -> str | None:
-    """The ``format`` of ``folder/manifest.json`` when it is a secnews corpus manifest, else
-    ``None`` (no manifest, not JSON, not an object, or no ``secnews-corpus/`` format)."""
-    try:
-        with open(Path(folder) / MANIFEST_FILE, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return None
-    fmt = data.get("format") if isinstance(data, dict) else None
-    return fmt if isinstance(fmt, str) and fmt.startswith("secnews-corpus/") else None
-
-
-def replace_problem(out: str | Path) -> str | None:
-    """Why the folder ``out`` may not be replaced by a new corpus, or ``None`` when it may.
-
-    It may when it does not exist, is an empty folder, or is a secnews corpus: its
-    ``manifest.json`` has a ``secnews-corpus/`` format and it holds nothing but the corpus
-    files (:data:`CORPUS_ENTRIES`).
-    """
-    out = Path(out)
-    if not out.exists() and not out.is_symlink():
-        return None
-    if out.is_symlink():
-        return "it is a symbolic link (give the folder it points to)"
-    if not out.is_dir():
-        return "it is not a folder"
-    entries = sorted(p.name for p in out.iterdir())
-    if not entries:
-        return None
-    if corpus_format(out) is None:
-        if MANIFEST_FILE in entries:
-            return f"its {MANIFEST_FILE} is not a secnews corpus manifest"
-        return f"it is not a secnews corpus (no {MANIFEST_FILE})"
-    foreign = [name for name in entries if name not in CORPUS_ENTRIES]
-    if foreign:
-        shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
-        return f"it holds files that are not part of a corpus ({shown})"
-    return None
-
-
-def replace_dir(new: Path, out: Path) -> None:
-    """Put the finished folder ``new`` at ``out``, replacing a previous corpus there.
-
-    With ``renameat2(RENAME_EXCHANGE)`` (Linux) the swap is one atomic step; elsewhere the old
-    folder is first renamed aside, so an interruption between the two renames leaves it in
-    ``.{name}.old-*`` beside the target rather than losing it.
-    """
-    if not out.exists():
-        os.replace(new, out)
-        return
-    if _exchange(new, out):
-        shutil.rmtree(new, ignore_errors=True)  # now holds the previous corpus
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    old.rmdir()
-    os.replace(out, old)
-    os.replace(new, out)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _refuse(target: Path) -> None:
-    problem = replace_problem(target)
-    if problem is not None:
-        raise FileExistsError(
-            f"{target} exists and {problem}; refusing to replace it: choose another --out "
-            "(a build only replaces an empty folder or a secnews corpus)"
-        )
-
-
-@contextlib.contextmanager
-def staging_dir(out: str | Path) -> Iterator[Path]:
-    """Yield a temporary folder beside ``out``; on success it replaces ``out`` atomically.
-
-    The lock of ``out`` (:func:`secnews.corpus.store.lock.target_lock`, a file
-    ``.{name}.lock`` beside it) is held from the start to the swap, so two builds into one
-    folder never interleave: the second fails at once and names the first. Holding the lock,
-    the temporary folders of earlier builds that were killed (``.{name}.building-*``,
-    ``.{name}.old-*``) are removed first.
-
-    On any exception (including ``KeyboardInterrupt``) the temporary folder is removed and a
-    previous corpus at ``out`` is left untouched.
-
-    Raises
-    ------
-    FileExistsError
-        When ``out`` exists and is neither an empty folder nor a secnews corpus (never deleted;
-        see :func:`replace_problem`).
-    secnews.corpus.store.lock.TargetLockedError
-        When another build holds the lock of ``out``.
-    """
-    from secnews.corpus.store.lock import remove_stale, target_lock
-
-    target = Path(out).absolute()
-    _refuse(target)
-    with target_lock(target):
-        _refuse(target)
-        remove_stale(target.parent, (f".{target.name}.building-*", f".{target.name}.old-*"))
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-        try:
-            yield tmp
-            tmp.chmod(0o777 & ~current_umask())
-            _refuse(target)
-            replace_dir(tmp, target)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
