@@ -3,9 +3,10 @@
 The rules of :mod:`secnews.corpus.clean.boilerplate` remove what is surely furniture (credits,
 lexicon phrases, menus, short labels, site template). Many lines they keep are still furniture:
 teasers, related links, comment text, footers. :class:`LineModel` scores each line the rules kept
-from shallow features of the line and of its neighbourhood (:mod:`secnews.corpus.clean.line_features`: length, punctuation and stop words of the line and its
-neighbours, its place on the page, and furniture patterns such as a comment section's heading and
-its commenters' stamps, bylines, captions, bullets and teasers).
+from shallow features of the line and of its neighbourhood
+(:mod:`secnews.corpus.clean.line_features`: length, punctuation and stop words of the line and
+its neighbours, its place on the page, and furniture patterns such as a comment section's
+heading and its commenters' stamps, bylines, captions, bullets and teasers).
 
 The model is a logistic regression on standardized features, followed by a second logistic
 regression that also sees the first stage's probabilities of the kept lines around each line
