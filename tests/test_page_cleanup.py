@@ -322,3 +322,24 @@ def test_sequence_statistics_count_label_transitions() -> None:
     # transitions 1->1, 1->0, 0->1, plus one of each: [[1, 2], [2, 2]]
     assert transition == pytest.approx((1 / 3, 2 / 3, 2 / 4, 2 / 4))
     assert start == pytest.approx(0.5) and prior == pytest.approx(0.6)
+
+
+def test_blocks_measure_the_main_block() -> None:
+    from secnews.corpus.clean.line_features import _blocks
+
+    words = np.array([3, 40, 50, 2, 2, 30, 1, 1, 1, 60, 5, 9], dtype=float)
+    paragraph = np.array([0, 1, 1, 0, 0, 1, 0, 0, 0, 1, 0, 1], dtype=float)
+    kept = np.ones(12, dtype=bool)
+    kept[11] = False  # a removed paragraph counts for nothing
+    out = _blocks(words, paragraph, kept, np.linspace(0, 1, 12))
+    # paragraphs 1, 2, 5 (two lines between 2 and 5) are one block of 120 words; three lines
+    # between 5 and 9 start another (60); a gap line takes the larger block within two lines
+    best = [1, 1, 1, 1, 1, 1, 1, 1, 0.5, 0.5, 0.5, 0]
+    assert out["block_share_of_best"].tolist() == pytest.approx(best)
+    assert out["block_share_of_page"].tolist() == pytest.approx([b * 120 / 180 for b in best])
+    log_words = np.log1p(words[:11])
+    assert out["rel_log_words"][:11].tolist() == pytest.approx(
+        (log_words - np.median(log_words)).tolist()
+    )
+    share = np.linspace(0, 1, 12)
+    assert out["rel_stopword_share"][3] == pytest.approx(share[3] - share[[1, 2, 5, 9]].mean())

@@ -12,7 +12,10 @@ Shallow features of a line and of its neighbourhood, in the spirit of boilerpipe
 * page furniture patterns: comment sections (a heading such as ``Leave a reply`` or
   ``12 Comments`` above the line, commenter stamps such as ``Jacob said,`` or ``at 3:45 pm``
   around it), bylines and dates, captions and photo credits, list bullets, teasers that end in
-  ``...`` or ``Read more``, short title-case lines.
+  ``...`` or ``Read more``, short title-case lines;
+* the main block: the paragraph words of the run of paragraphs (among the kept lines) the line
+  belongs to, as a share of the page's best run and of all its paragraph words; its length and
+  stop-word share against the page's own (pages differ in scale: a recipe's lines are short).
 
 :func:`context_features` are the second stage's: a line's first-stage probability and those of
 the kept lines around it.
@@ -74,6 +77,8 @@ _CAPTION = re.compile(
     r"|^\(?(?:pictured|above|below|left|right|top|bottom)\b",
     re.IGNORECASE,
 )
+#: Other kept lines allowed between two paragraphs of one block (:func:`_blocks`).
+_BLOCK_GAP = 2
 _BULLET = re.compile(r"^(?:[*•·>+–-]|\d{1,2}[.)])\s")
 _TEASER_END = re.compile(r"(?:\.\.\.|…|\[\.\.\.\]|\bread more|\bmore\s*»?|»|›)\s*$", re.IGNORECASE)
 
@@ -132,6 +137,10 @@ FEATURES: tuple[str, ...] = (
     "teaser_end",
     "short_title_case",
     "kept_win2_short",
+    "block_share_of_best",
+    "block_share_of_page",
+    "rel_log_words",
+    "rel_stopword_share",
 )
 
 
@@ -258,6 +267,53 @@ def _furniture(
     }
 
 
+def _blocks(
+    words: np.ndarray, paragraph: np.ndarray, kept: np.ndarray, stopword_share: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The main block and the page's own scale, among the lines the rules kept.
+
+    A block is a run of paragraphs with at most :data:`_BLOCK_GAP` other kept lines between two
+    of them; a line gets its block's paragraph words as a share of the best block's and of the
+    page's (a line in a gap gets the larger of the blocks within reach). ``rel_*`` compare a
+    line's length and stop-word share with the page's kept lines (median, paragraph mean).
+    """
+    n = len(words)
+    out = {name: np.zeros(n) for name in ("block_share_of_best", "block_share_of_page")}
+    out["rel_log_words"] = np.zeros(n)
+    out["rel_stopword_share"] = np.zeros(n)
+    idx = np.flatnonzero(kept)
+    if len(idx) == 0:
+        return out
+    par = paragraph[idx] > 0
+    block_words = words[idx] * par
+    total = float(block_words.sum())
+    where = np.flatnonzero(par)
+    value = np.zeros(len(idx))
+    if len(where):
+        starts = np.concatenate([[0], np.flatnonzero(np.diff(where) > _BLOCK_GAP + 1) + 1])
+        sums = np.add.reduceat(block_words[where], starts)
+        ids = np.repeat(np.arange(len(starts)), np.diff(np.concatenate([starts, [len(where)]])))
+        best = float(sums.max())
+        value[where] = sums[ids]
+        for k in np.flatnonzero(~par):
+            prev = np.searchsorted(where, k) - 1
+            candidates = [
+                float(sums[ids[j]])
+                for j in (prev, prev + 1)
+                if 0 <= j < len(where) and abs(int(where[j]) - int(k)) <= _BLOCK_GAP
+            ]
+            value[k] = max(candidates, default=0.0)
+        out["block_share_of_best"][idx] = value / best
+        out["block_share_of_page"][idx] = value / total
+    log_words = np.log1p(words[idx])
+    out["rel_log_words"][idx] = log_words - float(np.median(log_words))
+    if par.any():
+        out["rel_stopword_share"][idx] = stopword_share[idx] - float(
+            stopword_share[idx][par].mean()
+        )
+    return out
+
+
 def line_features(
     texts: Sequence[str], removed: Sequence[bool], *, stopwords: frozenset[str]
 ) -> np.ndarray:
@@ -361,6 +417,7 @@ def line_features(
         "stopwords_x_words": columns["stopword_share"] * log_words,
         "repeated_in_page": _repeated_in_page(texts),
         **_furniture(texts, words, columns["capitalised_share"], columns["sentence_end"], gone),
+        **_blocks(words, paragraph, kept > 0, columns["stopword_share"]),
     }
     return np.column_stack([out[name] for name in FEATURES])
 
