@@ -218,3 +218,128 @@ def test_context_features_skip_removed_lines() -> None:
     assert ctx[2, 1:3].tolist() == [0.9, 0.8]
     assert ctx[2, 3] == pytest.approx((0.9 + 0.8) / 2)
     assert load_line_model().context_coef  # the packaged model has its second stage
+
+
+def test_distance_to_paragraph_matches_brute_force() -> None:
+    from secnews.corpus.clean.line_features import _distance_to
+
+    rng = np.random.default_rng(0)
+    for n in (0, 1, 2, 7, 40):
+        flags = rng.random(n) < 0.3
+        where = np.flatnonzero(flags)
+        expected = [float(min((abs(j - i) for j in where if j != i), default=n)) for i in range(n)]
+        assert _distance_to(flags).tolist() == expected
+
+
+def test_furniture_features_on_a_comment_section() -> None:
+    from secnews.corpus.clean.line_features import FEATURES as NAMES
+
+    texts = [
+        "Talks Resume in Geneva",
+        "By John Smith, March 3, 2014",
+        "The ministry said on Tuesday that the talks would resume in Geneva next week.",
+        "Officials from both sides are expected to attend, and a statement is due on Friday.",
+        "* Related: Ministers meet in Vienna",
+        "Photo: Reuters",
+        "Leave a Reply",
+        "Jacob said,",
+        "I think the talks will fail again, as they did last year in the same city.",
+        "Posted 3 hours ago",
+    ]
+    f = line_features(texts, [False] * len(texts), stopwords=frozenset())
+    col = {name: f[:, NAMES.index(name)].tolist() for name in NAMES}
+    assert col["comment_heading"] == [0.0] * 6 + [1.0] + [0.0] * 3
+    # the heading opens the comment section: the lines below it are after it
+    assert col["after_comment_heading"] == [0.0] * 7 + [1.0] * 3
+    assert col["comment_stamp"] == [0.0] * 7 + [1.0, 0.0, 1.0]
+    assert col["log_stamps_before"] == pytest.approx([0.0] * 8 + [np.log(2)] * 2)
+    assert col["byline_or_date"][:3] == [0.0, 1.0, 0.0]
+    assert col["caption_like"][5] == 1.0 and col["starts_bullet"][4] == 1.0
+    assert col["short_title_case"][0] == 1.0 and col["short_title_case"][2] == 0.0
+    # a "Comments" heading above the first paragraph (a menu) does not open a comment section
+    menu = ["Comments", "Home", *texts[2:4]]
+    g = line_features(menu, [False] * 4, stopwords=frozenset())
+    assert g[:, NAMES.index("after_comment_heading")].tolist() == [0.0] * 4
+
+
+def test_comment_stamps_on_a_development_page(corpora_dir: Path) -> None:
+    """On a real blog page the commenters' "X said," lines are stamps; the article's lines have
+    at most one stamp above them (the "Posted by" line), the comments many."""
+    from secnews.corpus.clean.line_features import FEATURES as NAMES
+
+    dev = corpora_dir / "pagetext-dev" / "pages"
+    texts = [t for t in (dev / "dragnet-R220.txt").read_text("utf-8").splitlines() if t.strip()]
+    f = line_features(texts, [False] * len(texts), stopwords=frozenset())
+    stamp = f[:, NAMES.index("comment_stamp")]
+    before = f[:, NAMES.index("log_stamps_before")]
+    said = [i for i, t in enumerate(texts) if t.endswith(" said,")]
+    assert len(said) >= 5 and all(stamp[i] == 1.0 for i in said)
+    gold = (dev / "dragnet-R220.gold.txt").read_text("utf-8")
+    article = [i for i, t in enumerate(texts) if len(t) > 80 and t in gold]
+    assert len(article) >= 10 and max(before[article]) == pytest.approx(np.log(2))
+    assert before[said[4] + 1] >= np.log(1 + 5)
+
+
+def test_smooth_sequence_is_the_hmm_posterior() -> None:
+    from itertools import product
+
+    from secnews.corpus.clean.line_model import smooth_sequence
+
+    transition = (0.9, 0.1, 0.2, 0.8)
+    # two lines, by hand: joint weights 0.252, 0.012, 0.224, 0.384 for (0,0), (0,1), (1,0), (1,1)
+    out = smooth_sequence(
+        np.array([0.8, 0.3]), transition=transition, start=0.5, prior=0.5, weight=1.0
+    )
+    assert out.tolist() == pytest.approx([0.608 / 0.872, 0.396 / 0.872])
+    # five lines against enumeration of every path (prior 0.3, weight 0.5)
+    p = np.array([0.9, 0.2, 0.6, 0.05, 0.7])
+    a = np.array(transition).reshape(2, 2)
+    emit = np.column_stack([((1 - p) / 0.7) ** 0.5, (p / 0.3) ** 0.5])
+    marginal = np.zeros(5)
+    total = 0.0
+    for path in product((0, 1), repeat=5):
+        w = (0.4, 0.6)[path[0]] * emit[0, path[0]]
+        for i in range(1, 5):
+            w *= a[path[i - 1], path[i]] * emit[i, path[i]]
+        total += w
+        marginal += w * np.array(path)
+    got = smooth_sequence(p, transition=transition, start=0.6, prior=0.3, weight=0.5)
+    assert got.tolist() == pytest.approx((marginal / total).tolist())
+    assert (
+        smooth_sequence(p, transition=transition, start=0.6, prior=0.3, weight=0.0).tolist()
+        == p.tolist()
+    )
+
+
+def test_sequence_statistics_count_label_transitions() -> None:
+    from secnews.corpus.clean.line_train import PageLines, sequence_statistics
+
+    def page(labels: list[float]) -> PageLines:
+        n = len(labels)
+        return PageLines("p", "g", np.zeros((n, 1)), np.array(labels), np.ones(n))
+
+    transition, start, prior = sequence_statistics([page([1, 1, 0]), page([0, 1])])
+    # transitions 1->1, 1->0, 0->1, plus one of each: [[1, 2], [2, 2]]
+    assert transition == pytest.approx((1 / 3, 2 / 3, 2 / 4, 2 / 4))
+    assert start == pytest.approx(0.5) and prior == pytest.approx(0.6)
+
+
+def test_blocks_measure_the_main_block() -> None:
+    from secnews.corpus.clean.line_features import _blocks
+
+    words = np.array([3, 40, 50, 2, 2, 30, 1, 1, 1, 60, 5, 9], dtype=float)
+    paragraph = np.array([0, 1, 1, 0, 0, 1, 0, 0, 0, 1, 0, 1], dtype=float)
+    kept = np.ones(12, dtype=bool)
+    kept[11] = False  # a removed paragraph counts for nothing
+    out = _blocks(words, paragraph, kept, np.linspace(0, 1, 12))
+    # paragraphs 1, 2, 5 (two lines between 2 and 5) are one block of 120 words; three lines
+    # between 5 and 9 start another (60); a gap line takes the larger block within two lines
+    best = [1, 1, 1, 1, 1, 1, 1, 1, 0.5, 0.5, 0.5, 0]
+    assert out["block_share_of_best"].tolist() == pytest.approx(best)
+    assert out["block_share_of_page"].tolist() == pytest.approx([b * 120 / 180 for b in best])
+    log_words = np.log1p(words[:11])
+    assert out["rel_log_words"][:11].tolist() == pytest.approx(
+        (log_words - np.median(log_words)).tolist()
+    )
+    share = np.linspace(0, 1, 12)
+    assert out["rel_stopword_share"][3] == pytest.approx(share[3] - share[[1, 2, 5, 9]].mean())

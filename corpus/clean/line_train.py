@@ -19,9 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from secnews.corpus.clean.line_model import FEATURES, LineModel, context_features
+from secnews.corpus.clean.line_model import (
+    FEATURES,
+    LineModel,
+    context_features,
+    smooth_sequence,
+)
 
-__all__ = ["LineClassifier", "PageLines", "line_labels", "page_f1"]
+__all__ = ["LineClassifier", "PageLines", "line_labels", "page_f1", "sequence_statistics"]
 
 _TOKEN = re.compile(r"\w+")
 
@@ -108,13 +113,37 @@ def page_f1(pages: Sequence[PageLines], keep: Sequence[np.ndarray]) -> tuple[flo
     return p, r, (2 * p * r / (p + r) if p + r > 0 else 0.0)
 
 
+def sequence_statistics(pages: Sequence[PageLines]) -> tuple[tuple[float, ...], float, float]:
+    """The Markov chain of the labels of the pages' judged lines, with add-one smoothing.
+
+    Returns
+    -------
+    tuple
+        ``(transition, start, prior)``: ``(P(0→0), P(0→1), P(1→0), P(1→1))``, the probability
+        that a page's first judged line is article text, and the share of article lines.
+    """
+    counts = np.ones((2, 2))
+    first = np.ones(2)
+    for page in pages:
+        labels = (page.labels > 0.5).astype(int)
+        if len(labels) == 0:
+            continue
+        first[labels[0]] += 1
+        np.add.at(counts, (labels[:-1], labels[1:]), 1)
+    transition = counts / counts.sum(axis=1, keepdims=True)
+    all_labels = np.concatenate([p.labels for p in pages]) if pages else np.zeros(0)
+    prior = float(np.clip(all_labels.mean() if len(all_labels) else 0.5, 0.01, 0.99))
+    return tuple(float(v) for v in transition.ravel()), float(first[1] / first.sum()), prior
+
+
 class LineClassifier:
     """Standardization + logistic regression on :data:`FEATURES`, with a chosen keep threshold.
 
     Parameters
     ----------
-    C
-        Inverse regularization strength of the logistic regression.
+    Cs
+        Candidate inverse regularization strengths of the logistic regressions; the one of best
+        cross-validated :func:`page_f1` of the first stage is used (``C_``).
     class_weight
         Passed to :class:`sklearn.linear_model.LogisticRegression`.
     thresholds
@@ -127,24 +156,31 @@ class LineClassifier:
         Add the second stage: a logistic regression on the features and the cross-validated
         first-stage probabilities of the neighbouring lines
         (:func:`~secnews.corpus.clean.line_model.context_features`).
+    sequence_weights
+        Candidate evidence weights of the sequence pass
+        (:func:`~secnews.corpus.clean.line_model.smooth_sequence`; 0: none); the weight is chosen
+        with the threshold on the cross-validated probabilities.
     """
 
     def __init__(
         self,
         *,
-        C: float = 1.0,
+        Cs: Sequence[float] = (0.1, 1.0),
         class_weight: str | None = None,
         thresholds: Sequence[float] = tuple(np.round(np.arange(0.05, 0.9, 0.05), 2)),
         n_splits: int = 5,
         min_recall: float = 0.0,
         context: bool = True,
+        sequence_weights: Sequence[float] = (0.0,),
     ) -> None:
-        self.C = C
+        self.Cs = Cs
+        self.C_ = float(Cs[0])
         self.class_weight = class_weight
         self.thresholds = thresholds
         self.n_splits = n_splits
         self.min_recall = min_recall
         self.context = context
+        self.sequence_weights = sequence_weights
 
     def _fit_lr(
         self, pages: Sequence[PageLines], matrices: Sequence[np.ndarray] | None = None
@@ -157,7 +193,9 @@ class LineClassifier:
         scaler = StandardScaler().fit(x)
         scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
         z = (x - scaler.mean_) / scale
-        lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000)
+        lr = LogisticRegression(
+            C=self.C_, class_weight=self.class_weight, solver="newton-cholesky", max_iter=200
+        )
         lr.fit(z, y)
         return (scaler.mean_, scale), lr
 
@@ -203,9 +241,27 @@ class LineClassifier:
             return t, {"precision": p, "recall": r, "f1": f}
         return best[0], best[2]
 
+    def _smooth(self, proba: np.ndarray, weight: float) -> np.ndarray:
+        return smooth_sequence(
+            proba,
+            transition=self.sequence_transition_,
+            start=self.sequence_start_,
+            prior=self.sequence_prior_,
+            weight=weight,
+        )
+
     def fit(self, pages: Sequence[PageLines]) -> LineClassifier:
-        """Pick the threshold by grouped cross-validation, then fit on all pages."""
-        proba = self.cross_val_proba(pages)
+        """Pick the sequence weight and the threshold by grouped cross-validation, then fit on
+        all pages."""
+        chosen: tuple[float, float, list[np.ndarray]] | None = None
+        for c in self.Cs:
+            self.C_ = float(c)
+            candidate = self.cross_val_proba(pages)
+            f1 = self.choose_threshold(pages, candidate)[1]["f1"]
+            if chosen is None or f1 > chosen[1] + 1e-9:
+                chosen = (self.C_, f1, candidate)
+        assert chosen is not None
+        self.C_, _, proba = chosen
         self.context_mean_ = self.context_scale_ = self.context_coef_ = np.zeros(0)
         self.context_intercept_ = 0.0
         if self.context:
@@ -214,7 +270,17 @@ class LineClassifier:
             self.context_coef_ = second.coef_[0]
             self.context_intercept_ = float(second.intercept_[0])
             proba = self.cross_val_proba(pages, matrices)
-        self.threshold_, self.cv_lines_ = self.choose_threshold(pages, proba)
+        self.sequence_transition_, self.sequence_start_, self.sequence_prior_ = sequence_statistics(
+            pages
+        )
+        best: tuple[float, float, dict[str, float]] | None = None
+        for weight in self.sequence_weights:
+            smoothed = [self._smooth(q, weight) for q in proba]
+            threshold, figures = self.choose_threshold(pages, smoothed)
+            if best is None or figures["f1"] > best[2]["f1"] + 1e-9:
+                best = (float(weight), threshold, figures)
+        assert best is not None
+        self.sequence_weight_, self.threshold_, self.cv_lines_ = best
         (self.mean_, self.scale_), lr = self._fit_lr(pages)
         self.coef_ = lr.coef_[0]
         self.intercept_ = float(lr.intercept_[0])
@@ -238,4 +304,8 @@ class LineClassifier:
             context_scale=tuple(float(v) for v in self.context_scale_),
             context_coef=tuple(float(v) for v in self.context_coef_),
             context_intercept=self.context_intercept_,
+            sequence_transition=self.sequence_transition_,
+            sequence_start=self.sequence_start_,
+            sequence_prior=self.sequence_prior_,
+            sequence_weight=self.sequence_weight_,
         )
