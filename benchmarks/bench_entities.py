@@ -56,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", default="all", choices=["speed", "reuters", "places", "all"])
     parser.add_argument("--reuters-full", type=int, default=600, help="stories for full mode")
+    parser.add_argument(
+        "--reuters-judged", type=int, default=3000, help="stories spaCy judges (0: skip)"
+    )
     parser.add_argument("--words", type=int, default=1_000_000, help="words for gazetteer mode")
     parser.add_argument(
         "--full-words", type=int, default=1_000_000, help="words for full mode (0: skip)"
@@ -66,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.part in ("reuters", "all"):
         from benchmarks.entities_labels import reuters_report
 
-        reuters_report(full_stories=args.reuters_full)
+        reuters_report(full_stories=args.reuters_full, judged_stories=args.reuters_judged)
     if args.part in ("places", "all"):
         from benchmarks.entities_labels import places_report
 

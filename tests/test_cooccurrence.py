@@ -244,18 +244,6 @@ def test_assign_period() -> None:
     assert assign_period(docs, freq="month").tolist()[0] == "2022-02"
 
 
-def test_sparse_and_dense_permutation_paths_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    import secnews.analysis.entities.cooccurrence as module
-
-    settings = CooccurrenceSettings(
-        window="document", min_count=1, min_entity_count=1, n_permutations=199
-    )
-    dense = cooccurrence(TOY, _documents(5), settings=settings)
-    monkeypatch.setattr(module, "_DENSE_MAX_ENTITIES", 0)
-    sparse = cooccurrence(TOY, _documents(5), settings=settings)
-    pd.testing.assert_frame_equal(dense, sparse)
-
-
 def test_p_adj_is_benjamini_hochberg_of_p_value() -> None:
     # by hand: sorted p 0.01, 0.03, 0.04, 0.2 (m = 4) -> 0.04, min(0.06, 0.0533), 0.0533, 0.2
     assert bh_adjust(np.array([0.01, 0.04, 0.03, 0.2])) == pytest.approx(
@@ -276,3 +264,38 @@ def test_p_adj_is_benjamini_hochberg_of_p_value() -> None:
     expected = multipletests(edges["p_value"], method="fdr_bh")[1]
     assert edges["p_adj"].to_numpy() == pytest.approx(expected)
     assert (edges["p_adj"] >= edges["p_value"]).all()
+
+
+def test_stratified_permutation_p_value_matches_the_exact_null() -> None:
+    # two outlets; A and B share 4 of 30 documents in one and 3 of 20 in the other. The exact
+    # null of the pair count is the convolution of two hypergeometric distributions.
+    from scipy.stats import hypergeom
+
+    rows = []
+    layout = {"x": (30, 9, 10, 4), "y": (20, 6, 7, 3)}  # units, A, B, both
+    docs = []
+    for outlet, (n, a, b, both) in layout.items():
+        for i in range(n):
+            doc = f"{outlet}{i}"
+            docs.append(
+                {
+                    "doc_id": doc,
+                    "n_paragraphs": 1,
+                    "n_sentences": 1,
+                    "n_words": 10,
+                    "outlet": outlet,
+                }
+            )
+            if i < a:
+                rows.append((doc, 0, 0, "A"))
+            if a - both <= i < a - both + b:
+                rows.append((doc, 0, 0, "B"))
+    mentions = _mentions(rows)
+    settings = CooccurrenceSettings(
+        window="document", min_count=1, min_entity_count=1, n_permutations=19999, random_state=5
+    )
+    p = cooccurrence(mentions, pd.DataFrame(docs), settings=settings)["p_value"].iloc[0]
+    px = hypergeom(30, 9, 10).pmf(np.arange(11))
+    py = hypergeom(20, 6, 7).pmf(np.arange(8))
+    exact = np.convolve(px, py)[7:].sum()
+    assert p == pytest.approx(exact, abs=4 * np.sqrt(exact * (1 - exact) / 19999))

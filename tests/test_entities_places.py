@@ -15,7 +15,14 @@ from secnews.corpus.loaders.records import load_records
 from secnews.corpus.record import Article
 
 MAPPING = "title=TITLE,text=BODY,published=DATE,dateline_place=DATELINE"
-REUTERS_FILES = ("reut2-001.sgm", "reut2-003.sgm", "reut2-008.sgm", "reut2-010.sgm")
+REUTERS_FILES = (
+    "reut2-001.sgm",
+    "reut2-003.sgm",
+    "reut2-008.sgm",
+    "reut2-010.sgm",
+    "reut2-017.sgm",
+    "reut2-019.sgm",
+)
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +93,30 @@ def test_lookalikes_are_not_countries(
         # no mention of that country sits inside the look-alike
         for start in spans["start"]:
             assert needle not in body[max(0, start - len(needle)) : start + len(needle)]
+
+
+@pytest.mark.parametrize(
+    ("needle", "surface", "country"),
+    [
+        ("U.S. GULF OF MEXICO", "U.S.", "country:USA"),  # "Gulf of": a place, not a company
+        ("UAE OIL MINISTER", "UAE", "country:ARE"),  # an all-caps headline, no company word
+        ("U.S. Army Corp", "U.S.", "country:USA"),  # the state, not a company
+        ("U.S. Treasury", "U.S.", "country:USA"),
+    ],
+)
+def test_country_words_before_state_and_place_words_stay_countries(
+    reuters: pd.DataFrame, gazetteer: Gazetteer, needle: str, surface: str, country: str
+) -> None:
+    stories = _stories(reuters, needle, limit=2)
+    mentions = _mentions(stories, gazetteer)
+    for doc_id, title, text in zip(
+        stories["doc_id"], stories["title"], stories["text"], strict=True
+    ):
+        body = f"{title}\n\n{text}"
+        at = body.index(needle)
+        own = mentions[(mentions["doc_id"] == doc_id) & (mentions["start"] == at)]
+        assert (own["surface"] == surface).any(), (needle, own)
+        assert set(own.loc[own["surface"] == surface, "entity_id"]) == {country}
 
 
 def test_georgia_without_caucasus_is_the_us_state(

@@ -151,6 +151,17 @@ def test_matcher_on_its_own() -> None:
     ]
 
 
+def test_place_names_before_stops_quotes_and_possessives() -> None:
+    matcher = GazetteerMatcher([], place_names=["Kramatorsk", "Chasiv Yar"])
+    text = "Kramatorsk. The \u2018Kramatorsk\u2019 station, Kramatorsk\u2019s, Kramatorsk-based, Chasiv Yar."
+    assert [text[a:b] for a, b, _ in matcher.find(text)] == [
+        "Kramatorsk",
+        "Kramatorsk",
+        "Kramatorsk",
+        "Chasiv Yar",
+    ]
+
+
 def test_entity_ruler_patterns(gazetteer: Gazetteer) -> None:
     patterns = alias_patterns(gazetteer)
     by_text = {

@@ -23,7 +23,10 @@ Measures (one row per pair with ``count = n11 >= min_count``):
   in ``k`` random units of that outlet, independently of the other entities. This keeps every
   entity's number of units per outlet (not the units' number of entities), so within one
   stratum the null distribution of ``n11`` is hypergeometric and the p-value approximates the
-  one-sided Fisher exact test of the 2x2 table over all units.
+  one-sided Fisher exact test of the 2x2 table over all units. Each permutation's count of a
+  pair is drawn from that null directly: a sum over the outlets where both entities occur of
+  hypergeometric draws (the same distribution as redrawing every entity's units, at a cost
+  that grows with the number of pairs tested, not with the corpus).
   ``p_value = (1 + #{permutations with count >= observed}) / (1 + n_permutations)``, so it is
   never 0 (the smallest attainable value is 1 / (1 + n_permutations)); ``NaN`` when
   ``n_permutations`` is 0;
@@ -77,8 +80,8 @@ EDGE_COLUMNS: tuple[str, ...] = (
     "n_units",
 )
 _WINDOWS = ("sentence", "paragraph", "document")
-#: Up to this many entities the permutation loop reads pair counts from a dense matrix.
-_DENSE_MAX_ENTITIES = 3000
+#: Hypergeometric draws per chunk of permutations (bounds the memory of the permutation test).
+_DRAWS_PER_CHUNK = 4_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,48 +311,54 @@ def _permutation_p(
     n_ents: int,
     settings: CooccurrenceSettings,
 ) -> np.ndarray:
-    """Permutation p-values: each entity's units are redrawn within its stratum."""
+    """Permutation p-values: each entity's units are redrawn within its stratum.
+
+    When entity A holds ``a`` of the ``n`` units of a stratum and B holds ``b``, and both are
+    redrawn uniformly and independently, the units they share in that stratum follow the
+    hypergeometric distribution (``n`` units, ``a`` marked, ``b`` drawn), independently across
+    strata. So the pair count of one permutation is drawn directly as a sum of hypergeometric
+    draws over the strata the two share: the same null distribution as redrawing every entity's
+    units, at a cost that grows with the number of tested pairs, not with the corpus.
+    """
     if settings.n_permutations == 0 or len(rows) == 0:
         return np.full(len(rows), np.nan)
     from scipy import sparse
     from tqdm.auto import tqdm
 
-    offsets = np.concatenate([[0], np.cumsum(stratum_sizes)[:-1]]).astype(np.int64)
+    n_strata = len(stratum_sizes)
     blocks = pd.DataFrame({"e": ents, "s": stratum}).value_counts(sort=False).sort_index()
-    block_ents = blocks.index.get_level_values("e").to_numpy(dtype=np.int64)
-    block_strata = blocks.index.get_level_values("s").to_numpy(dtype=np.int64)
-    block_sizes = blocks.to_numpy(dtype=np.int64)
-    plan = list(zip(block_ents.tolist(), block_strata.tolist(), block_sizes.tolist(), strict=True))
-    sizes = np.bincount(block_ents, weights=block_sizes, minlength=n_ents)
-    indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    total_units = int(np.sum(stratum_sizes))
-    data = np.ones(int(indptr[-1]), dtype=np.int64)
-    dense = n_ents <= _DENSE_MAX_ENTITIES
-    wanted = rows.astype(np.int64) * n_ents + cols
-    sorter = np.argsort(wanted)
-    wanted_sorted = wanted[sorter]
-    exceed = np.zeros(len(wanted), dtype=np.int64)
+    held = sparse.csr_matrix(
+        (
+            blocks.to_numpy(dtype=np.int64),
+            (
+                blocks.index.get_level_values("e").to_numpy(dtype=np.int64),
+                blocks.index.get_level_values("s").to_numpy(dtype=np.int64),
+            ),
+        ),
+        shape=(n_ents, n_strata),
+    )
+    # one (pair, stratum) combination wherever both entities of the pair hold units
+    both = held[rows].multiply(held[cols] > 0).tocoo()
+    pair, strat = both.row.astype(np.int64), both.col.astype(np.int64)
+    order = np.lexsort((strat, pair))
+    pair, strat = pair[order], strat[order]
+    marked = np.asarray(held[rows[pair], strat]).ravel().astype(np.int64)
+    drawn = np.asarray(held[cols[pair], strat]).ravel().astype(np.int64)
+    unmarked = stratum_sizes[strat].astype(np.int64) - marked
+    # every tested pair shares a unit, so it has at least one combination: its first one
+    firsts = np.searchsorted(pair, np.arange(len(rows)))
+    exceed = np.zeros(len(rows), dtype=np.int64)
     rng = np.random.default_rng(settings.random_state)
-    for _ in tqdm(range(settings.n_permutations), disable=None, desc="permutations", leave=False):
-        units = np.concatenate(
-            [offsets[s] + rng.choice(stratum_sizes[s], size=k, replace=False) for e, s, k in plan]
-        )
-        x = sparse.csc_matrix((data, units, indptr), shape=(total_units, n_ents))
-        product = x.T @ x
-        if dense:
-            values = product.toarray()[rows, cols]
-            exceed += values >= n11
-            continue
-        null = sparse.triu(product, k=1).tocoo()
-        keys = null.row.astype(np.int64) * n_ents + null.col
-        by_key = np.argsort(keys)
-        keys_sorted, data_sorted = keys[by_key], null.data[by_key]
-        found = np.zeros(len(wanted_sorted), dtype=np.int64)
-        if len(keys_sorted):
-            pos = np.minimum(np.searchsorted(keys_sorted, wanted_sorted), len(keys_sorted) - 1)
-            hit = keys_sorted[pos] == wanted_sorted
-            found[hit] = data_sorted[pos[hit]]
-        exceed[sorter] += found >= n11[sorter]
+    chunk = max(1, min(settings.n_permutations, _DRAWS_PER_CHUNK // max(1, len(pair))))
+    todo = settings.n_permutations
+    with tqdm(total=todo, disable=None, desc="permutations", leave=False) as bar:
+        while todo:
+            size = min(chunk, todo)
+            draws = rng.hypergeometric(marked, unmarked, drawn, size=(size, len(pair)))
+            counts = np.add.reduceat(draws, firsts, axis=1)
+            exceed += (counts >= n11).sum(axis=0)
+            todo -= size
+            bar.update(size)
     return (1.0 + exceed) / (1.0 + settings.n_permutations)
 
 

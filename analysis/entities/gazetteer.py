@@ -548,7 +548,8 @@ _CAPITAL_RUN = re.compile(
     r"al|on|upon|am|an|der|sur|do|da)(?![\w'-]))*"
 )
 _INITIAL = re.compile(r"[A-Z]\.")
-_CAPITAL_WORD = re.compile(r"[A-Z][\w'.\u2019-]*")
+#: A capitalised token where a place name may start.
+_START_TOKEN = re.compile(r"(?<![\w.'-])[A-Z][\w'.\u2019-]*")
 _TRAIL_CHARS = frozenset(".s'\u2019")
 _TRAILING = re.compile(r"(?:['\u2019]s|['\u2019]|[.])$")
 
@@ -575,7 +576,8 @@ class GazetteerMatcher:
 
     def __init__(self, aliases: Iterable[str], place_names: Iterable[str] = ()) -> None:
         words = sorted({a for a in aliases if a})
-        self.pattern_ = re.compile("(?:" + _trie_regex(words) + r")(?!\w)")
+        # no aliases: a pattern that never matches (an empty one would match everywhere)
+        self.pattern_ = re.compile("(?:" + _trie_regex(words) + r")(?!\w)" if words else r"(?!)")
         self.place_names_ = frozenset(a for a in place_names if a)
         self.max_words_ = max((a.count(" ") + 1 for a in self.place_names_), default=0)
         seconds: dict[str, set[str]] = {}
@@ -618,22 +620,15 @@ class GazetteerMatcher:
     ) -> list[tuple[int, int, str]]:
         """Place names in runs of capitalised words that no ``taken`` span overlaps."""
         flat = text.replace("\n", " ")
-        hits = self.first_words_.intersection(_CAPITAL_WORD.findall(flat))
-        if not hits:
-            return []
-        starts = re.compile(
-            r"(?<![\w.'-])(?:"
-            + "|".join(map(re.escape, sorted(hits, key=len, reverse=True)))
-            + r")(?![\w'-])"
-        )
         names = self.place_names_
+        firsts = self.first_words_
         busy = sorted((a, b) for a, b, *_ in taken)
         ends = [b for _, b in busy]
         out: list[tuple[int, int, str]] = []
         done = 0
-        for hit in starts.finditer(flat):
+        for hit in _START_TOKEN.finditer(flat):
             a0 = hit.start()
-            if a0 < done:
+            if a0 < done or not _starts_with_first_word(hit.group(), firsts):
                 continue
             run = _CAPITAL_RUN.match(flat, a0)
             if run is None:
@@ -664,6 +659,16 @@ class GazetteerMatcher:
                     done = end
                     break
         return out
+
+
+def _starts_with_first_word(token: str, firsts: frozenset[str]) -> bool:
+    """Whether a capitalised token is, or begins with, a first word of a place name that ends
+    before a full stop or a closing quote ("Kyiv." and "Kyiv’" begin with "Kyiv")."""
+    if token in firsts:
+        return True
+    if "." not in token and "\u2019" not in token:
+        return False
+    return any(ch in ".\u2019" and token[:i] in firsts for i, ch in enumerate(token))
 
 
 def _merge(

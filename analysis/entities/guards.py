@@ -22,8 +22,11 @@ For every alias:
 * an alias inside angle brackets on one line is a ticker or a company name (``<ROK>``,
   ``<Teleco USA Inc>``, the Reuters convention) and is dropped;
 * a country alias or demonym followed by a company word (:data:`COMPANY_WORDS`, within the next
-  three capitalised words: "British Petroleum", "Georgia Gulf Corp") or by a hyphen and a
-  capitalised word that is not an alias ("Georgia-Pacific") is part of a company name and dropped;
+  three capitalised words: "British Petroleum", "Georgia Gulf Corp"; in an all-caps headline only
+  the next word counts, since every word there is capitalised) or by a hyphen and a capitalised
+  word that is not an alias ("Georgia-Pacific") is part of a company name and dropped; it stays
+  the country before a word of the state ("U.S. Army Corp of Engineers", "British Government",
+  "U.S. Treasury") and before "Gulf of" ("U.S. GULF OF MEXICO" is a sea);
 * an organisation alias that starts with a country alias ("U.S. Congress") also yields the
   country (a nested span ending where the country alias ends).
 """
@@ -229,6 +232,58 @@ _WORDS_AFTER = re.compile(
     r"[ \t]+([A-Z][\w'&.-]*)(?:[ \t]+([A-Z][\w'&.-]*))?(?:[ \t]+([A-Z][\w'&.-]*))?"
 )
 _HYPHEN_AFTER = re.compile(r"-([A-Z][\w']*)")
+_WORDS_AFTER_ANY = re.compile(r"[ \t]+(\w+)")
+#: Words after a country that make it the state, not part of a company name ("U.S. Army").
+_STATE_WORDS = frozenset(
+    [
+        "Army",
+        "Navy",
+        "Air",
+        "Marine",
+        "Marines",
+        "Coast",
+        "Treasury",
+        "Government",
+        "Embassy",
+        "Ministry",
+        "Department",
+        "Senate",
+        "Congress",
+        "Parliament",
+        "Cabinet",
+        "Federal",
+        "Foreign",
+        "Finance",
+        "Trade",
+        "Agriculture",
+        "Commerce",
+        "Energy",
+        "Defence",
+        "Defense",
+        "Supreme",
+        "State",
+        "ARMY",
+        "NAVY",
+        "TREASURY",
+        "GOVERNMENT",
+        "EMBASSY",
+        "MINISTRY",
+        "SENATE",
+        "CONGRESS",
+        "PARLIAMENT",
+        "CABINET",
+        "FEDERAL",
+        "FOREIGN",
+        "FINANCE",
+        "TRADE",
+        "AGRICULTURE",
+        "COMMERCE",
+        "ENERGY",
+        "DEFENCE",
+        "DEFENSE",
+        "STATE",
+    ]
+)
 
 
 def _data_file(name: str) -> Path:
@@ -306,7 +361,18 @@ def _company(text: str, end: int, gazetteer: Gazetteer) -> bool:
     if after is None:
         return False
     words = [re.sub(r"(?:'s|')?[.,;:]*$", "", w) for w in after.groups() if w]
-    return any(w in COMPANY_WORDS or w in _CAPS_COMPANY_WORDS for w in words)
+    if words[0] in _STATE_WORDS:
+        return False  # "U.S. Army Corp of Engineers", "British Government"
+    if _caps_token(words[0]):
+        words = words[:1]  # in a headline every word is capitalised: only the next one counts
+    for i, word in enumerate(words):
+        if word in COMPANY_WORDS or word in _CAPS_COMPANY_WORDS:
+            if word.lower() != "gulf":
+                return True
+            # "U.S. GULF OF MEXICO" is a sea, "Georgia Gulf Corp" a company
+            following = _WORDS_AFTER_ANY.match(text, after.end(i + 1))
+            return following is None or following.group(1).lower() != "of"
+    return False
 
 
 def _country_types(cand: Candidate, gazetteer: Gazetteer) -> bool:
