@@ -85,6 +85,31 @@ def test_centralities_match_networkx() -> None:
     assert table.loc["c", "label"] == "C" and table.loc["c", "type"] == "organization"
 
 
+def test_betweenness_matches_networkx_on_a_real_network(corpora_dir: Path) -> None:
+    # the co-occurrence network of 300 of Zelenskyy's releases: hundreds of nodes, many ties
+    from secnews.analysis.entities.cooccurrence import CooccurrenceSettings, cooccurrence
+    from secnews.analysis.entities.extract import extract_entities
+
+    frame = pd.read_csv(
+        corpora_dir / "kremlin-ukraine-press-2021-2022" / "president_ua_zelenskyy.csv"
+    ).head(300)
+    docs = pd.DataFrame(
+        {"doc_id": [f"z{i}" for i in range(len(frame))], "text": frame["body"].fillna("")}
+    )
+    found = extract_entities(docs, progress=False)
+    settings = CooccurrenceSettings(window="sentence", n_permutations=0)
+    edges = cooccurrence(found.mentions, found.documents, settings=settings).assign(group="all")
+    graph = build_graph(edges)
+    assert graph.number_of_nodes() > 100
+    table = centrality_table(graph).set_index("entity_id")
+    reference = nx.Graph()
+    for u, v, data in graph.edges(data=True):
+        reference.add_edge(u, v, length=1.0 / data["weight"])
+    between = nx.betweenness_centrality(reference, weight="length", normalized=True)
+    got = table.loc[list(between), "betweenness"].to_numpy()
+    assert np.abs(got - np.array(list(between.values()))).max() < 1e-9
+
+
 def test_communities_are_the_two_triangles_and_deterministic() -> None:
     graph = build_graph(TWO_CLIQUES, ENTITIES)
     for method in ("louvain", "greedy"):
