@@ -81,11 +81,12 @@ class TopicSettings:
     gibbs_window : int
         tomotopy: sweeps per block of the convergence rule (default 100).
     gibbs_threads : int
-        tomotopy: sampling threads (default 2). With more than one, tomotopy's ``PARTITION``
+        tomotopy: sampling threads (default 1). With more than one, tomotopy's ``PARTITION``
         scheme: the vocabulary is cut into one part per thread and the parts rotate within each
         sweep. The sample depends on this number (not on the number of cores), so a fit is
-        reproducible for a seed and a number of threads; on the UN corpus two threads reach a
-        higher c_npmi in fewer sweeps than one (``benchmarks/topics.md``).
+        reproducible for a seed and a number of threads. Two threads reach a higher c_npmi in
+        fewer sweeps on the UN corpus (``studies/un.toml`` uses them), but change the K chosen
+        on a synthetic corpus, so one thread stays the default (``benchmarks/topics.md``).
     passes : int or None
         gensim: passes over the corpus (default 10); sklearn-lda: ``max_iter``, the number of
         batch EM iterations, each one pass (default 50). None takes these defaults.
@@ -122,7 +123,7 @@ class TopicSettings:
     gibbs_iterations: int = 1000
     gibbs_tolerance: float | None = 0.005
     gibbs_window: int = 100
-    gibbs_threads: int = 2
+    gibbs_threads: int = 1
     passes: int | None = None
     iterations: int = 1000
     chunksize: int = 2000
