@@ -7,7 +7,7 @@ LEWISSPLIT TRAIN and NOT-USED stories, on which the default was chosen) and ``co
 TEST stories, looked at after the choice). On one bag of words per part (secnews' preprocessing),
 every engine of ``--labelled-engines`` is fitted with each seed in its own child process:
 ``default`` (:class:`TopicSettings` defaults), ``sklearn-lda`` (batch VB, max_iter 50),
-``sklearn-nmf`` (NMF on tf-idf), ``tomotopy-1000`` (tomotopy's defaults, 1,000 iterations),
+``sklearn-nmf`` (NMF on tf-idf), ``tomotopy-1000`` (tomotopy's priors, 1,000 sweeps, one thread: the former default),
 ``gensim-plain`` (``LdaModel`` defaults) and ``gensim-online`` (secnews' gensim engine). Printed
 per fit and as means over seeds: wall time of the fit, peak resident memory of the process,
 c_npmi of the top 20 terms (gensim's window counting), and NMI and ARI between each document's
@@ -25,6 +25,13 @@ excluded from their clocks). Every engine runs with each of ``--seeds`` (default
 c_npmi of one seed varies by several thousandths, so the race "default engine vs tomotopy" is
 printed per seed and on the mean curves of the seeds.
 
+Gibbs sampling on UN (``--corpus un --task gibbs-curve [--workers 2] [--seeds 0,1,2]``): one
+tomotopy model of the default engine per seed, trained in blocks of 10 sweeps; CPU and wall
+seconds, log-likelihood per word every 10 sweeps, c_npmi at each of ``--checkpoints``, and where
+the convergence rule (``gibbs_tolerance`` per 50 sweeps) would stop for several tolerances.
+``--task gibbs-threads``: one thread against two (``PARTITION``) for ``--sweeps`` sweeps, and
+whether two two-thread runs of a seed are identical. The table is in ``benchmarks/topics.md``.
+
 Coherence: the fast implementation against gensim ``CoherenceModel`` on the same topics (value
 difference and time). Grid: the selection grid K in 10..50 x 3 seeds (``--grid``).
 
@@ -36,6 +43,7 @@ Timings on a shared machine are pessimistic.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -48,6 +56,21 @@ from typing import Any
 import numpy as np
 
 DEFAULT_CACHE = Path("/tmp/secnews-bench-topics")
+
+
+def _tomotopy_1000() -> Any:
+    """The peer ``tomotopy-1000``: 1,000 sweeps, one thread, no convergence stop (the former
+    default)."""
+    from secnews.analysis.topics.model import TopicSettings
+
+    return TopicSettings(
+        engine="tomotopy",
+        gibbs_iterations=1000,
+        gibbs_tolerance=None,
+        gibbs_threads=1,
+        alpha=0.1,
+        eta=0.01,
+    )
 
 
 def _peak_mb() -> float:
@@ -93,8 +116,8 @@ def default_is_tomotopy_1000() -> bool:
     from secnews.analysis.topics.model import TopicSettings
 
     default = TopicSettings(k=8)
-    peer = TopicSettings(k=8, engine="tomotopy", gibbs_iterations=1000, alpha=0.1, eta=0.01)
-    fields = ("engine", "gibbs_iterations")
+    peer = _tomotopy_1000().replace(k=8)
+    fields = ("engine", "gibbs_iterations", "gibbs_tolerance", "gibbs_threads")
     return all(getattr(default, f) == getattr(peer, f) for f in fields) and all(
         default.prior(p) == peer.prior(p) for p in ("alpha", "eta")
     )
@@ -187,7 +210,7 @@ def task_fit(
         step = 50
         for _done in range(step, tomotopy_iters + 1, step):
             t0, c0 = time.perf_counter(), time.process_time()
-            mdl.train(step, workers=2)
+            mdl.train(step, workers=2, parallel=tp.ParallelScheme.PARTITION)
             train_s += time.perf_counter() - t0
             cpu += time.process_time() - c0
             tw = np.zeros((k, len(inputs.vocabulary)))
@@ -201,6 +224,7 @@ def task_fit(
         detail = {
             "iterations": tomotopy_iters,
             "workers": 2,
+            "parallel": "partition",
             "alpha": 0.1,
             "eta": 0.01,
             "optimize_interval": 10,
@@ -225,6 +249,122 @@ def task_fit(
             " ".join(inputs.vocabulary[j] for j in np.argsort(-row)[:8]) for row in topic_word[:6]
         ],
     }
+
+
+def _tomotopy_model(inputs: Any, k: int, seed: int) -> Any:
+    """tomotopy's ``LDAModel`` as the default engine builds it (its priors, secnews' words)."""
+    import tomotopy as tp
+
+    from secnews.analysis.topics.engines import _token_lists
+    from secnews.analysis.topics.model import TopicSettings
+
+    settings = TopicSettings(k=k, random_state=seed)
+    mdl = tp.LDAModel(
+        k=k, alpha=float(settings.prior("alpha")), eta=float(settings.prior("eta")), seed=seed
+    )
+    for words in _token_lists(inputs.bow, inputs.vocabulary):
+        if words:
+            mdl.add_doc(words)
+    return mdl
+
+
+def _tomotopy_topic_word(mdl: Any, vocabulary: list[str]) -> np.ndarray:
+    index = {w: j for j, w in enumerate(vocabulary)}
+    cols = np.array([index[w] for w in mdl.used_vocabs], dtype=np.int64)
+    out = np.zeros((mdl.k, len(vocabulary)))
+    for t in range(mdl.k):
+        out[t, cols] = mdl.get_topic_word_dist(t)
+    return out
+
+
+def rule_stop(trace: list[tuple[int, float]], tolerance: float, window: int) -> int | None:
+    """Where :func:`secnews.analysis.topics.engines.train_until_converged` would stop on a
+    log-likelihood trace recorded at least every ``window`` sweeps (None: not within it)."""
+    at = dict(trace)
+    checks = [s for s in range(window, max(at) + 1, window) if s in at]
+    for before, after in itertools.pairwise(checks):
+        if at[after] - at[before] < tolerance:
+            return after
+    return None
+
+
+def task_gibbs_curve(
+    cache: Path, k: int, seed: int, workers: int, checkpoints: list[int]
+) -> dict[str, Any]:
+    """One tomotopy model of the default engine trained in blocks of 10 sweeps with ``workers``
+    threads (``PARTITION`` when more than one): CPU and wall seconds, log-likelihood per word
+    every 10 sweeps, c_npmi of the top 20 terms at each checkpoint (scoring not timed), and where
+    the convergence rule would stop for a few tolerances (window 50)."""
+    import tomotopy as tp
+
+    inputs, scorer, _ = _inputs(cache)
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    mdl = _tomotopy_model(inputs, k, seed)
+    add = {"wall_s": time.perf_counter() - wall0, "cpu_s": time.process_time() - cpu0}
+    scheme = tp.ParallelScheme.PARTITION if workers > 1 else tp.ParallelScheme.NONE
+    wall, cpu, done = add["wall_s"], add["cpu_s"], 0
+    trace: list[tuple[int, float]] = []
+    points: list[dict[str, Any]] = []
+    while done < max(checkpoints):
+        t0, c0 = time.perf_counter(), time.process_time()
+        mdl.train(10, workers=workers, parallel=scheme, show_progress=False)
+        wall += time.perf_counter() - t0
+        cpu += time.process_time() - c0
+        done += 10
+        trace.append((done, round(float(mdl.ll_per_word), 5)))
+        if done in checkpoints:
+            value = _npmi(scorer, _tomotopy_topic_word(mdl, inputs.vocabulary))
+            points.append(
+                {
+                    "sweeps": done,
+                    "cpu_s": round(cpu, 1),
+                    "wall_s": round(wall, 1),
+                    "ll_per_word": trace[-1][1],
+                    "c_npmi": round(value, 4),
+                }
+            )
+            print(json.dumps({"seed": seed, "workers": workers, **points[-1]}), file=sys.stderr)
+    return {
+        "task": "gibbs-curve",
+        "k": k,
+        "seed": seed,
+        "workers": workers,
+        "docs": int(inputs.bow.shape[0]),
+        "tokens": int(inputs.bow.sum()),
+        "terms": int(inputs.bow.shape[1]),
+        "add_docs_cpu_s": round(add["cpu_s"], 1),
+        "cpu_s_per_sweep": round((cpu - add["cpu_s"]) / done, 3),
+        "load_average": round(os.getloadavg()[0], 1),
+        "checkpoints": points,
+        "rule_stops": {
+            str(tol): rule_stop(trace, tol, 50) for tol in (0.02, 0.01, 0.005, 0.002, 0.001)
+        },
+        "trace": trace,
+    }
+
+
+def task_gibbs_threads(cache: Path, k: int, seed: int, sweeps: int) -> dict[str, Any]:
+    """Seconds of ``sweeps`` sweeps with one thread and with two (``PARTITION``), and whether
+    two two-thread runs of one seed give the same topic-word counts."""
+    import tomotopy as tp
+
+    inputs, _scorer, _ = _inputs(cache)
+    out: dict[str, Any] = {"task": "gibbs-threads", "k": k, "seed": seed, "sweeps": sweeps}
+    counts = []
+    for run, workers in (("one_thread", 1), ("two_threads", 2), ("two_threads_again", 2)):
+        mdl = _tomotopy_model(inputs, k, seed)
+        scheme = tp.ParallelScheme.PARTITION if workers > 1 else tp.ParallelScheme.NONE
+        t0, c0 = time.perf_counter(), time.process_time()
+        mdl.train(sweeps, workers=workers, parallel=scheme, show_progress=False)
+        out[run] = {
+            "wall_s": round(time.perf_counter() - t0, 1),
+            "cpu_s": round(time.process_time() - c0, 1),
+            "load_average": round(os.getloadavg()[0], 1),
+        }
+        counts.append(np.array([mdl.get_topic_word_dist(t, normalize=False) for t in range(k)]))
+    out["two_threads_reproducible"] = bool(np.array_equal(counts[1], counts[2]))
+    out["two_threads_equal_one_thread"] = bool(np.array_equal(counts[0], counts[1]))
+    return out
 
 
 LABELLED_ENGINES = (
@@ -278,9 +418,7 @@ def _fit_labelled(engine: str, inputs: Any, k: int, seed: int) -> tuple[np.ndarr
         "default": TopicSettings(k=k, random_state=seed),
         "sklearn-lda": TopicSettings(k=k, random_state=seed, engine="sklearn-lda", passes=50),
         "sklearn-nmf": TopicSettings(k=k, random_state=seed, engine="sklearn-nmf"),
-        "tomotopy-1000": TopicSettings(
-            k=k, random_state=seed, engine="tomotopy", gibbs_iterations=1000, alpha=0.1, eta=0.01
-        ),
+        "tomotopy-1000": _tomotopy_1000().replace(k=k, random_state=seed),
         "gensim-online": TopicSettings(k=k, random_state=seed, engine="gensim", workers=1),
     }[engine]
     model = TopicModel(settings).fit(bow, vocabulary)
@@ -525,7 +663,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--part", default="choose", help="with --task labelled")
     parser.add_argument("--labelled-engines", default=",".join(LABELLED_ENGINES))
     parser.add_argument("--k", type=int, default=50)
-    parser.add_argument("--task", choices=["fit", "coherence", "grid", "labelled"], default=None)
+    parser.add_argument(
+        "--task",
+        choices=["fit", "coherence", "grid", "labelled", "gibbs-curve", "gibbs-threads"],
+        default=None,
+        help="un: gibbs-curve (c_npmi per checkpoint of one tomotopy fit, per --seeds) and "
+        "gibbs-threads (one vs two sampling threads)",
+    )
+    parser.add_argument("--workers", type=int, default=1, help="gibbs-curve: sampling threads")
+    parser.add_argument(
+        "--checkpoints", default="50,100,150,200,300,400", help="gibbs-curve: sweeps to score at"
+    )
+    parser.add_argument("--sweeps", type=int, default=30, help="gibbs-threads: sweeps per run")
     parser.add_argument("--engine", default="default")
     parser.add_argument("--engines", default="default,gensim-plain,tomotopy")
     parser.add_argument("--seed", type=int, default=0, help="with --task fit: the seed of that fit")
@@ -564,6 +713,15 @@ def main(argv: list[str] | None = None) -> None:
         }
         fit = task_fit(args.engine, args.cache, args.k, args.tomotopy_iters, overrides, args.seed)
         print(json.dumps(fit))
+        return
+    if args.task == "gibbs-curve":
+        points = [int(x) for x in args.checkpoints.split(",")]
+        for seed in (int(x) for x in args.seeds.split(",")):
+            curve = task_gibbs_curve(args.cache, args.k, seed, args.workers, points)
+            print(json.dumps(curve), flush=True)
+        return
+    if args.task == "gibbs-threads":
+        print(json.dumps(task_gibbs_threads(args.cache, args.k, args.seed, args.sweeps)))
         return
     if args.task == "labelled":
         print(json.dumps(task_labelled(args.engine, args.part, args.labels, args.seed, args.cache)))
@@ -614,7 +772,7 @@ def main(argv: list[str] | None = None) -> None:
     fits: dict[str, list[dict[str, Any]]] = {}
     for seed in (int(x) for x in args.seeds.split(",")):
         for engine in args.engines.split(","):
-            fit = [
+            fit_args = [
                 "--task",
                 "fit",
                 "--engine",
@@ -628,7 +786,7 @@ def main(argv: list[str] | None = None) -> None:
                 "--tomotopy-iters",
                 str(args.tomotopy_iters),
             ]
-            fits.setdefault(engine, []).append(_child(fit))
+            fits.setdefault(engine, []).append(_child(fit_args))
             print(json.dumps(fits[engine][-1]), flush=True)
         if "default" in fits and "tomotopy" in fits:
             print(json.dumps({"seed": seed, **race(fits["default"][-1], fits["tomotopy"][-1])}))

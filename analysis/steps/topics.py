@@ -489,6 +489,23 @@ class TopicsSettings(StepSettings):
         f"tomotopy: Gibbs sweeps over the corpus (default {TopicSettings.gibbs_iterations}); "
         "ignored by the other engines",
     )
+    gibbs_tolerance: float | None = setting(
+        None,
+        "tomotopy: stop once the log-likelihood per word rose by less than this (nats) over "
+        f"gibbs_window sweeps (default {TopicSettings.gibbs_tolerance}; 0: only when it no longer "
+        "rises); at most gibbs_iterations sweeps; ignored by the other engines",
+    )
+    gibbs_window: int | None = setting(
+        None,
+        f"tomotopy: sweeps between convergence checks (default {TopicSettings.gibbs_window}); "
+        "ignored by the other engines",
+    )
+    gibbs_threads: int | None = setting(
+        None,
+        f"tomotopy: sampling threads (default {TopicSettings.gibbs_threads}; tomotopy's PARTITION "
+        "scheme; reproducible for a seed and this number, whatever the cores); ignored by the "
+        "other engines",
+    )
     passes: int | None = setting(
         None,
         "gensim: passes over the corpus (default 10); sklearn-lda: batch EM iterations (default "
@@ -534,11 +551,24 @@ class TopicsSettings(StepSettings):
             )
         if not self.k or min(self.k) < 1:
             raise SettingsError(f"{self._key('k')} = {list(self.k)}: positive integers")
-        positive = ("seeds", "n_boot", "gibbs_iterations", "passes", "iterations", "chunksize")
+        positive = (
+            "seeds",
+            "n_boot",
+            "gibbs_iterations",
+            "gibbs_window",
+            "gibbs_threads",
+            "passes",
+            "iterations",
+            "chunksize",
+        )
         for name in (*positive, "topn"):
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise SettingsError(f"{self._key(name)} = {value} must be >= 1")
+        if self.gibbs_tolerance is not None and self.gibbs_tolerance < 0:
+            raise SettingsError(
+                f"{self._key('gibbs_tolerance')} = {self.gibbs_tolerance} must be >= 0"
+            )
         if not 0 <= self.heldout < 1:
             raise SettingsError(f"{self._key('heldout')} = {self.heldout} must be in [0, 1)")
         if isinstance(self.alpha, str) and self.alpha not in ("auto", "symmetric", "asymmetric"):
@@ -574,7 +604,17 @@ class TopicsSettings(StepSettings):
         """The settings of :func:`run_topics` for a study seed."""
         seeds = tuple(range(seed, seed + max(self.seeds, 1)))
         model_kwargs: dict[str, Any] = {"k": self.k[0], "random_state": seed, "engine": self.engine}
-        names = ("gibbs_iterations", "passes", "iterations", "chunksize", "workers", "topn")
+        names = (
+            "gibbs_iterations",
+            "gibbs_tolerance",
+            "gibbs_window",
+            "gibbs_threads",
+            "passes",
+            "iterations",
+            "chunksize",
+            "workers",
+            "topn",
+        )
         for name in (*names, "alpha", "eta"):
             if getattr(self, name) is not None:
                 model_kwargs[name] = getattr(self, name)

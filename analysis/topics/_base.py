@@ -71,7 +71,22 @@ class TopicSettings:
         (:attr:`TopicModel.unreachable_terms_`, counted in the manifest); 0.5 or more keeps every
         term reachable.
     gibbs_iterations : int
-        tomotopy: Gibbs sweeps over the corpus (default 1000).
+        tomotopy: the most Gibbs sweeps over the corpus (default 1000).
+    gibbs_tolerance : float or None
+        tomotopy: convergence rule. Sweeps run in blocks of ``gibbs_window``; training stops
+        after the first block over which the log-likelihood per word rose by less than this many
+        nats (default 0.005), or after ``gibbs_iterations`` sweeps. None: always
+        ``gibbs_iterations`` sweeps. The sweeps run are logged and kept in
+        ``TopicModel.fit_trace_``.
+    gibbs_window : int
+        tomotopy: sweeps per block of the convergence rule (default 100).
+    gibbs_threads : int
+        tomotopy: sampling threads (default 1). With more than one, tomotopy's ``PARTITION``
+        scheme: the vocabulary is cut into one part per thread and the parts rotate within each
+        sweep. The sample depends on this number (not on the number of cores), so a fit is
+        reproducible for a seed and a number of threads. Two threads reach a higher c_npmi in
+        fewer sweeps on the UN corpus (``studies/un.toml`` uses them), but change the K chosen
+        on a synthetic corpus, so one thread stays the default (``benchmarks/topics.md``).
     passes : int or None
         gensim: passes over the corpus (default 10); sklearn-lda: ``max_iter``, the number of
         batch EM iterations, each one pass (default 50). None takes these defaults.
@@ -93,9 +108,8 @@ class TopicSettings:
         Seed of every random step.
     workers : int
         ``gensim``: processes for the E-step (``-1``: one per core); the topics are the same for
-        any number. ``gensim-multicore``: ``LdaMulticore`` workers. ``tomotopy``: sampling
-        threads; ``-1`` means 1, which keeps its runs reproducible (a selection grid runs its
-        fits in parallel processes instead).
+        any number. ``gensim-multicore``: ``LdaMulticore`` workers. ``tomotopy``: not used
+        (see ``gibbs_threads``).
     topn : int
         Number of top words kept per topic in tables and coherence.
     shuffle : bool
@@ -107,6 +121,9 @@ class TopicSettings:
     alpha: str | float | None = None
     eta: str | float | None = None
     gibbs_iterations: int = 1000
+    gibbs_tolerance: float | None = 0.005
+    gibbs_window: int = 100
+    gibbs_threads: int = 1
     passes: int | None = None
     iterations: int = 1000
     chunksize: int = 2000
@@ -129,6 +146,10 @@ class TopicSettings:
             raise ValueError("passes must be >= 1")
         if self.iterations < 1 or self.chunksize < 1 or self.gibbs_iterations < 1:
             raise ValueError("iterations, gibbs_iterations and chunksize must be >= 1")
+        if self.gibbs_window < 1 or self.gibbs_threads < 1:
+            raise ValueError("gibbs_window and gibbs_threads must be >= 1")
+        if self.gibbs_tolerance is not None and self.gibbs_tolerance < 0:
+            raise ValueError("gibbs_tolerance must be >= 0 (or None: no convergence stop)")
         if self.nmf_max_iter < 1:
             raise ValueError("nmf_max_iter must be >= 1")
 

@@ -246,6 +246,9 @@ class TopicModel:
         Ids of the terms that no topic can take, so that they count for nothing in the topics
         or the document-topic proportions (gensim: ``exp(E[log beta])`` is 0 in every topic; see
         :attr:`TopicSettings.eta`). Empty for the other engines.
+    fit_trace_ : list of (int, float)
+        tomotopy: Gibbs sweeps done and log-likelihood per word at every convergence check
+        (the last entry: where training stopped). Empty for the other engines.
     """
 
     def __init__(self, settings: TopicSettings | None = None) -> None:
@@ -270,6 +273,7 @@ class TopicModel:
         self.term_frequency_ = np.asarray(matrix.sum(axis=0)).ravel().astype(np.float64)
         self.doc_lengths_ = np.asarray(matrix.sum(axis=1)).ravel().astype(np.float64)
         self._train_bow = matrix
+        self.fit_trace_ = list(getattr(engine, "trace_", []))
         self.unreachable_terms_ = np.zeros(0, dtype=np.int64)
         if hasattr(native, "expElogbeta"):
             from secnews.analysis.topics.vb import unreachable_terms
