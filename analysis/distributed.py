@@ -23,7 +23,8 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from concurrent.futures import CancelledError
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -283,10 +284,11 @@ class Cluster:
                 f"{stage}: a task was stopped because the workers running it died ({exc}); "
                 "check the workers' memory and logs"
             ) from exc
-        except (OSError, TimeoutError) as exc:
-            raise DistributedError(f"{stage}: lost the Dask scheduler: {exc}") from exc
+        except (OSError, TimeoutError, CancelledError) as exc:
+            raise DistributedError(f"{stage}: lost the Dask scheduler: {exc!r}") from exc
         finally:
-            self.client.cancel([*futures, *scattered.values()])
+            with suppress(OSError, TimeoutError, CancelledError):  # keep the first error
+                self.client.cancel([*futures, *scattered.values()])
 
     def close(self) -> None:
         """Close the client (a :func:`open_cluster` context closes what it started)."""
