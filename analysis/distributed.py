@@ -39,6 +39,7 @@ __all__ = [
     "Cluster",
     "DistributedError",
     "SchedulerSpec",
+    "concat_parts",
     "describe_execution",
     "open_cluster",
     "parse_scheduler",
@@ -181,6 +182,29 @@ def part_frame(
         return con.execute(f"SELECT {select} FROM {read_parquet_sql([path])}{where}").df()
     finally:
         con.close()
+
+
+def concat_parts(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Frames made part by part, in order, as one frame with the dtypes a frame of the whole
+    corpus has.
+
+    DuckDB gives a text column pandas' ``str`` dtype, unless every value is null (``object``);
+    a part can be all null where the corpus is not. A column that is ``object`` in some parts
+    and ``str`` in others is therefore ``str`` in the result; empty frames are left out.
+    """
+    import pandas as pd
+
+    if not frames:
+        raise ValueError("no frames to concatenate")
+    kept = [f for f in frames if not f.empty]
+    if not kept:
+        return frames[0].reset_index(drop=True)
+    out = pd.concat(kept, ignore_index=True)
+    for column in out.columns:
+        kinds = {str(f[column].dtype) for f in kept}
+        if out[column].dtype == object and kinds == {"object", "str"}:
+            out[column] = out[column].astype("str")
+    return out
 
 
 def _code_identity() -> tuple[str, str, str]:

@@ -28,8 +28,11 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from secnews.analysis.cli.main import main
 from secnews.analysis.distributed import (
     SCHEDULER_ENV,
+    Cluster,
     DistributedError,
+    concat_parts,
     parse_scheduler,
+    part_frame,
     resolve_scheduler,
 )
 from secnews.analysis.steps._base import SettingsError
@@ -168,6 +171,23 @@ def test_the_corpus_has_several_parts(runs: Runs) -> None:
     with open_corpus(study.corpus_dir) as corpus:
         assert len(corpus.parts) == 8  # 312 rows, 40 per part
         assert len(corpus) > 250
+
+
+def test_a_part_reads_as_the_corpus_reads_it(runs: Runs) -> None:
+    """What a worker reads (one part) is, part after part, what the local run reads."""
+    import pandas as pd
+
+    columns = ["doc_id", "outlet", "published", "meta", "title", "text", "dateline_place"]
+    with open_corpus(runs.local.corpus_dir) as corpus:
+        whole = corpus.frame(columns)
+        parts = [part_frame(p, columns) for p in corpus.parts]
+        everything = corpus.frame(columns, include_duplicates=True)
+        with_dups = [part_frame(p, columns, include_duplicates=True) for p in corpus.parts]
+    pd.testing.assert_frame_equal(concat_parts(parts), whole)
+    pd.testing.assert_frame_equal(concat_parts(with_dups), everything)
+    assert len(whole) < len(everything)
+    # dateline_place is null in every part but the last: object there, str in the whole corpus
+    assert {str(f["dateline_place"].dtype) for f in parts} == {"object", "str"}
 
 
 def test_dask_run_writes_the_same_files(runs: Runs, cluster: LocalCluster) -> None:
@@ -384,6 +404,20 @@ def test_a_bad_scheduler_stops_the_command_before_any_work(
         capsys.readouterr().err
     )
     assert not (tmp_path / "work").exists()
+
+
+class _OtherCode:
+    """A client whose workers report another secnews source hash."""
+
+    def run(self, fn: object) -> dict[str, tuple[str, str, str]]:
+        return {"tcp://10.0.0.9:40000": ("0.0.0", "a" * 64, "b" * 64)}
+
+
+def test_workers_with_other_code_are_refused() -> None:
+    spec = parse_scheduler("tcp://10.0.0.1:8786")
+    assert spec is not None
+    with pytest.raises(SettingsError, match=r"worker tcp://10\.0\.0\.9:40000 runs other secnews"):
+        Cluster(spec, _OtherCode()).check_workers()
 
 
 def test_importing_secnews_does_not_import_dask() -> None:

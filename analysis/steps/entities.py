@@ -312,16 +312,6 @@ def extract_part(
     return extraction.mentions, extraction.documents
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Frames in order as one (empty ones, whose dtypes carry no information, left out)."""
-    import pandas as pd
-
-    kept = [f for f in frames if not f.empty]
-    if not kept:
-        return frames[0].reset_index(drop=True)
-    return pd.concat(kept, ignore_index=True)
-
-
 def _extract(
     corpus: Corpus,
     *,
@@ -331,6 +321,7 @@ def _extract(
     cluster: Cluster | None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Mentions and documents of the corpus, in the local process or per part on ``cluster``."""
+    from secnews.analysis.distributed import concat_parts
     from secnews.analysis.entities.extract import extract_entities
 
     wanted = ["doc_id", "outlet", "published", "meta", "title", "lede", "text", "dateline_place"]
@@ -348,8 +339,8 @@ def _extract(
         include_duplicates=settings.include_duplicates,
         settings=ex_settings,
     )
-    mentions = _concat([m for m, _ in results])
-    documents = _concat([d for _, d in results])
+    mentions = concat_parts([m for m, _ in results])
+    documents = concat_parts([d for _, d in results])
     repeated = documents["doc_id"].duplicated()
     if repeated.any():
         raise ValueError(
