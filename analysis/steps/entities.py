@@ -17,7 +17,13 @@
 - ``figures/``: ``network*.png``, ``heatmap*.png`` and ``ego_*.png`` (the ``ego`` actors, or
   the most central one);
 - ``manifest.json``: the frozen settings of every step, the corpus and its hash, counts (mentions,
-  resolved and unresolved), gazetteer size and package versions. No timestamps.
+  resolved and unresolved), gazetteer size, package versions and ``execution`` (the scheduler
+  and the stages that ran on it). No timestamps.
+
+With a Dask cluster (``cluster=``, see :mod:`secnews.analysis.distributed`) the extraction runs
+once per corpus part on the workers, each reading its part and receiving the gazetteer once; the
+mentions and documents come back in part order, which is the row order of a local run, so every
+table is the same. Levels, co-occurrence, permutations and networks run on the client.
 
 The p-values come from permutations stratified by outlet (see
 :mod:`secnews.analysis.entities.cooccurrence`).
@@ -27,11 +33,18 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from secnews.analysis.steps._base import SettingsError, StepSettings, setting
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from secnews.analysis.distributed import Cluster
+    from secnews.corpus.store.read import Corpus
 
 __all__ = ["EntitiesSettings", "run_entities"]
 
@@ -272,12 +285,77 @@ def _counts(documents: Any, mentions: Any, entities: Any, all_edges: Any) -> dic
     }
 
 
+#: The stage of this step that runs on a Dask cluster.
+DISTRIBUTED_STAGES: tuple[str, ...] = ("extract_entities per part",)
+
+
+def extract_part(
+    part: str,
+    *,
+    columns: Sequence[str],
+    include_duplicates: bool,
+    settings: Any,
+    gazetteer: Any,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mentions and documents of one corpus part (a task on a Dask worker).
+
+    ``settings`` is the library's ``ExtractionSettings``; spaCy's own worker processes are not
+    used on a worker (``n_process = 1``): the cluster's workers are the parallelism.
+    """
+    from secnews.analysis.distributed import part_frame
+    from secnews.analysis.entities.extract import extract_entities
+
+    frame = part_frame(part, columns, include_duplicates=include_duplicates)
+    extraction = extract_entities(
+        frame, settings=replace(settings, n_process=1), gazetteer=gazetteer, progress=False
+    )
+    return extraction.mentions, extraction.documents
+
+
+def _extract(
+    corpus: Corpus,
+    *,
+    settings: EntitiesSettings,
+    ex_settings: Any,
+    gazetteer: Any,
+    cluster: Cluster | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mentions and documents of the corpus, in the local process or per part on ``cluster``."""
+    from secnews.analysis.distributed import concat_parts
+    from secnews.analysis.entities.extract import extract_entities
+
+    wanted = ["doc_id", "outlet", "published", "meta", "title", "lede", "text", "dateline_place"]
+    columns = [c for c in wanted if c in corpus.columns]
+    if cluster is None:
+        frame = corpus.frame(columns, include_duplicates=settings.include_duplicates)
+        extraction = extract_entities(frame, settings=ex_settings, gazetteer=gazetteer)
+        return extraction.mentions, extraction.documents
+    results = cluster.map_parts(
+        extract_part,
+        corpus.parts,
+        stage="entities-extract",
+        shared={"gazetteer": gazetteer},
+        columns=columns,
+        include_duplicates=settings.include_duplicates,
+        settings=ex_settings,
+    )
+    mentions = concat_parts([m for m, _ in results])
+    documents = concat_parts([d for _, d in results])
+    repeated = documents["doc_id"].duplicated()
+    if repeated.any():
+        raise ValueError(
+            f"doc_id is not unique (e.g. {documents.loc[repeated, 'doc_id'].iloc[0]!r})"
+        )
+    return mentions, documents
+
+
 def run_entities(
     corpus_dir: str | Path,
     out_dir: str | Path,
     *,
     settings: EntitiesSettings | None = None,
     seed: int = 0,
+    cluster: Cluster | None = None,
 ) -> dict[str, Any]:
     """Run the entities step on a corpus folder and write its outputs (module docstring).
 
@@ -291,6 +369,9 @@ def run_entities(
         :class:`EntitiesSettings` (default: its defaults).
     seed
         ``random_state`` of the permutations, the layout and Louvain.
+    cluster
+        A Dask cluster for the extraction (:func:`secnews.analysis.distributed.open_cluster`);
+        ``None``: the local process. The outputs are the same.
 
     Returns
     -------
@@ -299,7 +380,8 @@ def run_entities(
     """
     import pandas as pd
 
-    from secnews.analysis.entities.extract import entity_table, extract_entities
+    from secnews.analysis.distributed import describe_execution
+    from secnews.analysis.entities.extract import entity_table
     from secnews.analysis.entities.gazetteer import build_gazetteer
     from secnews.analysis.entities.levels import mentions_at_level
     from secnews.analysis.entities.networks import centralities_by_group
@@ -311,15 +393,12 @@ def run_entities(
     ex_settings, co_settings, net_settings = _library_settings(settings, seed)
     out = Path(out_dir)
     corpus = open_corpus(corpus_dir)
-    columns = ["doc_id", "outlet", "published", "meta", "title", "lede", "text", "dateline_place"]
-    frame = corpus.frame(
-        [c for c in columns if c in corpus.columns], include_duplicates=settings.include_duplicates
-    )
     gazetteer = build_gazetteer(ex_settings.gazetteer)
-    extraction = extract_entities(frame, settings=ex_settings, gazetteer=gazetteer)
-    documents = extraction.documents
+    found, documents = _extract(
+        corpus, settings=settings, ex_settings=ex_settings, gazetteer=gazetteer, cluster=cluster
+    )
     mentions = mentions_at_level(
-        extraction.mentions,
+        found,
         gazetteer,
         level=settings.level,
         rollup=settings.rollup,
@@ -363,6 +442,7 @@ def run_entities(
         "counts": _counts(documents, mentions, entities, all_edges),
         "versions": _versions(settings.mode),
         "outputs": sorted(str(p.relative_to(out)) for p in written),
+        "execution": describe_execution(cluster, DISTRIBUTED_STAGES, len(corpus.parts)),
     }
     atomic_write_text(
         out / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"

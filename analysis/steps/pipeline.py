@@ -6,6 +6,13 @@ Each step has a key (see :mod:`secnews.analysis.steps.fingerprints`). A step wri
 into a temporary folder that replaces its output folder only when the step succeeded
 (:func:`~secnews.analysis.steps._base.write_step_folder`), together with a ``step.json`` that
 records the key; a later run whose key is unchanged skips the step.
+
+With a Dask scheduler (``run_study(..., scheduler=...)``, the environment variable
+``SECNEWS_SCHEDULER`` or the study's ``[run] scheduler``; see
+:mod:`secnews.analysis.distributed`), the steps that can (:attr:`AnalysisStep.distributed`) run
+their per-document stages on the cluster. The scheduler is checked before any work and
+connected to (or started) when the first such step runs; it is not part of a step's key, since
+it does not change the outputs.
 """
 
 from __future__ import annotations
@@ -14,10 +21,11 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secnews.analysis.report.render import ReportSettings
 from secnews.analysis.steps._base import (
@@ -34,6 +42,9 @@ from secnews.analysis.steps.study import Study
 from secnews.analysis.steps.topics import TopicsSettings, run_topics_step
 from secnews.analysis.steps.trends import TrendsSettings, run_trends
 
+if TYPE_CHECKING:
+    from secnews.analysis.distributed import Cluster, SchedulerSpec
+
 __all__ = [
     "ANALYSIS_STEPS",
     "AnalysisStep",
@@ -49,18 +60,21 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class AnalysisStep:
     """An analysis step: its settings class and the function that runs it
-    (``run(corpus_dir, out_dir, *, settings, seed) -> manifest``)."""
+    (``run(corpus_dir, out_dir, *, settings, seed) -> manifest``). A step that is
+    ``distributed`` also takes ``cluster=`` (a :class:`secnews.analysis.distributed.Cluster`
+    or ``None``) and runs its per-document stages there."""
 
     settings: type[StepSettings]
     run: Callable[..., dict[str, Any]]
+    distributed: bool = False
 
 
 #: The analysis steps after the build, in the order a study runs them.
 ANALYSIS_STEPS: dict[str, AnalysisStep] = {
     "stats": AnalysisStep(StatsSettings, run_stats),
     "topics": AnalysisStep(TopicsSettings, run_topics_step),
-    "trends": AnalysisStep(TrendsSettings, run_trends),
-    "entities": AnalysisStep(EntitiesSettings, run_entities),
+    "trends": AnalysisStep(TrendsSettings, run_trends, distributed=True),
+    "entities": AnalysisStep(EntitiesSettings, run_entities, distributed=True),
 }
 
 
@@ -125,6 +139,7 @@ def run_study(
     steps: Sequence[str] | None = None,
     force: bool = False,
     on_step: Callable[[str, StepResult | None], None] | None = None,
+    scheduler: str | None = None,
 ) -> list[StepResult]:
     """Run the build and analysis steps of a study.
 
@@ -139,6 +154,10 @@ def run_study(
     on_step
         Called as ``on_step(name, None)`` when a step starts and ``on_step(name, result)`` when
         it ends (the command line prints progress with it).
+    scheduler
+        A Dask scheduler (``tcp://HOST:PORT``, ``local:N`` or ``none``); default: the
+        environment variable ``SECNEWS_SCHEDULER``, else the study's ``[run] scheduler``,
+        else none (the local process).
 
     Returns
     -------
@@ -148,8 +167,12 @@ def run_study(
     Raises
     ------
     SettingsError
-        Before any work, when a step's settings are wrong.
+        Before any work, when a step's settings or the scheduler value are wrong; when the
+        scheduler cannot be reached.
     """
+    from secnews.analysis.distributed import resolve_scheduler
+
+    spec = resolve_scheduler(scheduler, study=study.scheduler)
     wanted = list(steps) if steps is not None else ["build", *ANALYSIS_STEPS]
     unknown = set(wanted) - {"build", *ANALYSIS_STEPS}
     if unknown:
@@ -157,6 +180,40 @@ def run_study(
             f"unknown steps {sorted(unknown)}; steps: build, {', '.join(ANALYSIS_STEPS)}"
         )
     checked = check_study(study)
+    with ExitStack() as stack:
+        cluster = _LazyCluster(spec, stack)
+        return _run_steps(study, wanted, checked, force=force, on_step=on_step, cluster=cluster)
+
+
+class _LazyCluster:
+    """The cluster of a study run, opened by the first step that uses it, closed by ``stack``."""
+
+    def __init__(self, spec: SchedulerSpec | None, stack: ExitStack) -> None:
+        self.spec = spec
+        self._stack = stack
+        self._cluster: Cluster | None = None
+
+    def get(self) -> Cluster | None:
+        """The open cluster (``None`` without a scheduler)."""
+        if self.spec is None:
+            return None
+        if self._cluster is None:
+            from secnews.analysis.distributed import open_cluster
+
+            self._cluster = self._stack.enter_context(open_cluster(self.spec))
+        return self._cluster
+
+
+def _run_steps(
+    study: Study,
+    wanted: list[str],
+    checked: dict[str, StepSettings],
+    *,
+    force: bool,
+    on_step: Callable[[str, StepResult | None], None] | None,
+    cluster: _LazyCluster,
+) -> list[StepResult]:
+    """The body of :func:`run_study`, once everything is checked."""
     results: list[StepResult] = []
 
     def run(step: str, key: str, out_dir: Path, work: Callable[[Path], Any]) -> None:
@@ -195,7 +252,8 @@ def run_study(
         key = _analysis_key(name, corpus_hash, study.settings(name), study.seed)
 
         def work(temp: Path, step: AnalysisStep = step, settings: StepSettings = settings) -> Any:
-            return step.run(corpus_dir, temp, settings=settings, seed=study.seed)
+            extra = {"cluster": cluster.get()} if step.distributed else {}
+            return step.run(corpus_dir, temp, settings=settings, seed=study.seed, **extra)
 
         run(name, key, study.step_dir(name), work)
     return results

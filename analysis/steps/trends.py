@@ -13,8 +13,13 @@
 - ``figures/trends_NN.png|svg``: small multiples (at most 12 terms per figure), outlets overlaid,
   events drawn on every panel;
 - ``manifest.json``: the frozen settings, the series and their patterns, the source, counts,
-  package versions and the sha256 of every output. No timestamps: the same inputs, settings and
-  seed give byte-identical files.
+  package versions, the sha256 of every output and ``execution`` (the scheduler and the stages
+  that ran on it). No timestamps: the same inputs, settings and seed give byte-identical files.
+
+With a Dask cluster (``cluster=``, see :mod:`secnews.analysis.distributed`) the per-document
+counts are made once per corpus part on the workers, each reading its part, and combined on the
+client (:func:`combine_counts`) into the counts of a local run; intervals, change points,
+smoothing and figures run on the client.
 
 :func:`term_trends` is the trend table of the step for Python users.
 """
@@ -32,9 +37,15 @@ from secnews.analysis.steps._base import SettingsError, StepSettings, setting
 if TYPE_CHECKING:
     import pandas as pd
 
+    from secnews.analysis.distributed import Cluster
+    from secnews.analysis.lexicon import TermSpec
+    from secnews.analysis.trends.counts import DocumentCounts, TrendSettings
     from secnews.corpus.store.read import Corpus
 
-__all__ = ["TrendsSettings", "run_trends", "term_trends"]
+__all__ = ["TrendsSettings", "combine_counts", "count_part", "run_trends", "term_trends"]
+
+#: The stage of this step that runs on a Dask cluster.
+DISTRIBUTED_STAGES: tuple[str, ...] = ("document_counts per part",)
 
 #: Terms per figure.
 PANELS_PER_FIGURE = 12
@@ -149,6 +160,67 @@ def term_trends(
     return trend_table(counts, settings=trend)
 
 
+def count_part(part: str, *, specs: Sequence[TermSpec], settings: TrendSettings) -> DocumentCounts:
+    """The per-document counts of one corpus part (a task on a Dask worker, with as many DuckDB
+    threads as the worker has)."""
+    from secnews.analysis.trends.counts import document_counts
+
+    try:
+        from distributed import get_worker
+
+        threads: int | None = get_worker().state.nthreads
+    except (ImportError, ValueError):  # not on a worker
+        threads = None
+    return document_counts(Path(part), specs, settings=settings, threads=threads)
+
+
+def combine_counts(parts: Sequence[DocumentCounts]) -> DocumentCounts:
+    """The counts of a corpus from those of its parts, each counted alone, in row order.
+
+    The rows are sorted as :func:`~secnews.analysis.trends.counts.document_counts` sorts them
+    (a stable sort by ``outlet, period, doc_id`` of the rows in corpus order), so the result
+    equals the counts of the whole corpus; the numbers of documents left out are summed.
+
+    Raises
+    ------
+    ValueError
+        When there are no parts or they count different series.
+    """
+    import pandas as pd
+
+    from secnews.analysis.trends.counts import DocumentCounts
+
+    if not parts:
+        raise ValueError("no counts to combine")
+    terms = parts[0].terms
+    if any(p.terms != terms for p in parts):
+        raise ValueError("the parts count different series")
+    frames = [p.frame for p in parts if not p.frame.empty] or [parts[0].frame]
+    frame = pd.concat(frames, ignore_index=True)
+    frame = frame.sort_values(["outlet", "period", "doc_id"], kind="mergesort")
+    return DocumentCounts(
+        frame=frame.reset_index(drop=True),
+        terms=terms,
+        dropped_no_period=sum(p.dropped_no_period for p in parts),
+        dropped_duplicates=sum(p.dropped_duplicates for p in parts),
+    )
+
+
+def _counts(
+    corpus: Corpus, specs: list[TermSpec], settings: TrendSettings, cluster: Cluster | None
+) -> DocumentCounts:
+    """Per-document counts, in the local process or per part on ``cluster``."""
+    from secnews.analysis.trends.counts import document_counts
+
+    if cluster is None:
+        return document_counts(corpus, specs, settings=settings)
+    return combine_counts(
+        cluster.map_parts(
+            count_part, corpus.parts, stage="trends-counts", specs=specs, settings=settings
+        )
+    )
+
+
 def _format_frame(frame: Any) -> str:
     """CSV text with ISO dates and fixed float formatting (deterministic)."""
     from secnews.analysis.output import csv_text
@@ -175,16 +247,18 @@ def _write_trends(
     smooth_settings: Any = None,
     settings: Any = None,
     changepoint_settings: Any = None,
+    cluster: Cluster | None = None,
 ) -> dict[str, Any]:
     """The work of :func:`run_trends`, on the library's settings objects."""
     import json
     from dataclasses import asdict
 
+    from secnews.analysis.distributed import describe_execution
     from secnews.analysis.lexicon import lexicon_spec, load_lexicons, parse_terms
     from secnews.analysis.output import file_sha256, save_figure
     from secnews.analysis.plots.trends import plot_gap, plot_trends, read_events
     from secnews.analysis.trends.changepoints import ChangepointSettings, detect_changepoints
-    from secnews.analysis.trends.counts import TOKEN_PATTERN, TrendSettings, document_counts
+    from secnews.analysis.trends.counts import TOKEN_PATTERN, TrendSettings
     from secnews.analysis.trends.intervals import (
         outlet_gap,
         smooth_series,
@@ -202,7 +276,7 @@ def _write_trends(
     if not specs:
         raise ValueError("give --terms and/or --lexicon")
     event_frame = read_events(events) if events else None
-    counts = document_counts(corpus, specs, settings=settings)
+    counts = _counts(corpus, specs, settings, cluster)
     if counts.frame.empty:
         raise ValueError(f"{corpus_dir}: no document with a {settings.period_unit} period")
     table = trend_table(counts, settings=settings)
@@ -275,6 +349,7 @@ def _write_trends(
         },
         "versions": _versions(),
         "outputs": {str(p.relative_to(out)): file_sha256(p) for p in sorted(written)},
+        "execution": describe_execution(cluster, DISTRIBUTED_STAGES, len(corpus.parts)),
     }
     atomic_write_text(out / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest
@@ -286,8 +361,12 @@ def run_trends(
     *,
     settings: TrendsSettings,
     seed: int = 0,
+    cluster: Cluster | None = None,
 ) -> dict[str, Any]:
     """Run the trends step on a corpus folder and write its outputs (module docstring).
+
+    ``cluster`` (:func:`secnews.analysis.distributed.open_cluster`) counts the documents on a
+    Dask cluster; ``None``: in the local process. The outputs are the same.
 
     Returns
     -------
@@ -305,4 +384,5 @@ def run_trends(
         smooth_settings=smooth,
         settings=trend,
         changepoint_settings=changes,
+        cluster=cluster,
     )

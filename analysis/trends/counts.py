@@ -313,10 +313,10 @@ def _pass_sql(terms: Sequence[TermSpec], group: list[int]) -> str:
     return f"SELECT {columns} FROM (SELECT rid, {hits} AS ms FROM docs) ORDER BY rid"
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
+def _connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     import duckdb
 
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config={} if threads is None else {"threads": threads})
     con.execute("SET TimeZone = 'UTC'")
     return con
 
@@ -353,6 +353,7 @@ def document_counts(
     terms: Sequence[TermSpec],
     *,
     settings: TrendSettings,
+    threads: int | None = None,
 ) -> DocumentCounts:
     """Count every series in every document (see the module docstring for the rules).
 
@@ -366,6 +367,8 @@ def document_counts(
         :func:`secnews.analysis.lexicon.lexicon_spec`).
     settings
         Period, grouping and text settings.
+    threads
+        DuckDB threads (default: one per core; a Dask worker passes its own share).
 
     Returns
     -------
@@ -381,7 +384,7 @@ def document_counts(
     clash = sorted(set(names) & set(_RESERVED))
     if clash:
         raise ValueError(f"series name(s) {clash} clash with the columns {list(_RESERVED)}")
-    con = _connect()
+    con = _connect(threads)
     try:
         relation, columns = _source_sql(con, source)
         if "outlet" not in columns and settings.by == "outlet":
