@@ -269,12 +269,9 @@ def _tomotopy_model(inputs: Any, k: int, seed: int) -> Any:
 
 
 def _tomotopy_topic_word(mdl: Any, vocabulary: list[str]) -> np.ndarray:
-    index = {w: j for j, w in enumerate(vocabulary)}
-    cols = np.array([index[w] for w in mdl.used_vocabs], dtype=np.int64)
-    out = np.zeros((mdl.k, len(vocabulary)))
-    for t in range(mdl.k):
-        out[t, cols] = mdl.get_topic_word_dist(t)
-    return out
+    from secnews.analysis.topics.engines import TomotopyEngine
+
+    return TomotopyEngine._topic_word(mdl, vocabulary)
 
 
 def rule_stop(trace: list[tuple[int, float]], tolerance: float, window: int) -> int | None:

