@@ -3,6 +3,8 @@ reproducibility for a seed with one and with two sampling threads, on real press
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -85,3 +87,19 @@ def test_step_settings_pass_the_rule_on_and_check_it() -> None:
         TopicsSettings(gibbs_threads=0).check()
     with pytest.raises(ValueError, match="gibbs_window"):
         TopicSettings(gibbs_window=0)
+
+
+def test_the_topics_manifest_says_where_sampling_stopped(
+    inputs: TopicInputs, press_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    import json
+
+    from secnews.analysis.steps.topics import TopicRunSettings, run_topics
+
+    model = _settings(gibbs_iterations=60, gibbs_tolerance=0.01, gibbs_window=20)
+    docs = pd.DataFrame({"doc_id": inputs.doc_ids})
+    run_topics(inputs, docs, tmp_path, settings=TopicRunSettings(model=model, n_boot=0))
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    trace = TopicModel(model).fit(inputs.bow, inputs.vocabulary).fit_trace_
+    assert manifest["gibbs_sweeps"] == trace[-1][0] <= 60
+    assert [n for n, _ in manifest["gibbs_trace"]] == [n for n, _ in trace]

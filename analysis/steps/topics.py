@@ -331,6 +331,9 @@ def run_topics(
     else:
         model = TopicModel(model_settings).fit(inputs.bow, inputs.vocabulary)
         doc_topic = model.doc_topic_
+    if model.fit_trace_:  # Gibbs sampling: where the convergence rule stopped, and why
+        manifest["gibbs_sweeps"] = int(model.fit_trace_[-1][0])
+        manifest["gibbs_trace"] = [[int(n), round(float(ll), 6)] for n, ll in model.fit_trace_]
     stages = _Stages(out, manifest)
     stages.run("model", lambda: model.save_native(out / "model"))
     term_frequency = np.asarray(inputs.bow.sum(axis=0)).ravel().astype(np.float64)
