@@ -241,6 +241,8 @@ def _disarm(client: Client, name: str, *, workers: int = 2) -> None:
         try:
             client.unregister_worker_plugin(name)
             return
+        except ValueError:  # "does not exist": an earlier attempt removed it before failing
+            return
         except OSError:  # a worker still closing: wait and try again
             time.sleep(1 + attempt)
             client.wait_for_workers(workers, timeout=120)
