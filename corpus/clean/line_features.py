@@ -338,22 +338,9 @@ def line_features(
         return np.zeros((0, len(FEATURES)))
     words = np.zeros(n)
     chars = np.zeros(n)
-    columns: dict[str, np.ndarray] = {
-        name: np.zeros(n)
-        for name in (
-            "sentence_end",
-            "sentence_marks_per_word",
-            "stopword_share",
-            "capitalised_share",
-            "digit_share",
-            "punct_share",
-            "has_url",
-            "has_bars",
-            "starts_quote",
-            "ends_colon",
-            "is_paragraph",
-        )
-    }
+    # the per-line text features, from sentence_end to is_paragraph in FEATURES' order
+    first, last = FEATURES.index("sentence_end"), FEATURES.index("is_paragraph")
+    columns: dict[str, np.ndarray] = {name: np.zeros(n) for name in FEATURES[first : last + 1]}
     for i, text in enumerate(texts):
         tokens = text.split()
         found = _WORD.findall(text)
