@@ -15,11 +15,12 @@
 # # Topics
 #
 # LDA topic models (deterministic for a seed; the engine and its settings are in the table below)
-# fitted over a grid of K and seeds. The number of topics is the one whose topics are most
-# coherent (NPMI, averaged over seeds); when several K are within one standard error of the best,
-# the one whose topics recur most reliably across seeds (stability, topics matched with the
-# Hungarian method) is taken. The rule, its reason and whether the choice sits at the edge of the
-# grid are stated below. Labels use FREX and relevance; prevalence by outlet and month has
+# fitted over a grid of K and seeds. The number of topics is the one with the highest topic
+# quality, averaged over seeds: coherence (NPMI) times diversity (the share of distinct words
+# among the topics' top words), so that neither a few broad topics nor many near-copies of one
+# topic win. Other K within one standard error of it are named; stability across seeds (topics
+# matched with the Hungarian method) is reported and picks the run shown. The rule, its reason
+# and whether the choice sits at the edge of the grid are stated below. Labels use FREX and relevance; prevalence by outlet and month has
 # bootstrap intervals over documents.
 
 # %% tags=["parameters"]
@@ -82,8 +83,8 @@ else:
             caption="Each selection measure against the number of topics K: grey dots are single seeds, "
             "the blue line their mean"
             + (f", the dashed red line the recommended K = {recommended}." if recommended is not None else "."),
-            alt="Six small panels: coherence (NPMI, C_V, UMass), held-out perplexity, topic diversity and "
-            "seed stability against the number of topics.",
+            alt="Six small panels: topic quality (NPMI times diversity), coherence (NPMI, C_V), held-out "
+            "perplexity, topic diversity and seed stability against the number of topics.",
         )
     )
     display(
@@ -91,11 +92,19 @@ else:
             format_table(
                 selection,
                 counts=["perplexity"],
-                digits={"c_npmi": 3, "c_v": 3, "u_mass": 2, "diversity": 2, "stability": 2},
-                rename={"k": "K", "c_npmi": "NPMI", "c_v": "C_V", "u_mass": "UMass", "stability": "seed stability"},
+                digits={"quality": 3, "c_npmi": 3, "c_v": 3, "u_mass": 2, "diversity": 2, "stability": 2},
+                rename={
+                    "k": "K",
+                    "quality": "topic quality",
+                    "c_npmi": "NPMI",
+                    "c_v": "C_V",
+                    "u_mass": "UMass",
+                    "stability": "seed stability",
+                },
             ),
             key="tab-selection",
-            caption="The measures of every fitted model. Coherence: higher is better; perplexity on held-out "
+            caption="The measures of every fitted model. Topic quality (NPMI times diversity) chooses K. "
+            "Coherence: higher is better; perplexity on held-out "
             "documents: lower is better; diversity: share of unique words among the topics' top 25; seed "
             "stability: mean similarity (1 − Jensen-Shannon distance) of matched topics across seeds.",
             notes=["— not computed (seed stability needs at least two seeds)."],

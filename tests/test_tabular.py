@@ -105,6 +105,10 @@ def test_usgov_xlsx(corpora_dir: Path) -> None:
     fifth = docs[5].text
     assert "\n\n\n" not in fifth and len(paragraphs(fifth)) == 5
     assert paragraphs(fifth)[-1] == "###"
+    # Excel's "_x000D_" escapes of carriage returns are decoded, not left in the text (26 stories)
+    assert not any("_x000D_" in d.text or "\r" in d.text for d in docs)
+    himars = next(d for d in docs if "Rocket Systems (HIMARS);\n" in d.text)
+    assert "HIMARS);_x" not in himars.text
 
 
 def test_tass_json_paragraphs_and_csv(corpora_dir: Path) -> None:

@@ -96,46 +96,56 @@ def test_perplexity_of_uniform_model_is_vocabulary_size() -> None:
     assert value == pytest.approx(v, rel=1e-9)
 
 
-def test_recommendation_rule() -> None:
+def _table(points: list[tuple[int, float, float, float]]) -> pd.DataFrame:
+    """Three seeds per ``(k, c_npmi, diversity, stability)``; c_npmi varies by -/+0.002."""
     rows = []
-    for k, npmi, stab in [(10, 0.05, 0.9), (20, 0.08, 0.85), (30, 0.081, 0.6), (40, 0.07, 0.5)]:
+    for k, npmi, div, stab in points:
         for seed, noise in enumerate([-0.002, 0.0, 0.002]):
             rows.append(
-                {
-                    "k": k,
-                    "seed": seed,
-                    "c_npmi": npmi + noise,
-                    "c_v": 0.5,
-                    "u_mass": -1.0,
-                    "perplexity": 100.0,
-                    "diversity": 0.8,
-                    "stability": stab,
-                }
-            )
-    k, reason = recommend_k(pd.DataFrame(rows))
-    # K=30 has the best c_npmi; K=20 is within one SE (0.0012) of it and more stable.
-    assert k == 20
-    assert "K=20" in reason and "stable" in reason and "edge" not in reason
-
-
-def _table(points: list[tuple[int, float, float]]) -> pd.DataFrame:
-    rows = []
-    for k, npmi, stab in points:
-        for seed, noise in enumerate([-0.002, 0.0, 0.002]):
-            rows.append(
-                {"k": k, "seed": seed, "c_npmi": npmi + noise, "stability": stab, "diversity": 0.8}
+                {"k": k, "seed": seed, "c_npmi": npmi + noise, "stability": stab, "diversity": div}
             )
     return pd.DataFrame(rows)
 
 
+def test_recommendation_rule_takes_the_highest_coherence_times_diversity() -> None:
+    # quality = c_npmi x diversity: K=10 0.0500, K=20 0.0720, K=30 0.0567, K=40 0.0420.
+    # K=30 has the best c_npmi and K=10 the best stability; neither decides.
+    table = _table(
+        [(10, 0.05, 1.0, 0.95), (20, 0.08, 0.9, 0.7), (30, 0.081, 0.7, 0.6), (40, 0.07, 0.6, 0.5)]
+    )
+    k, reason = recommend_k(table)
+    assert k == 20
+    # SE of K=20's quality over seeds: sd(0.078, 0.080, 0.082) x 0.9 / sqrt(3)
+    se = np.std([0.078 * 0.9, 0.080 * 0.9, 0.082 * 0.9], ddof=1) / np.sqrt(3)
+    assert f"(0.0720, SE {se:.4f}" in reason and "edge" not in reason and "within" not in reason
+
+
+def test_rule_names_the_k_it_cannot_separate_from_the_best() -> None:
+    k, reason = recommend_k(_table([(10, 0.06, 0.8, 0.9), (20, 0.0595, 0.8, 0.7)]))
+    assert k == 10 and "K=20 is within 1 SE of it" in reason
+
+
 def test_rule_does_not_favour_the_smallest_k() -> None:
     # stability falls with K (as it does by construction); the most coherent K still wins
-    k, reason = recommend_k(_table([(5, 0.03, 0.95), (10, 0.06, 0.8), (15, 0.05, 0.7)]))
-    assert k == 10 and "highest mean c_npmi" in reason
+    k, reason = recommend_k(
+        _table([(5, 0.03, 0.8, 0.95), (10, 0.06, 0.8, 0.8), (15, 0.05, 0.8, 0.7)])
+    )
+    assert k == 10 and "highest mean topic quality" in reason
+
+
+def test_rule_does_not_favour_the_largest_k() -> None:
+    # c_npmi keeps rising as topics split into near-copies that share their top words;
+    # diversity falls with them (K=12: 0.0655 x 0.75 = 0.0491 < K=8: 0.062 x 0.95 = 0.0589)
+    k, _ = recommend_k(
+        _table([(4, 0.04, 1.0, 0.8), (8, 0.062, 0.95, 0.8), (12, 0.0655, 0.75, 0.7)])
+    )
+    assert k == 8
 
 
 def test_edge_of_grid_is_reported() -> None:
-    k, reason = recommend_k(_table([(8, 0.06, 0.9), (10, 0.05, 0.8), (15, 0.04, 0.7)]))
+    k, reason = recommend_k(
+        _table([(8, 0.06, 0.8, 0.9), (10, 0.05, 0.8, 0.8), (15, 0.04, 0.8, 0.7)])
+    )
     assert k == 8 and "smallest value of the grid" in reason and "try also 6, 4" in reason
     assert grid_edge([8, 10, 15], 8) == ("lower", [6, 4])
     assert grid_edge([10, 20, 30], 30) == ("upper", [40, 50])
@@ -158,10 +168,15 @@ def _synthetic_corpus(k_true: int, n_docs: int, seed: int) -> tuple[sp.csr_matri
     return sp.csr_matrix(counts), [f"w{i}" for i in range(n_terms)]
 
 
-def test_rule_recovers_a_known_k_on_a_synthetic_corpus() -> None:
+@pytest.mark.parametrize(("k_true", "ks"), [(5, (3, 5, 8)), (8, (4, 6, 8, 10, 12))])
+def test_rule_recovers_a_known_k_on_a_synthetic_corpus(k_true: int, ks: tuple[int, ...]) -> None:
+    # One sampling thread: it finds the generating topics at the true K with every seed here,
+    # whereas the default two-thread chain stalls in a merged-and-split optimum for two of three seeds at
+    # K=8 on this small corpus (held-out perplexity 47 against 41.4; benchmarks/topics.md), and
+    # no rule can pick a K whose fits missed its topics.
     from secnews.analysis.topics.coherence import CoherenceScorer, TokenStream
 
-    bow, vocabulary = _synthetic_corpus(5, 400, seed=1)
+    bow, vocabulary = _synthetic_corpus(k_true, 80 * k_true, seed=1)
     # token stream: each document's words in block order (windows of 10 hold one topic's words)
     ids, offsets = [], [0]
     for row in bow:
@@ -173,11 +188,11 @@ def test_rule_recovers_a_known_k_on_a_synthetic_corpus() -> None:
         bow,
         vocabulary,
         scorer=CoherenceScorer(stream=stream, doc_term=bow),
-        settings=SelectionSettings(ks=(3, 5, 8), seeds=(0, 1, 2), measures=("c_npmi",)),
-        model_settings=TopicSettings(gibbs_iterations=200, topn=10),
+        settings=SelectionSettings(ks=ks, seeds=(0, 1, 2), measures=("c_npmi",)),
+        model_settings=TopicSettings(topn=10, gibbs_threads=1),
         n_jobs=1,
     )
-    assert result.recommended_k == 5, result.reason
+    assert result.recommended_k == k_true, result.reason
 
 
 def test_perplexity_leaves_its_input_unchanged_and_repeats() -> None:

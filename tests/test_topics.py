@@ -153,6 +153,7 @@ def test_run_writes_identical_bytes_for_the_same_seed(
     assert selection.columns.tolist() == [
         "k",
         "seed",
+        "quality",
         "c_npmi",
         "c_v",
         "u_mass",
@@ -160,6 +161,7 @@ def test_run_writes_identical_bytes_for_the_same_seed(
         "diversity",
         "stability",
     ]
+    np.testing.assert_allclose(selection["quality"], selection["c_npmi"] * selection["diversity"])
     assert selection[["k", "seed"]].values.tolist() == [[3, 0], [3, 1], [4, 0], [4, 1]]
     assert selection["perplexity"].gt(1).all() and selection["diversity"].between(0, 1).all()
     manifest = json.loads((out / "manifest.json").read_text())

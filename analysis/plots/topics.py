@@ -22,9 +22,9 @@ def _rows(frame: pd.DataFrame) -> list[Any]:
 
 
 _SELECTION_PANELS = (
+    ("quality", "topic quality, c_npmi x diversity (the rule)"),
     ("c_npmi", "c_npmi (higher is better)"),
     ("c_v", "c_v (higher is better)"),
-    ("u_mass", "u_mass (higher is better)"),
     ("perplexity", "held-out perplexity (lower is better)"),
     ("diversity", "topic diversity (top 25)"),
     ("stability", "seed stability (1 - JS, matched)"),
@@ -37,7 +37,8 @@ def plot_selection(table: pd.DataFrame, *, recommended_k: int | None = None) -> 
     Parameters
     ----------
     table : pandas.DataFrame
-        ``selection.csv`` columns (``k, seed, c_npmi, c_v, u_mass, perplexity, diversity, stability``).
+        ``selection.csv`` columns (``k, seed, quality, c_npmi, c_v, perplexity, diversity,
+        stability``; u_mass is not drawn).
     recommended_k : int, optional
         Marked with a vertical dashed line.
     """

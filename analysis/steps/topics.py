@@ -30,6 +30,7 @@ from secnews.analysis.topics.coherence import (
     encode_texts,
     encode_token_lists,
 )
+from secnews.analysis.topics.engines import rule_converged
 from secnews.analysis.topics.labels import representative_documents, top_terms, topic_labels
 from secnews.analysis.topics.model import TopicModel, TopicSettings, as_csr
 from secnews.analysis.topics.prevalence import (
@@ -333,6 +334,7 @@ def run_topics(
         doc_topic = model.doc_topic_
     if model.fit_trace_:  # Gibbs sampling: where the convergence rule stopped, and why
         manifest["gibbs_sweeps"] = int(model.fit_trace_[-1][0])
+        manifest["gibbs_converged"] = rule_converged(model.fit_trace_, model.settings)
         manifest["gibbs_trace"] = [[int(n), round(float(ll), 6)] for n, ll in model.fit_trace_]
     stages = _Stages(out, manifest)
     stages.run("model", lambda: model.save_native(out / "model"))

@@ -71,7 +71,9 @@ class TopicSettings:
         (:attr:`TopicModel.unreachable_terms_`, counted in the manifest); 0.5 or more keeps every
         term reachable.
     gibbs_iterations : int
-        tomotopy: the most Gibbs sweeps over the corpus (default 1000).
+        tomotopy: the most Gibbs sweeps over the corpus (default 200). A fit that reaches this
+        cap before the convergence rule stops it says so in the log and in
+        ``TopicModel.fit_trace_`` (the last rise is above ``gibbs_tolerance``).
     gibbs_tolerance : float or None
         tomotopy: convergence rule. Sweeps run in blocks of ``gibbs_window``; training stops
         after the first block over which the log-likelihood per word rose by less than this many
@@ -81,12 +83,12 @@ class TopicSettings:
     gibbs_window : int
         tomotopy: sweeps per block of the convergence rule (default 100).
     gibbs_threads : int
-        tomotopy: sampling threads (default 1). With more than one, tomotopy's ``PARTITION``
+        tomotopy: sampling threads (default 2). With more than one, tomotopy's ``PARTITION``
         scheme: the vocabulary is cut into one part per thread and the parts rotate within each
         sweep. The sample depends on this number (not on the number of cores), so a fit is
         reproducible for a seed and a number of threads. Two threads reach a higher c_npmi in
-        fewer sweeps on the UN corpus (``studies/un.toml`` uses them), but change the K chosen
-        on a synthetic corpus, so one thread stays the default (``benchmarks/topics.md``).
+        fewer sweeps than one on the UN corpus and on Reuters-21578, for the same CPU time
+        (``benchmarks/topics.md``); on one core they run one after the other.
     passes : int or None
         gensim: passes over the corpus (default 10); sklearn-lda: ``max_iter``, the number of
         batch EM iterations, each one pass (default 50). None takes these defaults.
@@ -120,10 +122,10 @@ class TopicSettings:
     engine: str = "tomotopy"
     alpha: str | float | None = None
     eta: str | float | None = None
-    gibbs_iterations: int = 1000
+    gibbs_iterations: int = 200
     gibbs_tolerance: float | None = 0.005
     gibbs_window: int = 100
-    gibbs_threads: int = 1
+    gibbs_threads: int = 2
     passes: int | None = None
     iterations: int = 1000
     chunksize: int = 2000

@@ -193,13 +193,19 @@ def train_until_converged(native: Any, settings: TopicSettings) -> list[tuple[in
             native.train(step, workers=threads, parallel=scheme, show_progress=False)
         done += step
         trace.append((done, float(native.ll_per_word)))
-        if (
-            settings.gibbs_tolerance is not None
-            and len(trace) > 1
-            and trace[-1][1] - trace[-2][1] < settings.gibbs_tolerance
-        ):
+        if rule_converged(trace, settings):
             break
     return trace
+
+
+def rule_converged(trace: Sequence[tuple[int, float]], settings: TopicSettings) -> bool:
+    """Whether the convergence rule stopped a chain, rather than the cap of
+    ``gibbs_iterations`` sweeps (always False without a rule or with a single block)."""
+    return (
+        settings.gibbs_tolerance is not None
+        and len(trace) > 1
+        and trace[-1][1] - trace[-2][1] < settings.gibbs_tolerance
+    )
 
 
 class TomotopyEngine:
@@ -242,10 +248,13 @@ class TomotopyEngine:
                 added[i] = True
         self.trace_ = train_until_converged(native, settings)
         logger.info(
-            "tomotopy K=%d: %d sweeps, log-likelihood per word %.4f",
+            "tomotopy K=%d: %d sweeps, log-likelihood per word %.4f (%s)",
             settings.k,
             self.trace_[-1][0],
             self.trace_[-1][1],
+            "converged by the rule"
+            if rule_converged(self.trace_, settings)
+            else "stopped at the cap of gibbs_iterations",
         )
         topic_word = self._topic_word(native, vocabulary)
         doc_topic = np.full((bow.shape[0], settings.k), 1.0 / settings.k)

@@ -9,6 +9,8 @@ topic diversity and seed stability, and a documented rule that recommends one K.
   topic proportions are inferred from the first and the second is scored,
   ``exp(-sum log p(w) / n_tokens)`` with ``p(w) = sum_k theta_k phi_kw``.
 * Diversity (Dieng et al. 2020): share of unique terms among the top 25 terms of all topics.
+* Topic quality (Dieng et al. 2020): c_npmi times diversity; the recommendation rule
+  (:func:`recommend_k`) takes the K with the highest mean quality.
 * Stability: the topics of two runs are matched one-to-one with the Hungarian method
   (``scipy.optimize.linear_sum_assignment``) on their Jensen-Shannon distances (base 2, in
   [0, 1]); a matched pair's similarity is ``1 - distance``. A run's stability is the mean matched
@@ -51,7 +53,17 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SELECTION_COLUMNS = ["k", "seed", "c_npmi", "c_v", "u_mass", "perplexity", "diversity", "stability"]
+SELECTION_COLUMNS = [
+    "k",
+    "seed",
+    "quality",
+    "c_npmi",
+    "c_v",
+    "u_mass",
+    "perplexity",
+    "diversity",
+    "stability",
+]
 
 
 @dataclass(frozen=True)
@@ -73,8 +85,8 @@ class SelectionSettings:
     random_state : int
         Seed of the held-out split and of the document-completion halves.
     se_multiplier : float
-        Recommendation rule (:func:`recommend_k`): K values whose mean c_npmi is within this
-        many standard errors of the best count as tied; stability breaks the tie.
+        Recommendation rule (:func:`recommend_k`): K values whose mean topic quality is within
+        this many standard errors of the best are named in the reason as not separated from it.
     """
 
     ks: tuple[int, ...] = (10, 20, 30, 40, 50)
@@ -288,6 +300,16 @@ def _fit_in_worker(k: int, seed: int) -> tuple[dict[str, Any], np.ndarray]:
     return _fit_point(_WORKER_JOB[0], k, seed)
 
 
+def _grid_processes(model_settings: TopicSettings, n_jobs: int) -> int:
+    """Processes for the fits of a grid: ``n_jobs`` as given, or with ``-1`` one per core
+    divided by the sampling threads of each fit (tomotopy's ``gibbs_threads``), so that the
+    grid does not start more threads than there are cores."""
+    if n_jobs > 0:
+        return n_jobs
+    threads = model_settings.gibbs_threads if model_settings.engine == "tomotopy" else 1
+    return max(1, n_processes(n_jobs) // threads)
+
+
 def _fit_grid(
     job: _GridJob, grid: list[tuple[int, int]], *, n_jobs: int
 ) -> Iterator[tuple[dict[str, Any], np.ndarray]]:
@@ -295,7 +317,7 @@ def _fit_grid(
     that the workers finish together."""
     from tqdm.auto import tqdm
 
-    workers = min(n_processes(n_jobs), len(grid))
+    workers = min(_grid_processes(job.model_settings, n_jobs), len(grid))
     progress = tqdm(total=len(grid), desc="topic grid", disable=None)
     if workers <= 1:
         for k, seed in grid:
@@ -327,9 +349,9 @@ def run_selection(
 ) -> SelectionResult:
     """Fit every (K, seed) of the grid and score it.
 
-    The fits run in ``n_jobs`` worker processes (``-1``: one per CPU core), each fit in one
-    process (``workers=1``). Each fit is independent and deterministic, so the results do not
-    depend on ``n_jobs``.
+    The fits run in ``n_jobs`` worker processes, each fit in one process (``workers=1``; a
+    tomotopy fit keeps its ``gibbs_threads`` sampling threads). Each fit is independent and
+    deterministic, so the results do not depend on ``n_jobs``.
 
     Parameters
     ----------
@@ -344,7 +366,8 @@ def run_selection(
     model_settings : TopicSettings
         Settings of each fit; ``k`` and ``random_state`` are replaced by the grid's.
     n_jobs : int
-        Worker processes for the fits (``1``: fit in this process).
+        Worker processes for the fits (``1``: fit in this process; ``-1``: one per core, divided
+        by tomotopy's ``gibbs_threads`` per fit).
     """
     matrix = as_csr(bow, n_terms=len(vocabulary))
     train, test = split_heldout(
@@ -375,6 +398,7 @@ def run_selection(
     for measure in ("c_npmi", "c_v", "u_mass"):
         if measure not in table:
             table[measure] = np.nan
+    table["quality"] = table["c_npmi"] * table["diversity"]
     table = (
         table[SELECTION_COLUMNS].sort_values(["k", "seed"], kind="stable").reset_index(drop=True)
     )
@@ -434,47 +458,51 @@ def grid_edge(ks: Sequence[int], k: int) -> tuple[str | None, list[int]]:
 def recommend_k(table: pd.DataFrame, *, se_multiplier: float = 1.0) -> tuple[int, str]:
     """Recommend a K from a selection table, and say why.
 
-    Rule: average the seeds per K. The K with the highest mean c_npmi is the candidate; every K
-    whose mean c_npmi is within ``se_multiplier`` standard errors (over seeds) of that maximum
-    counts as tied with it, and among tied K the one whose topics are most stable across seeds
-    is taken (stability is only a tie-break). Stability is not a filter: it falls with K by
-    construction (more, smaller topics match less well), so a stability floor, or parsimony
-    within the coherence ties, would structurally favour the smallest K. When the recommended K
-    is at the edge of the grid, the reason says so and names the next values to try.
+    Rule: the K with the highest *topic quality* averaged over seeds, where a run's quality is
+    its mean c_npmi times its topic diversity (Dieng, Ruiz and Blei 2020). Coherence alone
+    rewards splitting a topic into near-copies that share their top words, and stability falls
+    with K by construction, so either alone drifts to the largest or the smallest K; diversity
+    penalises the copies. K whose mean quality is within ``se_multiplier`` standard errors
+    (over seeds) of the best are reported as not separated from it by the data; stability is
+    reported, never used to choose. When the recommended K is at the edge of the grid, the
+    reason says so and names the next values to try.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"k": [5, 5, 8, 8], "seed": [0, 1, 0, 1],
+    ...     "c_npmi": [0.15, 0.15, 0.17, 0.17], "diversity": [1.0, 1.0, 0.65, 0.65],
+    ...     "stability": [0.98, 0.98, 0.72, 0.72]})
+    >>> recommend_k(table)[0]
+    5
     """
     if table.empty:
         raise ValueError("empty selection table")
-    agg = table.groupby("k").agg(
+    scored = table.assign(quality=table["c_npmi"] * table["diversity"])
+    agg = scored.groupby("k").agg(
+        quality=("quality", "mean"),
+        se=("quality", lambda s: float(s.std(ddof=1) / np.sqrt(len(s))) if len(s) > 1 else 0.0),
         c_npmi=("c_npmi", "mean"),
-        se=("c_npmi", lambda s: float(s.std(ddof=1) / np.sqrt(len(s))) if len(s) > 1 else 0.0),
         stability=("stability", "mean"),
         diversity=("diversity", "mean"),
     )
     agg["se"] = agg["se"].fillna(0.0)
-    npmi = _by_k(agg["c_npmi"])
-    ses = _by_k(agg["se"])
-    stab = _by_k(agg["stability"])
-    div = _by_k(agg["diversity"])
-    best_k = max(npmi, key=lambda key: (npmi[key], -key))
-    best, se = npmi[best_k], ses[best_k]
-    tied = [key for key, v in npmi.items() if v >= best - se_multiplier * se]
-    known = [key for key in tied if np.isfinite(stab[key])]
-    k = max(known, key=lambda key: (stab[key], -key)) if known else best_k
-    if len(tied) == 1:
-        why = f"K={k} has the highest mean c_npmi ({best:.4f}, SE {se:.4f}); no other K is within {se_multiplier:g} SE"
-    elif k == best_k:
-        why = (
-            f"K={k} has the highest mean c_npmi ({best:.4f}, SE {se:.4f}) and is the most stable "
-            f"of the K within {se_multiplier:g} SE ({', '.join(str(x) for x in tied)})"
+    quality = _by_k(agg["quality"])
+    if not any(np.isfinite(v) for v in quality.values()):
+        raise ValueError("no K has a finite c_npmi and diversity")
+    k = max(quality, key=lambda key: (np.nan_to_num(quality[key], nan=-np.inf), -key))
+    best, se = quality[k], _by_k(agg["se"])[k]
+    npmi, div, stab = (_by_k(agg[name])[k] for name in ("c_npmi", "diversity", "stability"))
+    tied = sorted(key for key, v in quality.items() if key != k and v >= best - se_multiplier * se)
+    reason = (
+        f"K={k}: the highest mean topic quality, c_npmi x diversity ({best:.4f}, SE {se:.4f}; "
+        f"c_npmi {npmi:.4f}, diversity {div:.3f}, stability {stab:.3f})."
+    )
+    if tied:
+        reason += (
+            f" {_k_list(tied)} {'is' if len(tied) == 1 else 'are'} within {se_multiplier:g} SE "
+            "of it, so the data do not clearly separate them."
         )
-    else:
-        why = (
-            f"K={best_k} has the highest mean c_npmi ({best:.4f}, SE {se:.4f}); of the K within "
-            f"{se_multiplier:g} SE ({', '.join(str(x) for x in tied)}), K={k} (c_npmi "
-            f"{npmi[k]:.4f}) has the most stable topics across seeds"
-        )
-    reason = f"K={k}: {why} (stability {stab[k]:.3f}, diversity {div[k]:.3f})."
-    edge, nxt = grid_edge(list(npmi), k)
+    edge, nxt = grid_edge(list(quality), k)
     if edge is not None:
         side = "smallest" if edge == "lower" else "largest"
         reason += (
@@ -482,3 +510,8 @@ def recommend_k(table: pd.DataFrame, *, se_multiplier: float = 1.0) -> tuple[int
             f"try also {', '.join(str(x) for x in nxt)}."
         )
     return k, reason
+
+
+def _k_list(ks: Sequence[int]) -> str:
+    names = [f"K={x}" for x in ks]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -374,6 +374,7 @@ def _iter_xlsx(
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.escape import unescape
     from openpyxl.utils.exceptions import InvalidFileException
 
     _check_zip_bomb(path)
@@ -402,7 +403,9 @@ def _iter_xlsx(
             for _ in range(blank):  # empty rows between data rows are rows
                 yield "empty row (every cell is empty)"
             blank = 0
-            cells = list(values)
+            # Excel stores some characters as "_xHHHH_" escapes (a carriage return as _x000D_);
+            # openpyxl leaves them in the text.
+            cells = [unescape(v) if isinstance(v, str) and "_x" in v else v for v in values]
             if len(cells) > len(header) and any(v is not None for v in cells[len(header) :]):
                 yield f"row has {len(cells)} cells, header has {len(header)}"
                 continue
