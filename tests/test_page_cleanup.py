@@ -239,6 +239,11 @@ def test_context_features_skip_removed_lines() -> None:
     # one segment (0.9, 0.2 inside the gap, 0.8) of 3 + 4 high-line words: the best and first
     assert ctx[[0, 2, 3], 5].tolist() == [1.0, 1.0, 1.0]
     assert ctx[[0, 2, 3], 6].tolist() == [1.0, 1.0, 1.0]
+    # the products: logit and log words inside the first big segment, logit in a later one
+    names = list(CONTEXT_FEATURES)
+    assert ctx[:, names.index("first_big_x_logit")] == pytest.approx(ctx[:, 0] * ctx[:, 6])
+    assert ctx[2, names.index("first_big_x_log_words")] == pytest.approx(np.log1p(2))
+    assert not ctx[:, names.index("later_x_logit")].any()
     assert load_line_model().context_coef  # the packaged model has its second stage
 
 

@@ -11,7 +11,9 @@ context-sensitive pass and of stacking:
   largest segment within :data:`SEGMENT_GAP` lines of it, if any. The article is usually the
   first big segment (at least :data:`SEGMENT_BIG` of the best); a later segment after a gap, with
   commenters' stamps (``Jacob said,``, ``at 3:45 pm``) since the article's end, is usually a
-  comment section or a teaser list, however article-like its lines.
+  comment section or a teaser list, however article-like its lines;
+* the logit and the line's length times being in the first big segment, and the logit times being
+  in a later one (a logistic regression cannot form these products itself).
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ CONTEXT_FEATURES: tuple[str, ...] = (
     "log_gap_before_segment",
     "after_first_big_segment",
     "log_stamps_after_first_big",
+    "first_big_x_logit",
+    "later_x_logit",
+    "first_big_x_log_words",
 )
 _SEGMENT_COLUMNS = 6
 
@@ -145,7 +150,14 @@ def context_features(
     out[idx, 2] = np.concatenate([p[1:], [0.0]])
     out[idx, 3] = _window_mean(p, 2)
     out[idx, 4] = _window_mean(p, 5)
-    words = np.rint(np.expm1(features[idx, FEATURES.index("log_words")]))
+    log_words = features[idx, FEATURES.index("log_words")]
     stamps = features[idx, FEATURES.index("comment_stamp")]
-    out[idx, 5:] = segment_features(np.asarray(proba, dtype=float)[idx], words, stamps)
+    segments = segment_features(
+        np.asarray(proba, dtype=float)[idx], np.rint(np.expm1(log_words)), stamps
+    )
+    out[idx, 5 : 5 + _SEGMENT_COLUMNS] = segments
+    # the logit and length count differently inside the article's segment and after it
+    out[idx, 5 + _SEGMENT_COLUMNS] = segments[:, 1] * out[idx, 0]
+    out[idx, 6 + _SEGMENT_COLUMNS] = segments[:, 2] * out[idx, 0]
+    out[idx, 7 + _SEGMENT_COLUMNS] = segments[:, 1] * log_words
     return out
