@@ -167,7 +167,7 @@ class LineClassifier:
     def __init__(
         self,
         *,
-        Cs: Sequence[float] = (0.1, 1.0),
+        Cs: Sequence[float] = (0.03, 0.1, 0.3, 1.0),
         class_weight: str | None = None,
         thresholds: Sequence[float] = tuple(np.round(np.arange(0.05, 0.9, 0.05), 2)),
         n_splits: int = 5,
