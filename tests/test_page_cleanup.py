@@ -183,6 +183,24 @@ def test_line_labels_follow_the_gold() -> None:
     assert labels.tolist() == [1.0, 0.0, 1.0, 0.0]
 
 
+def test_line_labels_keep_the_gold_order() -> None:
+    """A menu word or teaser that also occurs in the article, but not where the gold has it, is
+    furniture; the same line where the gold has it is article text."""
+    gold = "Sport\n\nThe final was played in Rome on Sunday before a full stadium."
+    texts = [
+        "News",
+        "Sport",
+        "The final was played in Rome",
+        "on Sunday before a full stadium.",
+        "Sport",
+        "Rome on Sunday",
+        "",
+    ]
+    assert line_labels(texts, gold).tolist() == [0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0]
+    assert line_labels(["a b c d"], "a b x y", min_share=0.5).tolist() == [1.0]
+    assert line_labels(["a b c d"], "a b x y", min_share=0.75).tolist() == [0.0]
+
+
 def test_model_removals_are_explained(corpora_dir: Path) -> None:
     """On a development page, the model removes furniture the rules keep, and says so."""
     page = corpora_dir / "pagetext-dev" / "pages" / "dragnet-117.txt"
@@ -210,14 +228,48 @@ def test_context_features_skip_removed_lines() -> None:
 
     proba = np.array([0.9, 0.5, 0.2, 0.8])
     removed = [False, True, False, False]
-    ctx = context_features(proba, removed)
+    features = line_features(["a b c", "d", "e f", "g h i j"], removed, stopwords=frozenset())
+    ctx = context_features(proba, removed, features)
     assert ctx.shape == (4, len(CONTEXT_FEATURES))
     assert ctx[1].tolist() == [0.0] * len(CONTEXT_FEATURES)
     # the kept lines are 0.9, 0.2, 0.8: the line of 0.2 has 0.9 before and 0.8 after it
     assert ctx[2, 0] == pytest.approx(np.log(0.2 / 0.8))
     assert ctx[2, 1:3].tolist() == [0.9, 0.8]
     assert ctx[2, 3] == pytest.approx((0.9 + 0.8) / 2)
+    # one segment (0.9, 0.2 inside the gap, 0.8) of 3 + 4 high-line words: the best and first
+    assert ctx[[0, 2, 3], 5].tolist() == [1.0, 1.0, 1.0]
+    assert ctx[[0, 2, 3], 6].tolist() == [1.0, 1.0, 1.0]
+    # the products: logit and log words inside the first big segment, logit in a later one
+    names = list(CONTEXT_FEATURES)
+    assert ctx[:, names.index("first_big_x_logit")] == pytest.approx(ctx[:, 0] * ctx[:, 6])
+    assert ctx[2, names.index("first_big_x_log_words")] == pytest.approx(np.log1p(2))
+    assert not ctx[:, names.index("later_x_logit")].any()
     assert load_line_model().context_coef  # the packaged model has its second stage
+
+
+def test_segment_features_by_hand() -> None:
+    """An article, a gap of furniture, then a comment section with commenters' stamps."""
+    from secnews.corpus.clean.line_context import SEGMENT_GAP, SEGMENT_HIGH, segment_features
+
+    assert (SEGMENT_HIGH, SEGMENT_GAP) == (0.4, 3)
+    proba = np.array([0.1, 0.9, 0.8, 0.3, 0.9, 0.1, 0.1, 0.1, 0.1, 0.1, 0.2, 0.7, 0.2, 0.6, 0.1])
+    words = np.array([3, 40, 30, 5, 20, 4, 4, 2, 3, 6, 3, 25, 2, 30, 2])
+    stamps = np.zeros(15)
+    stamps[[10, 12]] = 1
+    out = segment_features(proba, words, stamps)
+    # segments: lines 1-4 (90 words of high lines) and 11-13 (55 words, 6 low lines before it)
+    first, later = 90.0, 55.0
+    assert out[1].tolist() == [1.0, 1.0, 0.0, pytest.approx(np.log1p(1)), 0.0, 0.0]
+    assert out[3, :3].tolist() == [1.0, 1.0, 0.0]  # a low line inside the first segment
+    # line 0 and line 7 are within reach of the first segment; line 8 of the later one
+    assert out[0, 0] == 1.0 and out[7, 0] == 1.0 and out[7, 4] == 1.0
+    assert out[8, :4].tolist() == [later / first, 0.0, 1.0, pytest.approx(np.log1p(6))]
+    # after the first segment (ends at line 4): stamps on lines 10 and 12 seen before line 13
+    assert out[13].tolist() == pytest.approx(
+        [later / first, 0.0, 1.0, np.log1p(6), 1.0, np.log1p(2)]
+    )
+    assert out[11, 5] == pytest.approx(np.log1p(1)) and out[4, 4] == 0.0
+    assert not segment_features(np.full(3, 0.1), np.ones(3), np.zeros(3)).any()
 
 
 def test_distance_to_paragraph_matches_brute_force() -> None:

@@ -17,8 +17,8 @@ Shallow features of a line and of its neighbourhood, in the spirit of boilerpipe
   belongs to, as a share of the page's best run and of all its paragraph words; its length and
   stop-word share against the page's own (pages differ in scale: a recipe's lines are short).
 
-:func:`context_features` are the second stage's: a line's first-stage probability and those of
-the kept lines around it.
+The second stage's features (the first stage's probabilities around a line) are in
+:mod:`secnews.corpus.clean.line_context`.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["CONTEXT_FEATURES", "FEATURES", "FEATURE_VERSION", "context_features", "line_features"]
+__all__ = ["FEATURES", "FEATURE_VERSION", "line_features"]
 
 #: Version of the feature set; a model trained on another version is refused.
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
@@ -407,36 +407,3 @@ def line_features(
         **_blocks(words, paragraph, kept > 0, columns["stopword_share"]),
     }
     return np.column_stack([out[name] for name in FEATURES])
-
-
-#: Names of the second-stage (neighbours' probabilities) features, after :data:`FEATURES`.
-CONTEXT_FEATURES: tuple[str, ...] = (
-    "logit_p",
-    "kept_prev_p",
-    "kept_next_p",
-    "kept_win2_p",
-    "kept_win5_p",
-)
-
-
-def context_features(proba: np.ndarray, removed: Sequence[bool] | np.ndarray) -> np.ndarray:
-    """Second-stage features: a line's first-stage probability and those of the kept lines around
-    it (removed lines skipped), in the spirit of jusText's context-sensitive pass.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(len(proba), len(CONTEXT_FEATURES))``; zeros on removed lines.
-    """
-    n = len(proba)
-    out = np.zeros((n, len(CONTEXT_FEATURES)))
-    idx = np.flatnonzero(~np.asarray(removed, dtype=bool))
-    if len(idx) == 0:
-        return out
-    p = np.clip(np.asarray(proba, dtype=float)[idx], 1e-4, 1 - 1e-4)
-    out[idx, 0] = np.log(p / (1 - p))
-    out[idx, 1] = np.concatenate([[0.0], p[:-1]])
-    out[idx, 2] = np.concatenate([p[1:], [0.0]])
-    out[idx, 3] = _window_mean(p, 2)
-    out[idx, 4] = _window_mean(p, 5)
-    return out

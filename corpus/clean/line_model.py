@@ -9,9 +9,11 @@ its neighbours, its place on the page, and furniture patterns such as a comment 
 heading and its commenters' stamps, bylines, captions, bullets and teasers).
 
 The model is a logistic regression on standardized features, followed by a second logistic
-regression that also sees the first stage's probabilities of the kept lines around each line
-(:func:`context_features`; trained on cross-validated first-stage probabilities, like jusText's
-context-sensitive pass). An optional sequence pass (:func:`smooth_sequence`, a two-state hidden
+regression that also sees the first stage's probabilities of the kept lines around each line and
+of the segment of likely article lines each line belongs to (:func:`context_features` of
+:mod:`secnews.corpus.clean.line_context`; trained on cross-validated first-stage probabilities,
+like jusText's context-sensitive pass: a later segment after the article, with commenters'
+stamps since its end, is a comment section). An optional sequence pass (:func:`smooth_sequence`, a two-state hidden
 Markov model over the kept lines) can follow; training keeps it only when it helps in
 cross-validation (weight 0: off). The model is stored as JSON (``corpus/data/line_model.json``:
 version, feature names, means, scales, coefficients and intercepts of both stages, the sequence
@@ -32,13 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from secnews.corpus.clean.line_features import (
-    CONTEXT_FEATURES,
-    FEATURE_VERSION,
-    FEATURES,
-    context_features,
-    line_features,
-)
+from secnews.corpus.clean.line_context import CONTEXT_FEATURES, context_features
+from secnews.corpus.clean.line_features import FEATURE_VERSION, FEATURES, line_features
 
 __all__ = [
     "CONTEXT_FEATURES",
@@ -197,7 +194,7 @@ class LineModel:
         features = line_features(texts, removed, stopwords=self.stopwords)
         proba = self.predict_proba(features)
         if self.context_coef:
-            both = np.hstack([features, context_features(proba, removed)])
+            both = np.hstack([features, context_features(proba, removed, features)])
             proba = _logistic(
                 both,
                 self.context_mean,

@@ -1,8 +1,8 @@
 """Training the line classifier of :mod:`secnews.corpus.clean.line_model` from pages with gold
 article bodies (the development set ``pagetext-dev``).
 
-* :func:`line_labels`: a line is article text when most of its word 4-grams occur in the gold body
-  (lines of one to three words: when the line's words occur in that order in the gold);
+* :func:`line_labels`: a line is article text when most of its words align with the gold body
+  (the page's and the gold's token sequences aligned in order);
 * :class:`LineClassifier`: a scikit-learn style estimator (standardization and a logistic
   regression; ``fit`` returns ``self``, learned state ends in ``_``) that chooses its own keep
   threshold from cross-validated probabilities grouped by site and exports a :class:`LineModel`;
@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 import numpy as np
@@ -31,10 +32,15 @@ __all__ = ["LineClassifier", "PageLines", "line_labels", "page_f1", "sequence_st
 _TOKEN = re.compile(r"\w+")
 
 
-def line_labels(
-    texts: Sequence[str], gold: str, *, n: int = 4, min_share: float = 0.5
-) -> np.ndarray:
-    """Whether each line belongs to the gold article body.
+def line_labels(texts: Sequence[str], gold: str, *, min_share: float = 0.5) -> np.ndarray:
+    """Whether each line belongs to the gold article body, by aligning the page with the gold.
+
+    The page's ``\\w+`` tokens (all lines in order) are aligned with the gold's by
+    :class:`difflib.SequenceMatcher` (longest common blocks, recursively on either side; no
+    junk heuristic); a line is article text when at least ``min_share`` of its tokens are
+    aligned. Unlike looking each line up in the gold on its own, the alignment keeps the order:
+    a menu word or a teaser headline that also occurs somewhere in the article is not taken for
+    article text unless it sits where the gold has it.
 
     Parameters
     ----------
@@ -42,32 +48,28 @@ def line_labels(
         The lines of a page.
     gold
         The gold body.
-    n
-        Shingle size.
     min_share
-        A line of ``n`` or more tokens is article text when at least this share of its
-        ``n``-grams occur in the gold.
+        Share of a line's tokens that must be aligned.
 
     Returns
     -------
     numpy.ndarray
-        0/1 per line (float).
+        0/1 per line (float); 0 for a line without tokens.
     """
-    tokens = _TOKEN.findall(gold)
-    grams = {
-        k: {tuple(tokens[i : i + k]) for i in range(len(tokens) - k + 1)} for k in range(1, n + 1)
-    }
-    out = np.zeros(len(texts))
+    page: list[str] = []
+    owner: list[int] = []
     for j, text in enumerate(texts):
         words = _TOKEN.findall(text)
-        if not words:
-            continue
-        if len(words) < n:
-            out[j] = float(tuple(words) in grams[len(words)])
-            continue
-        found = sum(tuple(words[i : i + n]) in grams[n] for i in range(len(words) - n + 1))
-        out[j] = float(found >= min_share * (len(words) - n + 1))
-    return out
+        page += words
+        owner += [j] * len(words)
+    matcher = SequenceMatcher(None, page, _TOKEN.findall(gold), autojunk=False)
+    aligned = np.zeros(len(page))
+    for start, _, size in matcher.get_matching_blocks():
+        aligned[start : start + size] = 1.0
+    lines = np.asarray(owner, dtype=int)
+    count = np.bincount(lines, minlength=len(texts))
+    hits = np.bincount(lines, weights=aligned, minlength=len(texts))
+    return ((count > 0) & (hits >= min_share * count)).astype(float)
 
 
 @dataclass
@@ -165,7 +167,7 @@ class LineClassifier:
     def __init__(
         self,
         *,
-        Cs: Sequence[float] = (0.1, 1.0),
+        Cs: Sequence[float] = (0.03, 0.1, 0.3, 1.0),
         class_weight: str | None = None,
         thresholds: Sequence[float] = tuple(np.round(np.arange(0.05, 0.9, 0.05), 2)),
         n_splits: int = 5,
@@ -220,7 +222,7 @@ class LineClassifier:
     def _with_context(pages: Sequence[PageLines], proba: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Features plus second-stage context (the judged lines are the page's kept lines)."""
         return [
-            np.hstack([p.features, context_features(q, np.zeros(len(q), dtype=bool))])
+            np.hstack([p.features, context_features(q, np.zeros(len(q), dtype=bool), p.features)])
             for p, q in zip(pages, proba, strict=True)
         ]
 
