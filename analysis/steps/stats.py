@@ -132,22 +132,42 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
     write_csv(frame, path, float_format=FLOAT_FORMAT)
 
 
-#: Documents tokenized at a time: the running words are kept as integer codes, not strings.
+#: Documents tokenized at a time: the running words are counted batch by batch as integer codes.
 _BATCH_DOCS = 500
 
 
-def _running_words(frame: pd.DataFrame, settings: StatsSettings) -> Any:
-    """The running words (:data:`~secnews.analysis.stats.descriptive.SUMMARY_SETTINGS`) of every
-    document, tokenized in batches, with the summary group of each."""
-    from secnews.analysis.stats.descriptive import document_tokens, group_labels
-    from secnews.analysis.stats.streamed import RunningWords
+def _running_words(
+    corpus: Corpus, labels: list[str], doc_ids: list[str], settings: StatsSettings
+) -> tuple[Any, pd.DataFrame | None]:
+    """The counts of the running words
+    (:data:`~secnews.analysis.stats.descriptive.SUMMARY_SETTINGS`) of every document, read in
+    batches, each counted in its summary group ``labels``; and the KWIC table when
+    ``settings.kwic`` is set. ``doc_ids`` are the documents in corpus order (a check)."""
+    import pandas as pd
 
-    labels = group_labels(frame, settings.by, settings.period).tolist()
-    words = RunningWords()
-    for start in range(0, len(frame), _BATCH_DOCS):
-        batch = frame.iloc[start : start + _BATCH_DOCS]
-        words.add(document_tokens(batch), labels[start : start + _BATCH_DOCS])
-    return words
+    from secnews.analysis.stats.kwic import kwic, sort_concordance
+    from secnews.analysis.stats.streamed import RunningWords, encode_summary_tokens
+
+    words = RunningWords(window=settings.mattr_window)
+    wanted = ("doc_id", "title", "lede", "text", "outlet") if settings.kwic else ("doc_id",)
+    columns = [c for c in wanted if c in corpus.columns]
+    hits: list[pd.DataFrame] = []
+    seen = 0
+    for batch in corpus.iter_batches(columns, batch_size=_BATCH_DOCS, full_text=True):
+        ids = batch["doc_id"].astype(str).tolist()
+        if ids != doc_ids[seen : seen + len(ids)]:
+            raise RuntimeError("the corpus changed while the statistics step read it")
+        types, codes, lengths = encode_summary_tokens(batch["full_text"].tolist())
+        words.add_encoded(types, codes, lengths, labels[seen : seen + len(ids)])
+        seen += len(ids)
+        if settings.kwic:
+            hits.append(kwic(batch, settings.kwic, window=settings.window, sort="none"))
+    if seen != len(doc_ids):
+        raise RuntimeError("the corpus changed while the statistics step read it")
+    if not settings.kwic:
+        return words, None
+    found = [h for h in hits if len(h)] or hits[:1]
+    return words, sort_concordance(pd.concat(found, ignore_index=True), settings.kwic_sort)
 
 
 def _with_letters(colloc: pd.DataFrame) -> pd.DataFrame:
@@ -205,20 +225,20 @@ def run_stats(
     from secnews.analysis.stats.descriptive import (
         SUMMARY_SETTINGS,
         fit_zipf,
+        group_labels,
         period_labels,
         source_counts,
         term_frequencies,
         zipf_table,
     )
     from secnews.analysis.stats.keyness import KeynessSettings, keyness_groups
-    from secnews.analysis.stats.kwic import kwic
     from secnews.corpus import open_corpus
 
     settings = settings or StatsSettings()
     corpus = open_corpus(corpus_dir)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    columns = ("doc_id", "outlet", "published", "title", "lede", "text", "meta")
+    columns = ("doc_id", "outlet", "published", "meta")
     frame = corpus.frame([c for c in columns if c in corpus.columns])
     if not len(frame):
         raise ValueError(f"{corpus_dir} holds no documents: nothing to count")
@@ -230,8 +250,9 @@ def run_stats(
         )
     files: list[str] = []
 
-    words = _running_words(frame, settings)
-    summary = words.summary(window=settings.mattr_window)
+    labels = group_labels(frame, settings.by, settings.period).tolist()
+    words, conc = _running_words(corpus, labels, frame["doc_id"].astype(str).tolist(), settings)
+    summary = words.summary()
     _write(summary, out / "summary.csv")
     fig = plot_summary(summary, title=f"Tokens by {settings.by}")
     files += ["summary.csv", *_save(fig, out / "summary")]
@@ -273,8 +294,7 @@ def run_stats(
     colloc = words.collocations(min_count=settings.min_count, stopwords=stop)
     _write(_with_letters(colloc), out / "collocations.csv")
     files.append("collocations.csv")
-    if settings.kwic:
-        conc = kwic(frame, settings.kwic, window=settings.window, sort=settings.kwic_sort)
+    if conc is not None:
         _write(conc, out / "kwic.csv")
         files.append("kwic.csv")
 
