@@ -4,6 +4,7 @@ whole-corpus token lists exactly."""
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -92,3 +93,25 @@ def test_concordance_of_batches_equals_that_of_the_frame(sample: pd.DataFrame) -
         pd.testing.assert_frame_equal(
             sort_concordance(pd.concat(hits, ignore_index=True), sort), whole, check_exact=True
         )
+
+
+def test_stored_frequencies_equal_those_of_the_matrix(sample: pd.DataFrame, tmp_path: Path) -> None:
+    from secnews.analysis.preprocess.core import preprocess
+    from secnews.analysis.stats import bowcounts
+    from secnews.analysis.stats.descriptive import term_frequencies
+    from secnews.analysis.steps.stats import STATS_PREPROCESS
+
+    pre = preprocess(sample, settings=STATS_PREPROCESS, cache_dir=tmp_path)
+    matrix, terms = pre.bow_matrix(), pre.terms
+    groups = [f"{o} {i % 3}" for i, o in enumerate(sample["outlet"])]
+    original = bowcounts._BATCH_ROWS, bowcounts._MERGE_KEYS
+    try:  # many batches, merged more than once
+        bowcounts._BATCH_ROWS, bowcounts._MERGE_KEYS = 5000, 20000
+        for labels in (None, groups):
+            pd.testing.assert_frame_equal(
+                bowcounts.stored_term_frequencies(pre, groups=labels),
+                term_frequencies(matrix, terms, groups=labels),
+                check_exact=True,
+            )
+    finally:
+        bowcounts._BATCH_ROWS, bowcounts._MERGE_KEYS = original

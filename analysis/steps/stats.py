@@ -222,13 +222,13 @@ def run_stats(
     from secnews.analysis.output import write_manifest
     from secnews.analysis.plots.stats import plot_frequencies, plot_keyness, plot_summary, plot_zipf
     from secnews.analysis.preprocess.core import preprocess
+    from secnews.analysis.stats.bowcounts import stored_term_frequencies
     from secnews.analysis.stats.descriptive import (
         SUMMARY_SETTINGS,
         fit_zipf,
         group_labels,
         period_labels,
         source_counts,
-        term_frequencies,
         zipf_table,
     )
     from secnews.analysis.stats.keyness import KeynessSettings, keyness_groups
@@ -260,12 +260,11 @@ def run_stats(
     files.append("sources.csv")
 
     pre = preprocess(corpus, settings=STATS_PREPROCESS)
-    matrix, terms = pre.bow_matrix(), pre.terms
     groups = _outlet_labels(frame, pre.doc_ids)
-    freq = term_frequencies(matrix, terms)
+    freq = stored_term_frequencies(pre)
     _write(freq, out / "frequencies.csv")
     by_labels = _by_labels(frame, pre.doc_ids, groups, settings)
-    _write(term_frequencies(matrix, terms, groups=by_labels), out / "frequencies_by_group.csv")
+    _write(stored_term_frequencies(pre, groups=by_labels), out / "frequencies_by_group.csv")
     files += ["frequencies_by_group.csv", "frequencies.csv"]
     files += _save(plot_frequencies(freq), out / "frequencies")
 
@@ -281,6 +280,7 @@ def run_stats(
     )
     if settings.compare:
         a, b = settings.compare
+        matrix, terms = pre.bow_matrix(), pre.terms
         forward = keyness_groups(matrix, terms, groups, a, b, settings=key_settings)
         _write(forward, out / "keyness.csv")
         _write(
