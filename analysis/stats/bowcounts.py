@@ -59,8 +59,8 @@ def _group_sums(
             sums = np.zeros(len(keys), dtype=np.int64)
             np.add.at(sums, index, count)
             parts.append((keys, sums, np.bincount(index, minlength=len(keys)).astype(np.int64)))
-            if sum(len(p[0]) for p in parts) > _MERGE_KEYS:
-                parts = [_merge(parts)]
+            if sum(len(p[0]) for p in parts[1:]) > max(_MERGE_KEYS, len(parts[0][0])):
+                parts = [_merge(parts)]  # amortized: the merged table at least doubles
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty

@@ -106,14 +106,18 @@ class StreamedMattr:
         return len(self._codes)
 
     def add(self, codes: npt.ArrayLike) -> None:
-        """Append a chunk of codes to the stream."""
+        """Append a chunk of codes (integers in ``[0, 2**31)``) to the stream."""
         chunk = np.asarray(codes, dtype=np.int64)
         size = len(chunk)
         if size == 0:
             return
+        if chunk.min() < 0 or chunk.max() >= _PAIR_BASE:
+            raise ValueError("codes must lie in [0, 2**31)")
         positions = np.arange(self.length, self.length + size, dtype=np.int64)
-        order = np.argsort(chunk, kind="stable")
-        ordered = chunk[order]
+        # the stable order of the codes, by one sort of unique keys (code, offset in the chunk)
+        composite = np.sort(chunk * size + np.arange(size, dtype=np.int64))
+        order = composite % size
+        ordered = composite // size
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
         ends = np.r_[starts[1:] - 1, size - 1]
         run_codes = ordered[starts]
@@ -230,7 +234,8 @@ class RunningWords:
         if not len(keys):
             return
         self._pair_parts.append(np.unique(keys, return_counts=True))
-        if sum(len(k) for k, _ in self._pair_parts) > _MERGE_PAIRS:
+        pending = sum(len(k) for k, _ in self._pair_parts[1:])
+        if pending > max(_MERGE_PAIRS, len(self._pair_parts[0][0])):  # amortized merges
             self._pair_parts = [self._pairs()]
 
     def _pairs(self) -> tuple[IntArray, IntArray]:
