@@ -254,7 +254,8 @@ def run_stats(
             f"[stats] compare: no documents of {missing} in this corpus; outlets: {outlets}"
         )
     files: list[str] = []
-
+    # first, while this process is small: the preprocessing may start worker processes
+    pre = preprocess(corpus, settings=STATS_PREPROCESS)
     labels = group_labels(frame, settings.by, settings.period).tolist()
     words, conc = _running_words(corpus, labels, frame["doc_id"].astype(str).tolist(), settings)
     summary = words.summary()
@@ -264,7 +265,6 @@ def run_stats(
     _write(source_counts(corpus.manifest), out / "sources.csv")
     files.append("sources.csv")
 
-    pre = preprocess(corpus, settings=STATS_PREPROCESS)
     groups = _outlet_labels(frame, pre.doc_ids)
     freq = stored_term_frequencies(pre)
     _write(freq, out / "frequencies.csv")
