@@ -7,6 +7,12 @@ words), ``collocations.csv``, with ``compare = [A, B]`` ``keyness.csv`` (A again
 ``keyness_reverse.csv`` (B against A), with ``kwic = TERM`` ``kwic.csv``; figures as PNG and SVG;
 and ``manifest.json`` with every setting. The same corpus and settings give byte-identical files.
 
+Memory does not grow with the corpus text: the running words are read a batch of documents at a
+time and kept as integer counts (:class:`~secnews.analysis.stats.streamed.RunningWords`), the
+frequency tables are reduced from the stored bag-of-words in row batches
+(:func:`~secnews.analysis.stats.bowcounts.stored_term_frequencies`), and the documents x terms
+matrix is built only for ``compare`` (keyness and its document bootstrap).
+
 :func:`keyness_between` is the keyness table of the step for Python users: the same
 preprocessing (:data:`STATS_PREPROCESS`) and settings, so its numbers are the report's.
 """
