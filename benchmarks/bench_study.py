@@ -4,7 +4,8 @@
 yardstick); ``python -m benchmarks.bench_study STUDY.toml`` runs another study. Each step runs in
 its own interpreter (``run_study(study, steps=[step], force=True)``); the parent samples the
 resident memory of that process and all its worker processes every 0.1 s and reports the peak
-of their sum, with the wall time of the step.
+of their sum, with the wall time of the step and its CPU time (user + system of the process and
+the worker processes it waited for), which a busy machine inflates less than the wall time.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import resource
 import subprocess
 import sys
 import time
@@ -41,6 +43,7 @@ def _tree_rss(process: psutil.Process) -> int:
 
 def run_step(study: Path, step: str) -> dict[str, float | str]:
     """Run one step in a fresh interpreter; its wall time and the peak RSS of its process tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-c", _CHILD, str(study), step], cwd=ROOT)
     process = psutil.Process(child.pid)
@@ -49,9 +52,12 @@ def run_step(study: Path, step: str) -> dict[str, float | str]:
         with contextlib.suppress(psutil.Error):
             peak = max(peak, _tree_rss(process))
         time.sleep(0.1)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if child.returncode != 0:
         raise RuntimeError(f"step {step} failed with exit code {child.returncode}")
-    return {"step": step, "seconds": time.perf_counter() - started, "peak_gb": peak / 1e9}
+    return {"step": step, "seconds": seconds, "cpu_seconds": cpu, "peak_gb": peak / 1e9}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,12 +69,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = [run_step(Path(args.study), step) for step in args.steps.split(",")]
     total = sum(float(r["seconds"]) for r in rows)
+    cpu = sum(float(r["cpu_seconds"]) for r in rows)
     peak = max(float(r["peak_gb"]) for r in rows)
-    print(f"study {args.study}: {total:.0f} s in all, peak {peak:.2f} GB")
+    print(f"study {args.study}: {total:.0f} s in all ({cpu:.0f} CPU s), peak {peak:.2f} GB")
     for row in rows:
-        print(f"  {row['step']:<9} {float(row['seconds']):7.1f} s  {float(row['peak_gb']):5.2f} GB")
+        print(
+            f"  {row['step']:<9} {float(row['seconds']):7.1f} s  "
+            f"{float(row['cpu_seconds']):7.1f} CPU s  {float(row['peak_gb']):5.2f} GB"
+        )
     if args.json:
-        print(json.dumps({"steps": rows, "seconds": total, "peak_gb": peak}, indent=2))
+        summary = {"steps": rows, "seconds": total, "cpu_seconds": cpu, "peak_gb": peak}
+        print(json.dumps(summary, indent=2))
     return 0
 
 

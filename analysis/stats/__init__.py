@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 from secnews.corpus._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from secnews.analysis.stats.bowcounts import (
+        stored_term_frequencies,
+    )
     from secnews.analysis.stats.collocations import (
         COLUMNS,
         collocations,
@@ -41,9 +44,12 @@ if TYPE_CHECKING:
     )
     from secnews.analysis.stats.kwic import (
         kwic,
+        sort_concordance,
     )
     from secnews.analysis.stats.streamed import (
         RunningWords,
+        StreamedMattr,
+        encode_summary_tokens,
     )
 
 _NAMES: dict[str, str] = {
@@ -69,6 +75,10 @@ _NAMES: dict[str, str] = {
     "period_labels": "secnews.analysis.stats.descriptive",
     "score_pairs": "secnews.analysis.stats.collocations",
     "source_counts": "secnews.analysis.stats.descriptive",
+    "sort_concordance": "secnews.analysis.stats.kwic",
+    "StreamedMattr": "secnews.analysis.stats.streamed",
+    "encode_summary_tokens": "secnews.analysis.stats.streamed",
+    "stored_term_frequencies": "secnews.analysis.stats.bowcounts",
     "term_frequencies": "secnews.analysis.stats.descriptive",
     "zipf_table": "secnews.analysis.stats.descriptive",
 }
@@ -78,12 +88,14 @@ __all__ = [
     "SUMMARY_SETTINGS",
     "KeynessSettings",
     "RunningWords",
+    "StreamedMattr",
     "ZipfFit",
     "chi2_statistic",
     "collocations",
     "corpus_summary",
     "document_tokens",
     "dp_dispersion",
+    "encode_summary_tokens",
     "fit_zipf",
     "g2_from_margins",
     "g2_statistic",
@@ -95,7 +107,9 @@ __all__ = [
     "mattr",
     "period_labels",
     "score_pairs",
+    "sort_concordance",
     "source_counts",
+    "stored_term_frequencies",
     "term_frequencies",
     "zipf_table",
 ]

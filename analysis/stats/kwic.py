@@ -24,7 +24,7 @@ from secnews.analysis.lexicon import REGEX_PREFIX, python_pattern
 from secnews.analysis.preprocess.core import frame_text
 from secnews.analysis.preprocess.tokens import token_pattern
 
-__all__ = ["kwic"]
+__all__ = ["kwic", "sort_concordance"]
 
 _SPACE = re.compile(r"\s+")
 #: A word hyphenated across a line break (as ``match_text_sql`` of trends joins it).
@@ -141,6 +141,20 @@ def kwic(
     out = pd.DataFrame(
         rows, columns=["doc_id", "position", "left", "match", "right", "title", "outlet"]
     )
+    return sort_concordance(out, sort)
+
+
+def sort_concordance(
+    concordance: pd.DataFrame, sort: Literal["left", "right", "none"]
+) -> pd.DataFrame:
+    """Sort a concordance in document order as :func:`kwic` does (``sort`` as there).
+
+    The concordance of a corpus read in batches is that of :func:`kwic` when each batch's
+    ``kwic(batch, ..., sort="none")`` is concatenated in order and then sorted here.
+    """
+    if sort not in ("left", "right", "none"):
+        raise ValueError(f"sort must be left, right or none, got {sort!r}")
+    out = concordance
     if sort != "none" and len(out):
         find_words = token_pattern(False).findall
         if sort == "left":  # nearest word first, punctuation ignored

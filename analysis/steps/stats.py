@@ -7,6 +7,12 @@ words), ``collocations.csv``, with ``compare = [A, B]`` ``keyness.csv`` (A again
 ``keyness_reverse.csv`` (B against A), with ``kwic = TERM`` ``kwic.csv``; figures as PNG and SVG;
 and ``manifest.json`` with every setting. The same corpus and settings give byte-identical files.
 
+Memory does not grow with the corpus text: the running words are read a batch of documents at a
+time and kept as integer counts (:class:`~secnews.analysis.stats.streamed.RunningWords`), the
+frequency tables are reduced from the stored bag-of-words in row batches
+(:func:`~secnews.analysis.stats.bowcounts.stored_term_frequencies`), and the documents x terms
+matrix is built only for ``compare`` (keyness and its document bootstrap).
+
 :func:`keyness_between` is the keyness table of the step for Python users: the same
 preprocessing (:data:`STATS_PREPROCESS`) and settings, so its numbers are the report's.
 """
@@ -127,27 +133,52 @@ def _save(fig: Figure, base: Path) -> list[str]:
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table; its string columns as Python objects, which the CSV writer reads a third
+    faster than Arrow-backed strings (the text written is the same)."""
+    import pandas as pd
+
     from secnews.analysis.output import write_csv
 
-    write_csv(frame, path, float_format=FLOAT_FORMAT)
+    strings = {c: object for c, t in frame.dtypes.items() if isinstance(t, pd.StringDtype)}
+    write_csv(frame.astype(strings) if strings else frame, path, float_format=FLOAT_FORMAT)
 
 
-#: Documents tokenized at a time: the running words are kept as integer codes, not strings.
-_BATCH_DOCS = 500
+#: Documents tokenized at a time: the running words are counted batch by batch as integer codes.
+_BATCH_DOCS = 100
 
 
-def _running_words(frame: pd.DataFrame, settings: StatsSettings) -> Any:
-    """The running words (:data:`~secnews.analysis.stats.descriptive.SUMMARY_SETTINGS`) of every
-    document, tokenized in batches, with the summary group of each."""
-    from secnews.analysis.stats.descriptive import document_tokens, group_labels
-    from secnews.analysis.stats.streamed import RunningWords
+def _running_words(
+    corpus: Corpus, labels: list[str], doc_ids: list[str], settings: StatsSettings
+) -> tuple[Any, pd.DataFrame | None]:
+    """The counts of the running words
+    (:data:`~secnews.analysis.stats.descriptive.SUMMARY_SETTINGS`) of every document, read in
+    batches, each counted in its summary group ``labels``; and the KWIC table when
+    ``settings.kwic`` is set. ``doc_ids`` are the documents in corpus order (a check)."""
+    import pandas as pd
 
-    labels = group_labels(frame, settings.by, settings.period).tolist()
-    words = RunningWords()
-    for start in range(0, len(frame), _BATCH_DOCS):
-        batch = frame.iloc[start : start + _BATCH_DOCS]
-        words.add(document_tokens(batch), labels[start : start + _BATCH_DOCS])
-    return words
+    from secnews.analysis.stats.kwic import kwic, sort_concordance
+    from secnews.analysis.stats.streamed import RunningWords, encode_summary_tokens
+
+    words = RunningWords(window=settings.mattr_window)
+    wanted = ("doc_id", "title", "lede", "text", "outlet") if settings.kwic else ("doc_id",)
+    columns = [c for c in wanted if c in corpus.columns]
+    hits: list[pd.DataFrame] = []
+    seen = 0
+    for batch in corpus.iter_batches(columns, batch_size=_BATCH_DOCS, full_text=True):
+        ids = batch["doc_id"].astype(str).tolist()
+        if ids != doc_ids[seen : seen + len(ids)]:
+            raise RuntimeError("the corpus changed while the statistics step read it")
+        types, codes, lengths = encode_summary_tokens(batch["full_text"].tolist())
+        words.add_encoded(types, codes, lengths, labels[seen : seen + len(ids)])
+        seen += len(ids)
+        if settings.kwic:
+            hits.append(kwic(batch, settings.kwic, window=settings.window, sort="none"))
+    if seen != len(doc_ids):
+        raise RuntimeError("the corpus changed while the statistics step read it")
+    if not settings.kwic:
+        return words, None
+    found = [h for h in hits if len(h)] or hits[:1]
+    return words, sort_concordance(pd.concat(found, ignore_index=True), settings.kwic_sort)
 
 
 def _with_letters(colloc: pd.DataFrame) -> pd.DataFrame:
@@ -202,23 +233,23 @@ def run_stats(
     from secnews.analysis.output import write_manifest
     from secnews.analysis.plots.stats import plot_frequencies, plot_keyness, plot_summary, plot_zipf
     from secnews.analysis.preprocess.core import preprocess
+    from secnews.analysis.stats.bowcounts import stored_term_frequencies
     from secnews.analysis.stats.descriptive import (
         SUMMARY_SETTINGS,
         fit_zipf,
+        group_labels,
         period_labels,
         source_counts,
-        term_frequencies,
         zipf_table,
     )
     from secnews.analysis.stats.keyness import KeynessSettings, keyness_groups
-    from secnews.analysis.stats.kwic import kwic
     from secnews.corpus import open_corpus
 
     settings = settings or StatsSettings()
     corpus = open_corpus(corpus_dir)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    columns = ("doc_id", "outlet", "published", "title", "lede", "text", "meta")
+    columns = ("doc_id", "outlet", "published", "meta")
     frame = corpus.frame([c for c in columns if c in corpus.columns])
     if not len(frame):
         raise ValueError(f"{corpus_dir} holds no documents: nothing to count")
@@ -229,22 +260,22 @@ def run_stats(
             f"[stats] compare: no documents of {missing} in this corpus; outlets: {outlets}"
         )
     files: list[str] = []
-
-    words = _running_words(frame, settings)
-    summary = words.summary(window=settings.mattr_window)
+    # first, while this process is small: the preprocessing may start worker processes
+    pre = preprocess(corpus, settings=STATS_PREPROCESS)
+    labels = group_labels(frame, settings.by, settings.period).tolist()
+    words, conc = _running_words(corpus, labels, frame["doc_id"].astype(str).tolist(), settings)
+    summary = words.summary()
     _write(summary, out / "summary.csv")
     fig = plot_summary(summary, title=f"Tokens by {settings.by}")
     files += ["summary.csv", *_save(fig, out / "summary")]
     _write(source_counts(corpus.manifest), out / "sources.csv")
     files.append("sources.csv")
 
-    pre = preprocess(corpus, settings=STATS_PREPROCESS)
-    matrix, terms = pre.bow_matrix(), pre.terms
     groups = _outlet_labels(frame, pre.doc_ids)
-    freq = term_frequencies(matrix, terms)
+    freq = stored_term_frequencies(pre)
     _write(freq, out / "frequencies.csv")
     by_labels = _by_labels(frame, pre.doc_ids, groups, settings)
-    _write(term_frequencies(matrix, terms, groups=by_labels), out / "frequencies_by_group.csv")
+    _write(stored_term_frequencies(pre, groups=by_labels), out / "frequencies_by_group.csv")
     files += ["frequencies_by_group.csv", "frequencies.csv"]
     files += _save(plot_frequencies(freq), out / "frequencies")
 
@@ -260,6 +291,7 @@ def run_stats(
     )
     if settings.compare:
         a, b = settings.compare
+        matrix, terms = pre.bow_matrix(), pre.terms
         forward = keyness_groups(matrix, terms, groups, a, b, settings=key_settings)
         _write(forward, out / "keyness.csv")
         _write(
@@ -273,8 +305,7 @@ def run_stats(
     colloc = words.collocations(min_count=settings.min_count, stopwords=stop)
     _write(_with_letters(colloc), out / "collocations.csv")
     files.append("collocations.csv")
-    if settings.kwic:
-        conc = kwic(frame, settings.kwic, window=settings.window, sort=settings.kwic_sort)
+    if conc is not None:
         _write(conc, out / "kwic.csv")
         files.append("kwic.csv")
 
