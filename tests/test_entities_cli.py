@@ -116,3 +116,30 @@ def test_cli_is_deterministic(small_corpus: Path, tmp_path: Path) -> None:
         "manifest.json",
     ):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_local_extraction_in_batches_equals_one_call(
+    small_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # batches of 7 texts (several per part, the last one short) give the rows of one call on the
+    # whole frame, with the same dtypes: the step streams the texts instead of loading them
+    from secnews.analysis.entities.extract import extract_entities
+    from secnews.analysis.entities.gazetteer import build_gazetteer
+    from secnews.analysis.steps import entities as step
+    from secnews.corpus import open_corpus
+
+    monkeypatch.setattr(step, "_BATCH_SIZE", 7)
+    corpus = open_corpus(small_corpus)
+    settings = step.EntitiesSettings()
+    ex_settings, _, _ = step._library_settings(settings, 0)
+    gazetteer = build_gazetteer(ex_settings.gazetteer)
+    mentions, documents = step._extract(
+        corpus, settings=settings, ex_settings=ex_settings, gazetteer=gazetteer, cluster=None
+    )
+    wanted = ["doc_id", "outlet", "published", "meta", "title", "lede", "text", "dateline_place"]
+    frame = corpus.frame([c for c in wanted if c in corpus.columns])
+    whole = extract_entities(frame, settings=ex_settings, gazetteer=gazetteer, progress=False)
+    corpus.close()
+    assert len(documents) == len(frame) > 7 * 10 and len(mentions) > 500
+    pd.testing.assert_frame_equal(mentions, whole.mentions)
+    pd.testing.assert_frame_equal(documents, whole.documents)

@@ -110,6 +110,55 @@ def test_betweenness_matches_networkx_on_a_real_network(corpora_dir: Path) -> No
     assert np.abs(got - np.array(list(between.values()))).max() < 1e-9
 
 
+def _dense_eigenvector(graph: nx.Graph, nodes: list[str]) -> np.ndarray:
+    _, vectors = np.linalg.eigh(nx.to_numpy_array(graph, nodelist=nodes, weight="weight"))
+    lead = np.abs(vectors[:, -1])
+    return lead / np.linalg.norm(lead)
+
+
+def test_sparse_eigenvector_equals_dense_on_a_real_network(corpora_dir: Path) -> None:
+    # ARPACK on a graph of hundreds of nodes: the dense eigh's numbers to machine precision
+    from secnews.analysis.entities import networks
+    from secnews.analysis.entities.cooccurrence import CooccurrenceSettings, cooccurrence
+    from secnews.analysis.entities.extract import extract_entities
+
+    frame = pd.read_csv(
+        corpora_dir / "kremlin-ukraine-press-2021-2022" / "president_ua_zelenskyy.csv"
+    ).head(300)
+    docs = pd.DataFrame(
+        {"doc_id": [f"z{i}" for i in range(len(frame))], "text": frame["body"].fillna("")}
+    )
+    found = extract_entities(docs, progress=False)
+    settings = CooccurrenceSettings(window="sentence", n_permutations=0)
+    edges = cooccurrence(found.mentions, found.documents, settings=settings).assign(group="all")
+    graph = build_graph(edges)
+    nodes = sorted(graph.nodes)
+    assert len(nodes) > networks._DENSE_EIGEN_NODES
+    matrix = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight="weight")
+    assert networks._sparse_lead(matrix) is not None  # the sparse path is the one tested
+    got = networks._eigenvector(graph, nodes)
+    assert np.abs(got - _dense_eigenvector(graph, nodes)).max() < 1e-12
+    table = centrality_table(graph).set_index("entity_id")
+    assert np.abs(table.loc[nodes, "eigenvector"].to_numpy() - got).max() == 0
+
+
+def test_tied_leading_eigenvalue_takes_the_dense_solver() -> None:
+    # two identical disjoint cliques of 40 nodes: the leading eigenvalue (39) is double, the
+    # eigenvector not unique; the sparse solver declines and the dense choice is kept
+    from secnews.analysis.entities import networks
+
+    graph = nx.Graph()
+    for side in "ab":
+        names = [f"{side}{i:02d}" for i in range(40)]
+        graph.add_edges_from(
+            (u, v, {"weight": 1.0}) for i, u in enumerate(names) for v in names[i + 1 :]
+        )
+    nodes = sorted(graph.nodes)
+    matrix = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight="weight")
+    assert networks._sparse_lead(matrix) is None
+    assert np.array_equal(networks._eigenvector(graph, nodes), _dense_eigenvector(graph, nodes))
+
+
 def test_communities_are_the_two_triangles_and_deterministic() -> None:
     graph = build_graph(TWO_CLIQUES, ENTITIES)
     for method in ("louvain", "greedy"):

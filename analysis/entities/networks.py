@@ -11,7 +11,8 @@ Centralities (:func:`centrality_table`):
 - ``betweenness``: normalized shortest-path betweenness where an edge's *length* is
   ``1 / weight`` (strong ties are short); unweighted when ``weight`` is not positive;
 - ``eigenvector``: leading eigenvector of the weighted adjacency matrix (symmetric, computed
-  with ``numpy.linalg.eigh``, deterministic), absolute values scaled to unit Euclidean norm as
+  with ``numpy.linalg.eigh``, or with ARPACK on large graphs when the leading eigenvalue is
+  separated, to machine precision; deterministic), absolute values scaled to unit Euclidean norm as
   networkx does; on a disconnected graph it concentrates on the component with the largest
   eigenvalue (other components get ~0);
 - ``community``: Louvain (``networkx.community.louvain_communities`` with ``seed``) or greedy
@@ -198,17 +199,50 @@ def communities(graph: Any, *, settings: NetworkSettings | None = None) -> dict[
     return {node: i for i, group in enumerate(ordered) for node in group}
 
 
+#: Graphs with fewer nodes take the dense eigen-decomposition (ARPACK needs ``k < n``).
+_DENSE_EIGEN_NODES = 64
+#: Relative gap under which the two leading eigenvalues count as tied (the dense solver decides).
+_EIGEN_GAP = 1e-8
+
+
 def _eigenvector(graph: Any, nodes: list[str]) -> np.ndarray:
+    """Leading eigenvector of the weighted adjacency matrix, absolute values, unit norm.
+
+    Large graphs use ARPACK (:func:`scipy.sparse.linalg.eigsh`, the two largest eigenvalues to
+    machine precision from a fixed start vector); the dense ``numpy.linalg.eigh`` is kept for
+    small graphs and whenever the two leading eigenvalues are (nearly) tied, where the
+    eigenvector is not unique and the dense solver's choice is the documented one.
+    """
     import networkx as nx
 
     if not nodes:
         return np.zeros(0)
+    if len(nodes) >= _DENSE_EIGEN_NODES:
+        lead = _sparse_lead(nx.to_scipy_sparse_array(graph, nodelist=nodes, weight="weight"))
+        if lead is not None:
+            return lead / np.linalg.norm(lead)
     matrix = nx.to_numpy_array(graph, nodelist=nodes, weight="weight")
     if not matrix.any():
         return np.zeros(len(nodes))
     _, vectors = np.linalg.eigh(matrix)
     lead = np.abs(vectors[:, -1])
     return lead / np.linalg.norm(lead)
+
+
+def _sparse_lead(matrix: Any) -> np.ndarray | None:
+    """``|v|`` of the largest eigenvalue of a symmetric sparse matrix, or ``None`` when the
+    matrix is zero or its two largest eigenvalues are too close to tell apart."""
+    from scipy.sparse.linalg import eigsh
+
+    matrix = matrix.astype(np.float64)
+    if matrix.nnz == 0 or not np.any(matrix.data):
+        return None
+    values, vectors = eigsh(matrix, k=2, which="LA", tol=0, v0=np.ones(matrix.shape[0]))
+    order = np.argsort(values)
+    top, second = values[order[1]], values[order[0]]
+    if top - second <= _EIGEN_GAP * max(abs(top), abs(second)):
+        return None
+    return np.abs(vectors[:, order[1]])
 
 
 def _betweenness(graph: Any, nodes: list[str], *, weight: str | None) -> dict[str, float]:

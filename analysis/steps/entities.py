@@ -315,6 +315,63 @@ def extract_part(
     return extraction.mentions, extraction.documents
 
 
+#: Documents per batch of the local extraction (only one batch of texts is in memory).
+_BATCH_SIZE = 500
+_TEXT_COLUMNS = ("title", "lede", "text")
+
+
+def _extract_batches(
+    corpus: Corpus,
+    *,
+    columns: Sequence[str],
+    settings: EntitiesSettings,
+    ex_settings: Any,
+    gazetteer: Any,
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Mentions and documents of the corpus in the local process, batch by batch.
+
+    The small columns (``doc_id``, ``outlet``, ``published``, ...) are read at once, the texts
+    streamed in stored row order (:meth:`~secnews.corpus.store.read.Corpus.iter_batches`), so
+    that only one batch of texts is in memory. Extraction is per document, so the batches give
+    the rows of one call on the whole frame, in the same order.
+    """
+    import pandas as pd
+    from tqdm.auto import tqdm
+
+    from secnews.analysis.entities.extract import extract_entities
+
+    texts = [c for c in columns if c in _TEXT_COLUMNS]
+    small = corpus.frame(
+        [c for c in columns if c not in _TEXT_COLUMNS],
+        include_duplicates=settings.include_duplicates,
+    )
+    results = []
+    start = 0
+    with tqdm(total=len(small), desc="entities", disable=None) as bar:
+        for batch in corpus.iter_batches(
+            ["doc_id", *texts],
+            batch_size=_BATCH_SIZE,
+            include_duplicates=settings.include_duplicates,
+        ):
+            rows = small.iloc[start : start + len(batch)].reset_index(drop=True)
+            if rows["doc_id"].tolist() != batch["doc_id"].tolist():
+                raise RuntimeError("the text batches are not in the stored row order")
+            frame = pd.concat([rows, batch[texts].reset_index(drop=True)], axis=1)
+            found = extract_entities(
+                frame, settings=ex_settings, gazetteer=gazetteer, progress=False
+            )
+            results.append((found.mentions, found.documents))
+            start += len(batch)
+            bar.update(len(batch))
+    if start != len(small):
+        raise RuntimeError(f"read {start} texts for {len(small)} documents")
+    if not results:  # an empty corpus: the empty tables of one call
+        empty = small.assign(**{c: pd.Series([], dtype="str") for c in texts})
+        found = extract_entities(empty, settings=ex_settings, gazetteer=gazetteer, progress=False)
+        results.append((found.mentions, found.documents))
+    return results
+
+
 def _extract(
     corpus: Corpus,
     *,
@@ -325,23 +382,23 @@ def _extract(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Mentions and documents of the corpus, in the local process or per part on ``cluster``."""
     from secnews.analysis.distributed import concat_parts
-    from secnews.analysis.entities.extract import extract_entities
 
     wanted = ["doc_id", "outlet", "published", "meta", "title", "lede", "text", "dateline_place"]
     columns = [c for c in wanted if c in corpus.columns]
     if cluster is None:
-        frame = corpus.frame(columns, include_duplicates=settings.include_duplicates)
-        extraction = extract_entities(frame, settings=ex_settings, gazetteer=gazetteer)
-        return extraction.mentions, extraction.documents
-    results = cluster.map_parts(
-        extract_part,
-        corpus.parts,
-        stage="entities-extract",
-        shared={"gazetteer": gazetteer},
-        columns=columns,
-        include_duplicates=settings.include_duplicates,
-        settings=ex_settings,
-    )
+        results = _extract_batches(
+            corpus, columns=columns, settings=settings, ex_settings=ex_settings, gazetteer=gazetteer
+        )
+    else:
+        results = cluster.map_parts(
+            extract_part,
+            corpus.parts,
+            stage="entities-extract",
+            shared={"gazetteer": gazetteer},
+            columns=columns,
+            include_duplicates=settings.include_duplicates,
+            settings=ex_settings,
+        )
     mentions = concat_parts([m for m, _ in results])
     documents = concat_parts([d for _, d in results])
     repeated = documents["doc_id"].duplicated()
