@@ -103,3 +103,15 @@ def test_the_topics_manifest_says_where_sampling_stopped(
     trace = TopicModel(model).fit(inputs.bow, inputs.vocabulary).fit_trace_
     assert manifest["gibbs_sweeps"] == trace[-1][0] <= 60
     assert [n for n, _ in manifest["gibbs_trace"]] == [n for n, _ in trace]
+    stopped_early = trace[-1][0] < 60
+    assert manifest["gibbs_converged"] is (stopped_early or trace[-1][1] - trace[-2][1] < 0.01)
+
+
+def test_rule_converged_tells_the_rule_from_the_cap() -> None:
+    from secnews.analysis.topics.engines import rule_converged
+
+    rule = TopicSettings(gibbs_tolerance=0.005)
+    assert rule_converged([(100, -9.80), (200, -9.797)], rule)  # rose by 0.003 < 0.005
+    assert not rule_converged([(100, -9.80), (200, -9.79)], rule)  # rose by 0.01: the cap
+    assert not rule_converged([(200, -9.80)], rule)  # a single block: nothing to compare
+    assert not rule_converged([(100, -9.80), (200, -9.80)], rule.replace(gibbs_tolerance=None))
