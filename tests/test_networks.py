@@ -85,8 +85,9 @@ def test_centralities_match_networkx() -> None:
     assert table.loc["c", "label"] == "C" and table.loc["c", "type"] == "organization"
 
 
-def test_betweenness_matches_networkx_on_a_real_network(corpora_dir: Path) -> None:
-    # the co-occurrence network of 300 of Zelenskyy's releases: hundreds of nodes, many ties
+@pytest.fixture(scope="module")
+def zelenskyy_graph(corpora_dir: Path) -> nx.Graph:
+    """The co-occurrence network of 300 of Zelenskyy's releases: hundreds of nodes, many ties."""
     from secnews.analysis.entities.cooccurrence import CooccurrenceSettings, cooccurrence
     from secnews.analysis.entities.extract import extract_entities
 
@@ -99,7 +100,11 @@ def test_betweenness_matches_networkx_on_a_real_network(corpora_dir: Path) -> No
     found = extract_entities(docs, progress=False)
     settings = CooccurrenceSettings(window="sentence", n_permutations=0)
     edges = cooccurrence(found.mentions, found.documents, settings=settings).assign(group="all")
-    graph = build_graph(edges)
+    return build_graph(edges)
+
+
+def test_betweenness_matches_networkx_on_a_real_network(zelenskyy_graph: nx.Graph) -> None:
+    graph = zelenskyy_graph
     assert graph.number_of_nodes() > 100
     table = centrality_table(graph).set_index("entity_id")
     reference = nx.Graph()
@@ -116,22 +121,11 @@ def _dense_eigenvector(graph: nx.Graph, nodes: list[str]) -> np.ndarray:
     return lead / np.linalg.norm(lead)
 
 
-def test_sparse_eigenvector_equals_dense_on_a_real_network(corpora_dir: Path) -> None:
+def test_sparse_eigenvector_equals_dense_on_a_real_network(zelenskyy_graph: nx.Graph) -> None:
     # ARPACK on a graph of hundreds of nodes: the dense eigh's numbers to machine precision
     from secnews.analysis.entities import networks
-    from secnews.analysis.entities.cooccurrence import CooccurrenceSettings, cooccurrence
-    from secnews.analysis.entities.extract import extract_entities
 
-    frame = pd.read_csv(
-        corpora_dir / "kremlin-ukraine-press-2021-2022" / "president_ua_zelenskyy.csv"
-    ).head(300)
-    docs = pd.DataFrame(
-        {"doc_id": [f"z{i}" for i in range(len(frame))], "text": frame["body"].fillna("")}
-    )
-    found = extract_entities(docs, progress=False)
-    settings = CooccurrenceSettings(window="sentence", n_permutations=0)
-    edges = cooccurrence(found.mentions, found.documents, settings=settings).assign(group="all")
-    graph = build_graph(edges)
+    graph = zelenskyy_graph
     nodes = sorted(graph.nodes)
     assert len(nodes) > networks._DENSE_EIGEN_NODES
     matrix = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight="weight")
