@@ -98,3 +98,21 @@ def test_parts_added_in_order_equal_the_batches(sample: pd.DataFrame) -> None:
         check_exact=True,
     )
     assert len(joined.collocations(min_count=3, stopwords=stop)) > 50
+
+
+def test_a_piece_streamed_in_chunks_equals_the_piece_of_the_whole() -> None:
+    from secnews.analysis.stats.streamed import PieceStream
+
+    codes = np.random.default_rng(3).integers(0, 40, size=500)
+    stream = PieceStream(25)
+    for start in range(0, len(codes), 3):  # chunks shorter than the head and the tail
+        stream.add(codes[start : start + 3])
+    got, want = stream.piece(), mattr_piece(codes, 25)
+    for name in ("codes", "last", "head_codes", "head_first", "tail_codes", "tail_prev"):
+        assert getattr(got, name).tolist() == getattr(want, name).tolist(), name
+    assert (got.length, got.total, len(got.tail_codes), len(got.head_codes)) == (
+        want.length,
+        want.total,
+        25,
+        len(set(codes[:24].tolist())),
+    )

@@ -17,10 +17,12 @@ import numpy as np
 
 from secnews.analysis.stats.streamed import (
     IntArray,
+    MattrPiece,
     PartWords,
+    PieceStream,
     RunningWords,
+    StreamedMattr,
     encode_summary_tokens,
-    mattr_piece,
 )
 
 if TYPE_CHECKING:
@@ -35,21 +37,19 @@ _EMPTY = np.zeros(0, dtype=np.int64)
 
 
 class _PartCounter(RunningWords):
-    """:class:`RunningWords` that keeps the codes of every group's documents (one part's worth)
-    to cut them into MATTR pieces at the end, instead of streaming them."""
+    """:class:`RunningWords` whose group streams are :class:`PieceStream` objects, to give the
+    part's MATTR pieces at the end (memory bounded by a batch and the part's vocabulary)."""
 
     def __init__(self, *, window: int) -> None:
         super().__init__(window=window)
-        self._ids: dict[str, list[IntArray]] = {}
-        self._all_ids: list[IntArray] = []
+        self._all = PieceStream(window)
 
     def _add_streams(self, ids: IntArray, lengths: IntArray, labels: list[str]) -> None:
-        self._all_ids.append(ids)
-        self._all_lengths.append(lengths)
-        bounds = np.concatenate([[0], np.cumsum(lengths)])
-        for i, label in enumerate(labels):
-            self._ids.setdefault(label, []).append(ids[bounds[i] : bounds[i + 1]])
-            self._lengths.setdefault(label, []).append(lengths[i : i + 1])
+        for label in dict.fromkeys(labels):
+            if label not in self._mattr:
+                self._mattr[label] = PieceStream(self.window)
+                self._lengths[label] = []
+        super()._add_streams(ids, lengths, labels)
 
     def part(self, doc_ids: list[str], labels: list[str]) -> PartWords:
         """The counts, with the documents' ids and group labels."""
@@ -57,6 +57,11 @@ class _PartCounter(RunningWords):
 
         def joined(arrays: list[IntArray]) -> IntArray:
             return np.concatenate(arrays) if arrays else _EMPTY
+
+        def piece(stream: StreamedMattr) -> MattrPiece:
+            if not isinstance(stream, PieceStream):
+                raise TypeError("a group stream of a part is not a PieceStream")
+            return stream.piece()
 
         return PartWords(
             doc_ids=doc_ids,
@@ -66,9 +71,9 @@ class _PartCounter(RunningWords):
             pair_keys=keys,
             pair_counts=counts,
             all_lengths=joined(self._all_lengths),
-            all_piece=mattr_piece(joined(self._all_ids), self.window),
+            all_piece=piece(self._all),
             lengths={g: joined(parts) for g, parts in self._lengths.items()},
-            pieces={g: mattr_piece(joined(parts), self.window) for g, parts in self._ids.items()},
+            pieces={g: piece(stream) for g, stream in self._mattr.items()},
         )
 
 

@@ -42,6 +42,7 @@ from secnews.analysis.stats.collocations import score_pairs
 __all__ = [
     "MattrPiece",
     "PartWords",
+    "PieceStream",
     "RunningWords",
     "StreamedMattr",
     "encode_summary_tokens",
@@ -115,25 +116,6 @@ class MattrPiece:
     head_first: IntArray
     tail_codes: IntArray
     tail_prev: IntArray
-
-
-def mattr_piece(codes: npt.ArrayLike, window: int) -> MattrPiece:
-    """The :class:`MattrPiece` of a stream of codes (integers in ``[0, 2**31)``)."""
-    chunk = np.asarray(codes, dtype=np.int64)
-    stream = StreamedMattr(window)
-    stream.add(chunk)
-    head_codes, head_first = np.unique(chunk[: window - 1], return_index=True)
-    return MattrPiece(
-        window=window,
-        length=len(chunk),
-        total=stream._sum,
-        codes=stream._codes,
-        last=stream._last,
-        head_codes=head_codes.astype(np.int64),
-        head_first=head_first.astype(np.int64),
-        tail_codes=chunk[-window:].copy() if len(chunk) else chunk,
-        tail_prev=stream._tail,
-    )
 
 
 class StreamedMattr:
@@ -250,6 +232,46 @@ class StreamedMattr:
         allowed = np.maximum(n_windows - low, 0)
         total = self._sum - int((counted - allowed).sum())
         return float(np.float64(total) / n_windows / window)
+
+
+class PieceStream(StreamedMattr):
+    """A :class:`StreamedMattr` fed in chunks that also keeps the codes of its first
+    ``window - 1`` and last ``window`` positions, to give its :class:`MattrPiece`."""
+
+    def __init__(self, window: int = 500) -> None:
+        super().__init__(window)
+        self._head = np.zeros(0, dtype=np.int64)
+        self._tail_codes = np.zeros(0, dtype=np.int64)
+
+    def add(self, codes: npt.ArrayLike) -> None:
+        """Append a chunk of codes (as :meth:`StreamedMattr.add`)."""
+        chunk = np.asarray(codes, dtype=np.int64)
+        if len(self._head) < self.window - 1:
+            self._head = np.concatenate([self._head, chunk[: self.window - 1 - len(self._head)]])
+        self._tail_codes = np.concatenate([self._tail_codes, chunk[-self.window :]])[-self.window :]
+        super().add(chunk)
+
+    def piece(self) -> MattrPiece:
+        """What :meth:`StreamedMattr.add_piece` needs of the stream so far."""
+        head_codes, head_first = np.unique(self._head, return_index=True)
+        return MattrPiece(
+            window=self.window,
+            length=self.length,
+            total=self._sum,
+            codes=self._codes,
+            last=self._last,
+            head_codes=head_codes.astype(np.int64),
+            head_first=head_first.astype(np.int64),
+            tail_codes=self._tail_codes,
+            tail_prev=self._tail,
+        )
+
+
+def mattr_piece(codes: npt.ArrayLike, window: int) -> MattrPiece:
+    """The :class:`MattrPiece` of a stream of codes (integers in ``[0, 2**31)``)."""
+    stream = PieceStream(window)
+    stream.add(codes)
+    return stream.piece()
 
 
 @dataclass(frozen=True)
