@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from distributed import LocalCluster
+from distributed import Client, LocalCluster
+from distributed.diagnostics.plugin import WorkerPlugin
 
 from secnews.analysis.distributed import DistributedError
 from secnews.analysis.steps.pipeline import run_study
@@ -31,14 +34,14 @@ SETTINGS = {
 }
 
 
-def _study(tmp: Path, reports: str, stats: str) -> Study:
+def _study(tmp: Path, reports: str, stats: str, work: Path | None = None) -> Study:
     path = tmp / f"{reports}.toml"
     path.write_text(
         f"""
 [study]
 name = "daskstats"
 seed = 5
-work_dir = "{tmp / "work"}"
+work_dir = "{work or tmp / "work"}"
 reports_dir = "{tmp / reports}"
 
 [[sources]]
@@ -180,3 +183,42 @@ def test_a_failing_worker_names_the_stage_and_keeps_the_outputs(
     assert _digests(folder) == before
     leftovers = [p.name for p in folder.parent.iterdir() if p.name.startswith(".stats.")]
     assert [n for n in leftovers if not n.endswith(".lock")] == []
+
+
+class KillCounting(WorkerPlugin):
+    """Kill the worker process that starts the first stats task of the cluster (a marker file
+    records that it happened), so that the scheduler runs the task again elsewhere."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def transition(self, key: object, start: str, finish: str, **kwargs: object) -> None:
+        if finish != "executing" or not str(key).startswith("secnews-stats-words"):
+            return
+        try:
+            os.close(os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_killed_mid_step_leaves_the_same_tables(
+    runs: dict[str, Pair], cluster: LocalCluster, tmp_path: Path
+) -> None:
+    pair = runs["year"]
+    marker = tmp_path / "killed-once"
+    study = _study(tmp_path, "killed", SETTINGS["year"], work=pair.local.work_dir)  # built
+    with Client(cluster.scheduler_address) as client:
+        before = set(client.run(os.getpid).values())
+        client.register_plugin(KillCounting(str(marker)), name="kill-stats")
+        try:
+            run_study(study, steps=["stats"], scheduler=cluster.scheduler_address)
+        finally:
+            client.wait_for_workers(2, timeout=120)
+            client.unregister_worker_plugin("kill-stats")
+        after = set(client.run(os.getpid).values())
+    assert marker.exists()
+    assert len(before - after) == 1
+    mine, theirs = _files(pair.local), _files(study)
+    assert sorted(theirs) == sorted(mine)
+    assert [n for n in mine if n != "manifest.json" and mine[n] != theirs[n]] == []
