@@ -12,8 +12,8 @@ import pytest
 
 from secnews.analysis.preprocess.settings import PreprocessSettings
 from secnews.analysis.stats.descriptive import corpus_summary, document_tokens, mattr
-from secnews.analysis.stats.partwords import _PartCounter
-from secnews.analysis.stats.streamed import RunningWords, StreamedMattr, mattr_piece
+from secnews.analysis.stats.partwords import _PartCounter, mattr_piece
+from secnews.analysis.stats.streamed import RunningWords, StreamedMattr
 
 
 def _state(stream: StreamedMattr) -> tuple[object, ...]:
@@ -101,7 +101,7 @@ def test_parts_added_in_order_equal_the_batches(sample: pd.DataFrame) -> None:
 
 
 def test_a_piece_streamed_in_chunks_equals_the_piece_of_the_whole() -> None:
-    from secnews.analysis.stats.streamed import PieceStream
+    from secnews.analysis.stats.partwords import PieceStream
 
     codes = np.random.default_rng(3).integers(0, 40, size=500)
     stream = PieceStream(25)

@@ -14,12 +14,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from secnews.analysis.stats.streamed import (
     IntArray,
     MattrPiece,
     PartWords,
-    PieceStream,
     RunningWords,
     StreamedMattr,
     encode_summary_tokens,
@@ -28,12 +28,58 @@ from secnews.analysis.stats.streamed import (
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["BATCH_DOCS", "count_part_words", "running_word_columns"]
+__all__ = [
+    "BATCH_DOCS",
+    "PieceStream",
+    "count_part_words",
+    "mattr_piece",
+    "running_word_columns",
+]
 
 #: Documents tokenized at a time (a local run reads the corpus in the same batches).
 BATCH_DOCS = 100
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+
+
+class PieceStream(StreamedMattr):
+    """A :class:`StreamedMattr` fed in chunks that also keeps the codes of its first
+    ``window - 1`` and last ``window`` positions, to give its :class:`MattrPiece`."""
+
+    def __init__(self, window: int = 500) -> None:
+        super().__init__(window)
+        self._head = np.zeros(0, dtype=np.int64)
+        self._tail_codes = np.zeros(0, dtype=np.int64)
+
+    def add(self, codes: npt.ArrayLike) -> None:
+        """Append a chunk of codes (as :meth:`StreamedMattr.add`)."""
+        chunk = np.asarray(codes, dtype=np.int64)
+        if len(self._head) < self.window - 1:
+            self._head = np.concatenate([self._head, chunk[: self.window - 1 - len(self._head)]])
+        self._tail_codes = np.concatenate([self._tail_codes, chunk[-self.window :]])[-self.window :]
+        super().add(chunk)
+
+    def piece(self) -> MattrPiece:
+        """What :meth:`StreamedMattr.add_piece` needs of the stream so far."""
+        head_codes, head_first = np.unique(self._head, return_index=True)
+        return MattrPiece(
+            window=self.window,
+            length=self.length,
+            total=self._sum,
+            codes=self._codes,
+            last=self._last,
+            head_codes=head_codes.astype(np.int64),
+            head_first=head_first.astype(np.int64),
+            tail_codes=self._tail_codes,
+            tail_prev=self._tail,
+        )
+
+
+def mattr_piece(codes: npt.ArrayLike, window: int) -> MattrPiece:
+    """The :class:`MattrPiece` of a stream of codes (integers in ``[0, 2**31)``)."""
+    stream = PieceStream(window)
+    stream.add(codes)
+    return stream.piece()
 
 
 class _PartCounter(RunningWords):

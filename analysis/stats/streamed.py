@@ -9,6 +9,8 @@ keeps only integer counts: word counts, adjacent-pair counts, document lengths p
 :func:`~secnews.analysis.stats.descriptive.corpus_summary`,
 :func:`~secnews.analysis.stats.collocations.collocations` and the Zipf counts computed on the
 token lists of the whole corpus (tests check that they are equal, float for float).
+:meth:`RunningWords.add_part` adds the counts of a corpus part made on its own (on a Dask
+worker, :mod:`secnews.analysis.stats.partwords`) with the same result.
 
 Examples
 --------
@@ -42,11 +44,9 @@ from secnews.analysis.stats.collocations import score_pairs
 __all__ = [
     "MattrPiece",
     "PartWords",
-    "PieceStream",
     "RunningWords",
     "StreamedMattr",
     "encode_summary_tokens",
-    "mattr_piece",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -90,7 +90,8 @@ def encode_summary_tokens(texts: Sequence[str]) -> tuple[list[str], IntArray, In
 @dataclass(frozen=True)
 class MattrPiece:
     """A stream of codes counted on its own, to be appended to a :class:`StreamedMattr`
-    (:meth:`StreamedMattr.add_piece`): what :func:`mattr_piece` keeps of it.
+    (:meth:`StreamedMattr.add_piece`): what
+    :func:`~secnews.analysis.stats.partwords.mattr_piece` keeps of it.
 
     Attributes
     ----------
@@ -187,7 +188,7 @@ class StreamedMattr:
         self._codes, self._last = codes[final], last[final]
 
     def add_piece(self, piece: MattrPiece, remap: IntArray) -> None:
-        """Append a stream counted on its own (:func:`mattr_piece`, on a Dask worker) whose
+        """Append a stream counted on its own (:func:`~secnews.analysis.stats.partwords.mattr_piece`, on a Dask worker) whose
         codes become ``remap[code]``: the state is then that of :meth:`add` on its codes.
 
         A token of the piece whose type did not occur earlier in the piece counted
@@ -232,46 +233,6 @@ class StreamedMattr:
         allowed = np.maximum(n_windows - low, 0)
         total = self._sum - int((counted - allowed).sum())
         return float(np.float64(total) / n_windows / window)
-
-
-class PieceStream(StreamedMattr):
-    """A :class:`StreamedMattr` fed in chunks that also keeps the codes of its first
-    ``window - 1`` and last ``window`` positions, to give its :class:`MattrPiece`."""
-
-    def __init__(self, window: int = 500) -> None:
-        super().__init__(window)
-        self._head = np.zeros(0, dtype=np.int64)
-        self._tail_codes = np.zeros(0, dtype=np.int64)
-
-    def add(self, codes: npt.ArrayLike) -> None:
-        """Append a chunk of codes (as :meth:`StreamedMattr.add`)."""
-        chunk = np.asarray(codes, dtype=np.int64)
-        if len(self._head) < self.window - 1:
-            self._head = np.concatenate([self._head, chunk[: self.window - 1 - len(self._head)]])
-        self._tail_codes = np.concatenate([self._tail_codes, chunk[-self.window :]])[-self.window :]
-        super().add(chunk)
-
-    def piece(self) -> MattrPiece:
-        """What :meth:`StreamedMattr.add_piece` needs of the stream so far."""
-        head_codes, head_first = np.unique(self._head, return_index=True)
-        return MattrPiece(
-            window=self.window,
-            length=self.length,
-            total=self._sum,
-            codes=self._codes,
-            last=self._last,
-            head_codes=head_codes.astype(np.int64),
-            head_first=head_first.astype(np.int64),
-            tail_codes=self._tail_codes,
-            tail_prev=self._tail,
-        )
-
-
-def mattr_piece(codes: npt.ArrayLike, window: int) -> MattrPiece:
-    """The :class:`MattrPiece` of a stream of codes (integers in ``[0, 2**31)``)."""
-    stream = PieceStream(window)
-    stream.add(codes)
-    return stream.piece()
 
 
 @dataclass(frozen=True)

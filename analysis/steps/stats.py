@@ -13,6 +13,13 @@ frequency tables are reduced from the stored bag-of-words in row batches
 (:func:`~secnews.analysis.stats.bowcounts.stored_term_frequencies`), and the documents x terms
 matrix is built only for ``compare`` (keyness and its document bootstrap).
 
+With a Dask cluster (``cluster=``, see :mod:`secnews.analysis.distributed`) the running words and
+the KWIC lines are counted once per corpus part on the workers
+(:func:`~secnews.analysis.stats.partwords.count_part_words`) and added on the client in part
+order, the MATTR state carried from part to part, so that the tables are the bytes of a local
+run; the preprocessing, frequencies and keyness stay on the client (the manifest's
+``execution`` lists both).
+
 :func:`keyness_between` is the keyness table of the step for Python users: the same
 preprocessing (:data:`STATS_PREPROCESS`) and settings, so its numbers are the report's.
 """
