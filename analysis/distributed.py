@@ -43,6 +43,7 @@ __all__ = [
     "describe_execution",
     "open_cluster",
     "parse_scheduler",
+    "part_batches",
     "part_frame",
     "resolve_scheduler",
 ]
@@ -184,6 +185,41 @@ def part_frame(
         con.close()
 
 
+def part_batches(
+    part: str | Path,
+    columns: Sequence[str],
+    *,
+    batch_size: int = 1000,
+    include_duplicates: bool = False,
+    full_text: bool = False,
+) -> Iterator[pd.DataFrame]:
+    """The batches of one part file as :meth:`secnews.corpus.store.read.Corpus.iter_batches`
+    yields them for that part (a batch never spans two parts, so a local run reads the same).
+
+    Raises
+    ------
+    FileNotFoundError
+        When this process does not see the part (a worker without the shared folder).
+    """
+    from secnews.corpus.store.read import Corpus
+
+    path = Path(part)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} not found on this worker: the workers must see the corpus folder at the "
+            "same path as the client (a shared file system)"
+        )
+
+    class _OnePart(Corpus):
+        @property
+        def parts(self) -> list[Path]:
+            return [path]
+
+    return _OnePart(path.parent).iter_batches(
+        columns, batch_size=batch_size, include_duplicates=include_duplicates, full_text=full_text
+    )
+
+
 def concat_parts(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Frames made part by part, in order, as one frame with the dtypes a frame of the whole
     corpus has.
@@ -289,7 +325,9 @@ class Cluster:
         Raises
         ------
         DistributedError
-            When a task fails for good (its exception, or workers killed too often).
+            When a task fails for good (workers killed too often, or an ``OSError`` of the
+            task, e.g. a part the worker does not see), or the scheduler is lost; other
+            exceptions of a task are raised as they are.
         """
         from distributed import KilledWorker
 
@@ -309,6 +347,8 @@ class Cluster:
                 "check the workers' memory and logs"
             ) from exc
         except (OSError, TimeoutError, CancelledError) as exc:
+            if any(f.status == "error" for f in futures):  # the task's own error, e.g. no file
+                raise DistributedError(f"{stage}: a task failed on a worker: {exc}") from exc
             raise DistributedError(f"{stage}: lost the Dask scheduler: {exc!r}") from exc
         finally:
             with suppress(OSError, TimeoutError, CancelledError):  # keep the first error

@@ -9,6 +9,8 @@ keeps only integer counts: word counts, adjacent-pair counts, document lengths p
 :func:`~secnews.analysis.stats.descriptive.corpus_summary`,
 :func:`~secnews.analysis.stats.collocations.collocations` and the Zipf counts computed on the
 token lists of the whole corpus (tests check that they are equal, float for float).
+:meth:`RunningWords.add_part` adds the counts of a corpus part made on its own (on a Dask
+worker, :mod:`secnews.analysis.stats.partwords`) with the same result.
 
 Examples
 --------
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from itertools import chain, repeat
 
 import numpy as np
@@ -38,7 +41,13 @@ import pandas as pd
 
 from secnews.analysis.stats.collocations import score_pairs
 
-__all__ = ["RunningWords", "StreamedMattr", "encode_summary_tokens"]
+__all__ = [
+    "MattrPiece",
+    "PartWords",
+    "RunningWords",
+    "StreamedMattr",
+    "encode_summary_tokens",
+]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -76,6 +85,38 @@ def encode_summary_tokens(texts: Sequence[str]) -> tuple[list[str], IntArray, In
     kept_types = [t for t, k in zip(types, keep.tolist(), strict=True) if k]
     kept_lengths = np.bincount(doc_of[kept], minlength=len(lengths)).astype(np.int64)
     return kept_types, new_code[codes[kept]], kept_lengths
+
+
+@dataclass(frozen=True)
+class MattrPiece:
+    """A stream of codes counted on its own, to be appended to a :class:`StreamedMattr`
+    (:meth:`StreamedMattr.add_piece`): what
+    :func:`~secnews.analysis.stats.partwords.mattr_piece` keeps of it.
+
+    Attributes
+    ----------
+    window, length
+        The MATTR window and the number of tokens.
+    total
+        The sum of ``min(i - prev, window)`` over the tokens, positions counted in the piece
+        (``prev = -1`` for a type's first token in the piece).
+    codes, last
+        Every type of the piece (sorted) and its last position.
+    head_codes, head_first
+        The types first seen in the first ``window - 1`` positions and those positions.
+    tail_codes, tail_prev
+        The codes of the last ``window`` positions and their ``prev`` (``-1``: first here).
+    """
+
+    window: int
+    length: int
+    total: int
+    codes: IntArray
+    last: IntArray
+    head_codes: IntArray
+    head_first: IntArray
+    tail_codes: IntArray
+    tail_prev: IntArray
 
 
 class StreamedMattr:
@@ -146,6 +187,35 @@ class StreamedMattr:
         final = np.r_[codes[1:] != codes[:-1], True]
         self._codes, self._last = codes[final], last[final]
 
+    def add_piece(self, piece: MattrPiece, remap: IntArray) -> None:
+        """Append a stream counted on its own (:func:`~secnews.analysis.stats.partwords.mattr_piece`, on a Dask worker) whose
+        codes become ``remap[code]``: the state is then that of :meth:`add` on its codes.
+
+        A token of the piece whose type did not occur earlier in the piece counted
+        ``min(j + 1, window)`` windows there (``j`` its position in the piece); here it counts
+        ``min(length + j - prev, window)`` with ``prev`` its type's last position so far. Both
+        are ``window`` when ``j >= window - 1``, so only the piece's head is corrected; the
+        ``prev`` of the piece's tail, and the last positions, are shifted the same way.
+        """
+        if piece.window != self.window:
+            raise ValueError(f"the piece was counted with window {piece.window}, not {self.window}")
+        if piece.length == 0:
+            return
+        offset, window = self.length, self.window
+        head = remap[piece.head_codes]
+        before = self._last_seen(head)
+        true = np.minimum(offset + piece.head_first - before, window)
+        local = np.minimum(piece.head_first + 1, window)
+        self._sum += piece.total + int((true - local).sum())
+        tail = remap[piece.tail_codes]
+        new = piece.tail_prev < 0
+        tail_prev = piece.tail_prev + offset
+        if new.any():
+            tail_prev[new] = self._last_seen(tail[new])
+        self._tail = np.concatenate([self._tail, tail_prev])[-window:]
+        self._merge_seen(remap[piece.codes], piece.last + offset)
+        self.length += piece.length
+
     def value(self) -> float:
         """The MATTR of the stream so far (the plain TTR when it is shorter than the window;
         NaN when empty)."""
@@ -163,6 +233,37 @@ class StreamedMattr:
         allowed = np.maximum(n_windows - low, 0)
         total = self._sum - int((counted - allowed).sum())
         return float(np.float64(total) / n_windows / window)
+
+
+@dataclass(frozen=True)
+class PartWords:
+    """The running-word counts of one corpus part, counted alone (codes local to the part, in
+    order of first occurrence): what a Dask worker sends back for :meth:`RunningWords.add_part`.
+
+    Attributes
+    ----------
+    doc_ids, labels
+        The part's documents and their summary groups, in row order.
+    types, counts
+        The string and count of each code.
+    pair_keys, pair_counts
+        Adjacent pairs inside a document as ``first * 2**31 + second`` (sorted) and counts.
+    all_lengths, all_piece
+        Tokens per document and the MATTR piece of the whole part.
+    lengths, pieces
+        The same per group (the group's documents of the part, in row order).
+    """
+
+    doc_ids: list[str]
+    labels: list[str]
+    types: list[str]
+    counts: IntArray
+    pair_keys: IntArray
+    pair_counts: IntArray
+    all_lengths: IntArray
+    all_piece: MattrPiece
+    lengths: dict[str, IntArray]
+    pieces: dict[str, MattrPiece]
 
 
 class RunningWords:
@@ -233,7 +334,11 @@ class RunningWords:
         keys = ids[:-1][inside] * _PAIR_BASE + ids[1:][inside]
         if not len(keys):
             return
-        self._pair_parts.append(np.unique(keys, return_counts=True))
+        self._add_pair_counts(*np.unique(keys, return_counts=True))
+
+    def _add_pair_counts(self, keys: IntArray, counts: IntArray) -> None:
+        """Add distinct pair keys (sorted) and their counts."""
+        self._pair_parts.append((keys, counts.astype(np.int64)))
         pending = sum(len(k) for k, _ in self._pair_parts[1:])
         if pending > max(_MERGE_PAIRS, len(self._pair_parts[0][0])):  # amortized merges
             self._pair_parts = [self._pairs()]
@@ -248,6 +353,32 @@ class RunningWords:
         counts = np.concatenate([c for _, c in self._pair_parts])
         unique, index = np.unique(keys, return_inverse=True)
         return unique, np.bincount(index, weights=counts).astype(np.int64)
+
+    def add_part(self, part: PartWords) -> None:
+        """Add the counts of a corpus part made on its own (:class:`PartWords`, by a Dask
+        worker), after those of the parts before it: the state is then that of adding the
+        part's documents themselves. The part's types get codes in their order of first
+        occurrence, as :meth:`add_encoded` gives them."""
+        remap = self._remap(part.types)
+        self._counts = np.concatenate(
+            [self._counts, np.zeros(len(self.vocabulary) - len(self._counts), dtype=np.int64)]
+        )
+        self._counts[remap] += part.counts
+        if len(part.pair_keys):
+            keys = (
+                remap[part.pair_keys // _PAIR_BASE] * _PAIR_BASE
+                + remap[part.pair_keys % _PAIR_BASE]
+            )
+            order = np.argsort(keys)
+            self._add_pair_counts(keys[order], part.pair_counts[order])
+        self._all.add_piece(part.all_piece, remap)
+        self._all_lengths.append(part.all_lengths)
+        for label, piece in part.pieces.items():
+            if label not in self._mattr:
+                self._mattr[label] = StreamedMattr(self.window)
+                self._lengths[label] = []
+            self._mattr[label].add_piece(piece, remap)
+            self._lengths[label].append(part.lengths[label])
 
     def _add_streams(self, ids: IntArray, lengths: IntArray, labels: list[str]) -> None:
         self._all.add(ids)

@@ -71,7 +71,7 @@ class AnalysisStep:
 
 #: The analysis steps after the build, in the order a study runs them.
 ANALYSIS_STEPS: dict[str, AnalysisStep] = {
-    "stats": AnalysisStep(StatsSettings, run_stats),
+    "stats": AnalysisStep(StatsSettings, run_stats, distributed=True),
     "topics": AnalysisStep(TopicsSettings, run_topics_step),
     "trends": AnalysisStep(TrendsSettings, run_trends, distributed=True),
     "entities": AnalysisStep(EntitiesSettings, run_entities, distributed=True),

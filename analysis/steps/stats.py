@@ -13,6 +13,13 @@ frequency tables are reduced from the stored bag-of-words in row batches
 (:func:`~secnews.analysis.stats.bowcounts.stored_term_frequencies`), and the documents x terms
 matrix is built only for ``compare`` (keyness and its document bootstrap).
 
+With a Dask cluster (``cluster=``, see :mod:`secnews.analysis.distributed`) the running words and
+the KWIC lines are counted once per corpus part on the workers
+(:func:`~secnews.analysis.stats.partwords.count_part_words`) and added on the client in part
+order, the MATTR state carried from part to part, so that the tables are the bytes of a local
+run; the preprocessing, frequencies and keyness stay on the client (the manifest's
+``execution`` lists both).
+
 :func:`keyness_between` is the keyness table of the step for Python users: the same
 preprocessing (:data:`STATS_PREPROCESS`) and settings, so its numbers are the report's.
 """
@@ -31,6 +38,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
+    from secnews.analysis.distributed import Cluster
     from secnews.corpus.store.read import Corpus
 
 __all__ = ["STATS_PREPROCESS", "StatsSettings", "keyness_between", "run_stats"]
@@ -143,8 +151,16 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
     write_csv(frame.astype(strings) if strings else frame, path, float_format=FLOAT_FORMAT)
 
 
-#: Documents tokenized at a time: the running words are counted batch by batch as integer codes.
-_BATCH_DOCS = 100
+#: The stages of this step that run on a Dask cluster (one task per corpus part).
+DISTRIBUTED_STAGES: tuple[str, ...] = ("running_words per part",)
+#: ... with ``kwic``.
+KWIC_STAGE = "kwic per part"
+#: What stays on the client with a cluster (integer reductions and the bag of words).
+ON_CLIENT: tuple[str, ...] = (
+    "preprocess (bag of words, local process pool)",
+    "frequencies and keyness from the stored bag of words",
+    "reduction of the parts' running-word counts in part order",
+)
 
 
 def _running_words(
@@ -157,14 +173,15 @@ def _running_words(
     import pandas as pd
 
     from secnews.analysis.stats.kwic import kwic, sort_concordance
+    from secnews.analysis.stats.partwords import BATCH_DOCS, running_word_columns
     from secnews.analysis.stats.streamed import RunningWords, encode_summary_tokens
 
     words = RunningWords(window=settings.mattr_window)
-    wanted = ("doc_id", "title", "lede", "text", "outlet") if settings.kwic else ("doc_id",)
+    wanted = running_word_columns(kwic=settings.kwic is not None)
     columns = [c for c in wanted if c in corpus.columns]
     hits: list[pd.DataFrame] = []
     seen = 0
-    for batch in corpus.iter_batches(columns, batch_size=_BATCH_DOCS, full_text=True):
+    for batch in corpus.iter_batches(columns, batch_size=BATCH_DOCS, full_text=True):
         ids = batch["doc_id"].astype(str).tolist()
         if ids != doc_ids[seen : seen + len(ids)]:
             raise RuntimeError("the corpus changed while the statistics step read it")
@@ -179,6 +196,52 @@ def _running_words(
         return words, None
     found = [h for h in hits if len(h)] or hits[:1]
     return words, sort_concordance(pd.concat(found, ignore_index=True), settings.kwic_sort)
+
+
+def _running_words_on(
+    cluster: Cluster,
+    corpus: Corpus,
+    labels: list[str],
+    doc_ids: list[str],
+    settings: StatsSettings,
+) -> tuple[Any, pd.DataFrame | None]:
+    """:func:`_running_words` with each part counted on a worker
+    (:func:`~secnews.analysis.stats.partwords.count_part_words`) and the parts' counts added
+    in part order (:meth:`~secnews.analysis.stats.streamed.RunningWords.add_part`), so that
+    the client holds integer counts, never the texts."""
+    import pandas as pd
+
+    from secnews.analysis.stats.kwic import sort_concordance
+    from secnews.analysis.stats.partwords import count_part_words
+    from secnews.analysis.stats.streamed import RunningWords
+
+    results = cluster.map_parts(
+        count_part_words,
+        corpus.parts,
+        stage="stats-words",
+        window=settings.mattr_window,
+        by=settings.by,
+        period=settings.period,
+        kwic=settings.kwic,
+        kwic_window=settings.window,
+    )
+    words = RunningWords(window=settings.mattr_window)
+    seen = 0
+    lines: list[pd.DataFrame] = []
+    for part, found in results:
+        stop = seen + len(part.doc_ids)
+        if part.doc_ids != doc_ids[seen:stop] or part.labels != labels[seen:stop]:
+            raise RuntimeError("the corpus changed while the statistics step read it")
+        words.add_part(part)
+        seen = stop
+        if found is not None:
+            lines.append(found)
+    if seen != len(doc_ids):
+        raise RuntimeError("the corpus changed while the statistics step read it")
+    if not settings.kwic:
+        return words, None
+    kept = [h for h in lines if len(h)] or lines[:1]
+    return words, sort_concordance(pd.concat(kept, ignore_index=True), settings.kwic_sort)
 
 
 def _with_letters(colloc: pd.DataFrame) -> pd.DataFrame:
@@ -205,12 +268,24 @@ def _by_labels(
     return [period_of.get(d, "unknown") for d in doc_ids]
 
 
+def _execution(cluster: Cluster | None, settings: StatsSettings, parts: int) -> dict[str, Any]:
+    """The manifest's ``execution``: where the step ran (and, on a cluster, what did not)."""
+    from secnews.analysis.distributed import describe_execution
+
+    stages = [*DISTRIBUTED_STAGES, *([KWIC_STAGE] if settings.kwic else [])]
+    out = describe_execution(cluster, stages, parts)
+    if cluster is not None:
+        out["on_client"] = list(ON_CLIENT)
+    return out
+
+
 def run_stats(
     corpus_dir: str | Path,
     out_dir: str | Path,
     *,
     settings: StatsSettings | None = None,
     seed: int = 0,
+    cluster: Cluster | None = None,
 ) -> dict[str, Any]:
     """Run the statistics step on a corpus folder and write its outputs (module docstring).
 
@@ -224,6 +299,10 @@ def run_stats(
         :class:`StatsSettings` (default: its defaults).
     seed
         ``random_state`` of the keyness bootstrap.
+    cluster
+        A Dask cluster (:func:`secnews.analysis.distributed.open_cluster`) that counts the
+        running words (and the KWIC lines) part by part; ``None``: the local process. The
+        tables are the same bytes.
 
     Returns
     -------
@@ -263,7 +342,11 @@ def run_stats(
     # first, while this process is small: the preprocessing may start worker processes
     pre = preprocess(corpus, settings=STATS_PREPROCESS)
     labels = group_labels(frame, settings.by, settings.period).tolist()
-    words, conc = _running_words(corpus, labels, frame["doc_id"].astype(str).tolist(), settings)
+    doc_ids = frame["doc_id"].astype(str).tolist()
+    if cluster is None:
+        words, conc = _running_words(corpus, labels, doc_ids, settings)
+    else:
+        words, conc = _running_words_on(cluster, corpus, labels, doc_ids, settings)
     summary = words.summary()
     _write(summary, out / "summary.csv")
     fig = plot_summary(summary, title=f"Tokens by {settings.by}")
@@ -338,6 +421,7 @@ def run_stats(
         },
         "float_format": FLOAT_FORMAT,
         "files": sorted([*files, "manifest.json"]),
+        "execution": _execution(cluster, settings, len(corpus.parts)),
     }
     write_manifest(out / "manifest.json", manifest)
     corpus.close()
