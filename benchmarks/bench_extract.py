@@ -49,7 +49,7 @@ from secnews.corpus.loaders.pagetext import PageTextSettings, extract_pagetext, 
 from secnews.corpus.paths import data_dir
 
 STYLES = ("pages", "w3m")
-MODEL_VERSION = "3.0"
+MODEL_VERSION = "3.1"
 #: The keep threshold is the one of best cross-validated line F1 among those that keep at least
 #: this share of the article's words (``--min-recall``; 0: the threshold of best F1).
 MIN_RECALL = 0.0
@@ -309,6 +309,7 @@ def train(root: Path, out: Path | None = None, *, min_recall: float = MIN_RECALL
             "C": clf.C_,
             "Cs": list(clf.Cs),
             "n_splits": clf.n_splits,
+            "f1_tolerance": clf.f1_tolerance,
             "context": clf.context,
             "sequence_weight": clf.sequence_weight_,
         },

@@ -395,3 +395,111 @@ def test_blocks_measure_the_main_block() -> None:
     )
     share = np.linspace(0, 1, 12)
     assert out["rel_stopword_share"][3] == pytest.approx(share[3] - share[[1, 2, 5, 9]].mean())
+
+
+# -- markup and second copies ---------------------------------------------------------------------
+def test_markup_lines_are_furniture() -> None:
+    from secnews.corpus.clean.boilerplate import Block, line_reason
+
+    settings = CleanSettings()
+    markup = [
+        '<div> <div class="acHeadline hidden" > </div> <div class="dropdownContainerClass">',
+        "Allowed HTML tags: <em> <strong> <blockquote> <cite> <p> <br> <ol> <ul> <li>",
+        '<span ><img src="https://example.org/a.jpg" class="" alt="" height="658" /></span>',
+    ]
+    for text in markup:
+        assert line_reason(Block(text), settings=settings) == "markup: mostly HTML tags"
+    prose = [
+        "Use the <b> tag and the <i> tag, said the developer who wrote the spec for the W3C.",
+        "If x < 3 and y > 2, the ministry said, the talks would resume.",
+    ]
+    for text in prose:
+        assert line_reason(Block(text), settings=settings) is None
+
+
+def test_a_second_copy_of_the_article_is_a_duplicate(corpora_dir: Path) -> None:
+    """A Wall Street Journal page dumped with its article twice and a line of raw template HTML:
+    the HTML line is markup (it was taken for the title), the second copy of the two paragraphs
+    is a duplicate of the first (the model saw every paragraph twice and took both for teasers),
+    and one repeated paragraph alone (TASS repeats its summary in the body) stays."""
+    from secnews.corpus.clean.boilerplate import Block
+    from secnews.corpus.loaders.page import rule_pass
+
+    page = corpora_dir / "pagetext-dev" / "pages" / "dragnet-509.txt"
+    result = extract_pagetext(page)
+    assert "<div" not in (result.title or "")
+    reasons = dict((r, t) for t, r in result.removed)
+    assert "markup: mostly HTML tags" in reasons
+    copies = [t for t, r in result.removed if r.startswith("duplicate: repeats line ")]
+    assert copies[0].startswith("DUBLIN-Authorities in Ireland arrested")
+    assert copies[1].startswith("A Dublin court on Monday heard indictments")
+
+    summary = (
+        "The minister said the talks would resume in Geneva next week after a pause of two months."
+    )
+    other = (
+        "Officials from both sides are expected to attend, and a joint statement is due on Friday."
+    )
+    blocks = [
+        Block(t)
+        for t in ("Talks to resume", summary, other, summary, "The end of it all, he said.")
+    ]
+    reasons_, _, _ = rule_pass(blocks, settings=CleanSettings(), find_title=True)
+    assert not any((r or "").startswith("duplicate") for r in reasons_)
+    twice = [Block(t) for t in ("Talks to resume", summary, other, "Menu", summary, other)]
+    reasons_, _, _ = rule_pass(twice, settings=CleanSettings(), find_title=True)
+    assert reasons_[4] == "duplicate: repeats line 2" and reasons_[5] == "duplicate: repeats line 3"
+
+
+def test_lexicon_openers_match_long_furniture_sentences(corpora_dir: Path) -> None:
+    """A phrase ending in "**" removes a line that starts with it however long the line is (the
+    WordPress footer of a real blog page), and nothing else."""
+    from secnews.corpus.clean.boilerplate import Block, line_reason
+
+    settings = CleanSettings()
+    page = corpora_dir / "pagetext-dev" / "pages" / "dragnet-R40.txt"
+    footer = next(
+        t for t in page.read_text("utf-8").splitlines() if t.startswith("This entry was posted")
+    )
+    assert len(footer.split()) > settings.prefix_max_words
+    assert line_reason(Block(footer), settings=settings) == (
+        "footer: starts with lexicon phrase 'this entry was posted'"
+    )
+    curly = (
+        "If you’re new here, this blog will give you the tools to become independent in 5 years."
+    )
+    assert line_reason(Block(curly), settings=settings) == (
+        "widget: starts with lexicon phrase 'if you're new here'"
+    )
+    assert (
+        line_reason(Block("The entry was posted to the ministry on Monday."), settings=settings)
+        is None
+    )
+    result = extract_pagetext(page)
+    assert "This entry was posted" not in result.text
+
+
+def test_threshold_is_the_lowest_of_the_near_best() -> None:
+    """By hand: one page of four judged lines (words 10, 10, 10, 10; article = the first three)
+    and probabilities 0.9, 0.6, 0.3, 0.2. Word F1 by threshold: 0.25 keeps 3 lines (P 1, R 1,
+    F1 1), 0.5 keeps 2 (R 2/3, F1 0.8), 0.15 keeps all 4 (P 3/4, F1 6/7). With a tolerance of
+    0.2, 0.15 (F1 0.857 >= 1 - 0.2) is the lowest near-best threshold; with 0.01 it is 0.25."""
+    from secnews.corpus.clean.line_train import LineClassifier, PageLines
+
+    page = PageLines(
+        page="p",
+        group="g",
+        features=np.zeros((4, 1)),
+        labels=np.array([1.0, 1.0, 1.0, 0.0]),
+        words=np.full(4, 10.0),
+    )
+    proba = [np.array([0.9, 0.6, 0.3, 0.2])]
+    loose = LineClassifier(thresholds=(0.15, 0.25, 0.5), f1_tolerance=0.2)
+    t, figures = loose.choose_threshold([page], proba)
+    assert t == 0.15 and figures["f1"] == pytest.approx(6 / 7)
+    strict = LineClassifier(thresholds=(0.15, 0.25, 0.5), f1_tolerance=0.01)
+    t, figures = strict.choose_threshold([page], proba)
+    assert t == 0.25 and figures["f1"] == pytest.approx(1.0)
+    floor = LineClassifier(thresholds=(0.15, 0.25, 0.5), f1_tolerance=0.0, min_recall=1.0)
+    assert floor.choose_threshold([page], [np.array([0.9, 0.6, 0.1, 0.05])])[0] == 0.15
+    assert load_line_model().trained["classifier"]["f1_tolerance"] == 0.005

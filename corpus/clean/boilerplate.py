@@ -16,6 +16,10 @@ the context rules (title, teasers after captions, language, dateline, page end) 
     "Subscribe", "Read more: ...", share buttons, "All rights reserved", ...).
 ``link``
     a line that is mostly a web address (``Direct link: http://...``).
+``markup``
+    a line that is mostly HTML tags (a page template or a hidden element the scraper dumped as
+    text, ``<div class="..."> <img src="..."> ...``; a comment form's "Allowed HTML tags: <em>
+    <strong> ...").
 ``menu``
     several short items separated by ``|``, ``•``, ``·``, ``»``, ``›`` or ``/``.
 ``byline``
@@ -80,6 +84,8 @@ _CREDIT_END = re.compile(
     r"|[/|]\s*(?:Getty Images|AFP|AP|EPA|Reuters|REUTERS|Shutterstock|Alamy|PA Images?)\b[^.!?]{0,40})"
     r"\)?$"
 )
+#: An HTML start or end tag (``<div class="x">``, ``</a>``, ``<br/>``).
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,300})?/?>")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*")
 _MENU_SPLIT = re.compile(r"\s+[|•·»›/]\s+|\s*[|•·]\s*")
 _BYLINE = re.compile(
@@ -217,11 +223,13 @@ class CleanSettings:
 
 @dataclass(frozen=True, slots=True)
 class FurnitureLexicon:
-    """The phrases of a lexicon file: exact phrases and prefixes, each with its section."""
+    """The phrases of a lexicon file: exact phrases, prefixes of short lines and prefixes of lines
+    of any length (``openers``), each with its section."""
 
     exact: dict[str, str]
     prefixes: tuple[tuple[str, str], ...]
     share: frozenset[str]
+    openers: tuple[tuple[str, str], ...] = ()
 
 
 def fold(line: str) -> str:
@@ -265,6 +273,7 @@ def load_furniture_lexicon(path: str | None = None) -> FurnitureLexicon:
         content = Path(path).read_text(encoding="utf-8")
     exact: dict[str, str] = {}
     prefixes: list[tuple[str, str]] = []
+    openers: list[tuple[str, str]] = []
     share: set[str] = set()
     section = "widget"
     for raw in content.splitlines():
@@ -277,12 +286,19 @@ def load_furniture_lexicon(path: str | None = None) -> FurnitureLexicon:
         phrase = line.casefold()
         if section == "share":
             share.add(phrase)
-        if phrase.endswith("*"):
+        if phrase.endswith("**"):
+            openers.append((phrase[:-2], section))
+        elif phrase.endswith("*"):
             prefixes.append((phrase[:-1], section))
         else:
             exact.setdefault(fold(phrase), section)
     ordered = tuple(sorted(prefixes, key=lambda item: -len(item[0])))
-    return FurnitureLexicon(exact=exact, prefixes=ordered, share=frozenset(share))
+    return FurnitureLexicon(
+        exact=exact,
+        prefixes=ordered,
+        share=frozenset(share),
+        openers=tuple(sorted(openers, key=lambda item: -len(item[0]))),
+    )
 
 
 def _lexicon_reason(text: str, lexicon: FurnitureLexicon, settings: CleanSettings) -> str | None:
@@ -292,6 +308,9 @@ def _lexicon_reason(text: str, lexicon: FurnitureLexicon, settings: CleanSetting
         return f"{section}: lexicon phrase '{folded}'"
     lowered = text.casefold().lstrip(_STRIP)
     n_words = word_count(text)
+    for prefix, section in lexicon.openers:
+        if lowered.replace("’", "'").startswith(prefix):
+            return f"{section}: starts with lexicon phrase '{prefix.strip()}'"
     for prefix, section in lexicon.prefixes:
         if lowered.startswith(prefix) and (
             n_words <= settings.prefix_max_words or prefix.rstrip().endswith(":")
@@ -301,6 +320,16 @@ def _lexicon_reason(text: str, lexicon: FurnitureLexicon, settings: CleanSetting
     if tokens and len(tokens) >= 2 and all(t.strip(_STRIP) in lexicon.share for t in tokens):
         return "share: share buttons"
     return None
+
+
+def _is_markup(text: str, *, min_tags: int = 3, min_share: float = 0.4) -> bool:
+    """At least ``min_tags`` HTML tags that make up at least ``min_share`` of the line's
+    non-blank characters."""
+    tags = _TAG.findall(text)
+    if len(tags) < min_tags:
+        return False
+    chars = len(text) - text.count(" ")
+    return sum(len(t) - t.count(" ") for t in tags) >= min_share * chars
 
 
 def _is_menu(text: str) -> bool:
@@ -415,6 +444,8 @@ def line_reason(
     urls = _URL.findall(text)
     if urls and sum(map(len, urls)) >= 0.5 * len(text):
         return "link: a bare web address"
+    if _is_markup(text):
+        return "markup: mostly HTML tags"
     if _is_menu(text):
         return "menu: short items separated by bars or bullets"
     if byline_author(text, max_words=settings.byline_max_words) is not None:

@@ -154,6 +154,9 @@ class LineClassifier:
         Folds (grouped by site) of the cross-validation that picks the threshold.
     min_recall
         The threshold maximizes :func:`page_f1` among those whose recall is at least this.
+    f1_tolerance
+        Thresholds whose :func:`page_f1` is within this of the best count as equally good; the
+        lowest of them is taken.
     context
         Add the second stage: a logistic regression on the features and the cross-validated
         first-stage probabilities of the neighbouring lines
@@ -172,6 +175,7 @@ class LineClassifier:
         thresholds: Sequence[float] = tuple(np.round(np.arange(0.05, 0.9, 0.05), 2)),
         n_splits: int = 5,
         min_recall: float = 0.0,
+        f1_tolerance: float = 0.005,
         context: bool = True,
         sequence_weights: Sequence[float] = (0.0,),
     ) -> None:
@@ -181,6 +185,7 @@ class LineClassifier:
         self.thresholds = thresholds
         self.n_splits = n_splits
         self.min_recall = min_recall
+        self.f1_tolerance = f1_tolerance
         self.context = context
         self.sequence_weights = sequence_weights
 
@@ -229,19 +234,21 @@ class LineClassifier:
     def choose_threshold(
         self, pages: Sequence[PageLines], proba: Sequence[np.ndarray]
     ) -> tuple[float, dict[str, float]]:
-        """The threshold of best :func:`page_f1` (recall at least :attr:`min_recall`)."""
-        best: tuple[float, float, dict[str, float]] | None = None
+        """The lowest threshold whose :func:`page_f1` is within :attr:`f1_tolerance` of the best
+        (recall at least :attr:`min_recall`): F1 is flat near its top, and of thresholds that
+        the data do not tell apart the one that keeps more of the article is taken."""
+        scored = []
         for t in self.thresholds:
             p, r, f = page_f1(pages, [q >= t for q in proba])
-            if r < self.min_recall:
-                continue
-            if best is None or f > best[1]:
-                best = (float(t), f, {"precision": p, "recall": r, "f1": f})
-        if best is None:
-            t = float(min(self.thresholds))
-            p, r, f = page_f1(pages, [q >= t for q in proba])
-            return t, {"precision": p, "recall": r, "f1": f}
-        return best[0], best[2]
+            scored.append((float(t), {"precision": p, "recall": r, "f1": f}))
+        allowed = [(t, m) for t, m in scored if m["recall"] >= self.min_recall]
+        if not allowed:
+            return min(scored, key=lambda item: item[0])
+        best = max(m["f1"] for _, m in allowed)
+        return min(
+            ((t, m) for t, m in allowed if m["f1"] >= best - self.f1_tolerance),
+            key=lambda item: item[0],
+        )
 
     def _smooth(self, proba: np.ndarray, weight: float) -> np.ndarray:
         return smooth_sequence(

@@ -3,7 +3,9 @@
 :func:`clean_page` takes the blocks of a page (lines of a dump, or trafilatura's paragraphs) and
 applies, in this order:
 
-1. the rules of :func:`~secnews.corpus.clean.boilerplate.line_reason` to every block;
+1. the rules of :func:`~secnews.corpus.clean.boilerplate.line_reason` to every block, and two or
+   more paragraphs in a row (15 or more words each) that repeat kept ones above them are a
+   second copy of the article (``duplicate: repeats line 12``);
 2. the title (steps 1-3 are :func:`rule_pass`): the given one (HTML metadata), or the first
    block that no rule removed, or a first
    line that only looks like a caption because it ends with the site name (``Title - Sputnik
@@ -81,6 +83,8 @@ _NAME = re.compile(r"\b[A-Z\u0400-\u042F][\w'.-]*")
 #: When the line model would leave fewer words than this, its threshold drops to half the best
 #: line's probability (a page is never emptied by the model alone).
 _MODEL_MIN_WORDS = 20
+#: Shortest paragraph (words) that :func:`_mark_copies` takes for a second copy of the article.
+_COPY_MIN_WORDS = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +176,28 @@ def _pick_title(blocks: Sequence[Block], reasons: list[str | None]) -> int | Non
                         return j
             return i
     return None
+
+
+def _mark_copies(blocks: Sequence[Block], reasons: list[str | None]) -> None:
+    """Two or more paragraphs in a row (of :data:`_COPY_MIN_WORDS` or more words each) that repeat
+    kept paragraphs above them are a second copy of the article (a print or mobile version dumped
+    with the page); one repeated paragraph alone (a summary the body repeats) stays."""
+    seen: dict[str, int] = {}
+    long_lines: list[int] = []
+    first: dict[int, int] = {}
+    for i, block in enumerate(blocks):
+        if reasons[i] is not None or word_count(block.text) < _COPY_MIN_WORDS:
+            continue
+        long_lines.append(i)
+        key = fold(block.text)
+        if key in seen:
+            first[i] = seen[key]
+        else:
+            seen[key] = i
+    for k, i in enumerate(long_lines):
+        neighbours = long_lines[max(0, k - 1) : k] + long_lines[k + 1 : k + 2]
+        if i in first and any(j in first for j in neighbours):
+            reasons[i] = f"duplicate: repeats line {first[i] + 1}"
 
 
 def _mark_teasers(
@@ -301,6 +327,7 @@ def rule_pass(
     reasons: list[str | None] = [
         line_reason(b, settings=settings, suffixes=suffixes, repeated=repeated) for b in blocks
     ]
+    _mark_copies(blocks, reasons)
     start = 0
     if title is None and find_title:
         index = _pick_title(blocks, reasons)
