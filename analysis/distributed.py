@@ -150,6 +150,17 @@ def resolve_scheduler(
     return parse_scheduler(study, origin="[run] scheduler")
 
 
+def _visible_part(part: str | Path) -> Path:
+    """``part`` as a path, checked to exist in this process (a worker may not see it)."""
+    path = Path(part)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} not found on this worker: the workers must see the corpus folder at the "
+            "same path as the client (a shared file system)"
+        )
+    return path
+
+
 def part_frame(
     part: str | Path, columns: Sequence[str], *, include_duplicates: bool = False
 ) -> pd.DataFrame:
@@ -166,12 +177,7 @@ def part_frame(
     from secnews.corpus.store.layout import read_parquet_sql
     from secnews.corpus.store.read import STORE_COLUMNS
 
-    path = Path(part)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{path} not found on this worker: the workers must see the corpus folder at the "
-            "same path as the client (a shared file system)"
-        )
+    path = _visible_part(part)
     unknown = [c for c in columns if c not in STORE_COLUMNS]
     if unknown:
         raise KeyError(f"unknown column(s) {unknown}; available: {list(STORE_COLUMNS)}")
@@ -203,12 +209,7 @@ def part_batches(
     """
     from secnews.corpus.store.read import Corpus
 
-    path = Path(part)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{path} not found on this worker: the workers must see the corpus folder at the "
-            "same path as the client (a shared file system)"
-        )
+    path = _visible_part(part)
 
     class _OnePart(Corpus):
         @property

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -66,3 +68,15 @@ def _press_frame(corpora_dir: Path) -> pd.DataFrame:
         ],
     )
     return out
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    """A ``distributed.LocalCluster`` of 2 worker processes with one thread each (the tests of
+    steps on Dask), closed after the module."""
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
+    ) as local:
+        yield local

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import signal
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +25,8 @@ from secnews.analysis.steps.pipeline import run_study
 from secnews.analysis.steps.study import Study, load_study
 from secnews.corpus import open_corpus
 
+from ._studies import SMALL_SOURCES, study_header
+
 #: The two ways to group the summary.
 SETTINGS = {
     "outlet": 'by = "outlet"\ncompare = ["White House", "State"]\nkwic = "sanctions"\n'
@@ -36,23 +37,13 @@ SETTINGS = {
 
 def _study(tmp: Path, reports: str, stats: str, work: Path | None = None) -> Study:
     path = tmp / f"{reports}.toml"
+    header = study_header(
+        "daskstats", seed=5, work_dir=work or tmp / "work", reports_dir=tmp / reports
+    )
     path.write_text(
-        f"""
-[study]
-name = "daskstats"
-seed = 5
-work_dir = "{work or tmp / "work"}"
-reports_dir = "{tmp / reports}"
-
-[[sources]]
-dataset = "usgov-ukraine-2022"
-
-[[sources]]
-dataset = "tass-politics-2024"
-
-[[sources]]
-dataset = "seed-article"
-
+        header
+        + SMALL_SOURCES
+        + f"""
 [build]
 part_rows = 40
 
@@ -78,14 +69,6 @@ class Pair:
 
     local: Study
     dask: Study
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
-    ) as local:
-        yield local
 
 
 @pytest.fixture(scope="module")

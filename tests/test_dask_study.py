@@ -40,6 +40,8 @@ from secnews.analysis.steps.pipeline import StepResult, run_study
 from secnews.analysis.steps.study import Study, load_study
 from secnews.corpus import open_corpus
 
+from ._studies import SMALL_SOURCES, study_header
+
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = ("trends", "entities")
 #: Files whose bytes may differ between a local and a Dask run (they record where it ran).
@@ -48,22 +50,11 @@ RECORDS = {"manifest.json"}
 
 def _study_text(tmp: Path, reports: str, scheduler: str | None = None) -> str:
     run = f'[run]\nscheduler = "{scheduler}"\n' if scheduler else ""
-    return f"""
-[study]
-name = "daskcheck"
-seed = 11
-work_dir = "{tmp / "work"}"
-reports_dir = "{tmp / reports}"
-
-[[sources]]
-dataset = "usgov-ukraine-2022"
-
-[[sources]]
-dataset = "tass-politics-2024"
-
-[[sources]]
-dataset = "seed-article"
-
+    header = study_header("daskcheck", seed=11, work_dir=tmp / "work", reports_dir=tmp / reports)
+    return (
+        header
+        + SMALL_SOURCES
+        + f"""
 [build]
 part_rows = 40
 
@@ -79,6 +70,7 @@ window = "sentence"
 n_permutations = 19
 figures = false
 {run}"""
+    )
 
 
 def _study(tmp: Path, reports: str, scheduler: str | None = None) -> Study:
@@ -140,14 +132,6 @@ def gazetteer_once() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(gazetteer, "build_gazetteer", cached)
         yield
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
-    ) as local:
-        yield local
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from secnews.analysis.steps.pipeline import ANALYSIS_STEPS, run_study
 from secnews.analysis.steps.study import load_study
 
 from ._browser import HOSTILE_TITLES, chromium_body_tag
+from ._studies import SMALL_SOURCES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,16 +42,7 @@ title = "Small real study"
 seed = 7
 work_dir = "{tmp / "work"}"
 reports_dir = "{tmp / "reports"}"
-
-[[sources]]
-dataset = "usgov-ukraine-2022"
-
-[[sources]]
-dataset = "tass-politics-2024"
-
-[[sources]]
-dataset = "seed-article"
-
+{SMALL_SOURCES}
 [[sources]]
 path = "{hostile}"
 format = "table"
