@@ -503,3 +503,21 @@ def test_threshold_is_the_lowest_of_the_near_best() -> None:
     floor = LineClassifier(thresholds=(0.15, 0.25, 0.5), f1_tolerance=0.0, min_recall=1.0)
     assert floor.choose_threshold([page], [np.array([0.9, 0.6, 0.1, 0.05])])[0] == 0.15
     assert load_line_model().trained["classifier"]["f1_tolerance"] == 0.005
+
+
+def test_an_unsure_model_keeps_the_best_lines_not_nothing(corpora_dir: Path) -> None:
+    """A fashion blog's video post whose every line the model scores below 0.1: the threshold
+    falls to the score that keeps the best-scored lines up to 20 words, so the one-paragraph
+    story stays (before, the page came out empty and was rejected)."""
+    from secnews.corpus.clean.boilerplate import Block
+    from secnews.corpus.loaders.page import _fallback_threshold
+
+    page = corpora_dir / "pagetext-dev" / "pages" / "dragnet-R978.txt"
+    result = extract_pagetext(page)
+    assert result.text.split("\n\n")[-1].startswith("Take a visit inside the leather works studio")
+    blocks = [Block("one two three"), Block(" ".join(["w"] * 18)), Block("a b c d e")]
+    scores = np.array([0.08, 0.03, 0.01])
+    assert _fallback_threshold(blocks, [0, 1, 2], scores) == 0.03  # 3 + 18 words >= 20
+    assert _fallback_threshold(blocks, [0, 2], scores) == 0.01  # 8 words in all: keep them all
+    scores = np.array([0.08, 0.06, 0.01])
+    assert _fallback_threshold(blocks, [0, 1, 2], scores) == 0.04  # half the best is lower

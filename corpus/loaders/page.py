@@ -17,7 +17,8 @@ applies, in this order:
    :mod:`secnews.corpus.clean.line_model` scores every block the rules kept after the title from
    shallow features of the line and its neighbours; a block below the model's threshold is
    removed with the reason ``model: page furniture (p=0.12 < 0.35)``. When the model would leave
-   fewer than 20 words, its threshold drops to half the best block's probability;
+   fewer than 20 words, its threshold drops to half the best block's probability, or lower where
+   that is needed to keep the page's best-scored blocks up to 20 words;
 5. language: the article's language is identified on the kept blocks; lines in another script, or
    confidently in another language (lingua), are removed;
 6. the dateline: the first kept block (among the first ``dateline_max_position``) that opens with a
@@ -350,6 +351,19 @@ def rule_pass(
     return reasons, start, title
 
 
+def _fallback_threshold(blocks: Sequence[Block], judged: list[int], scores: Any) -> float:
+    """Half the best line's score, or lower: down to the score of the line that brings the
+    page's best-scored lines, taken from the best down, to :data:`_MODEL_MIN_WORDS` words (the
+    lowest score when all of them together have fewer)."""
+    half = 0.5 * max(float(scores[i]) for i in judged)
+    words = 0
+    for i in sorted(judged, key=lambda i: (-float(scores[i]), i)):
+        words += word_count(blocks[i].text)
+        if words >= _MODEL_MIN_WORDS:
+            return min(half, float(scores[i]))
+    return min(float(scores[i]) for i in judged)
+
+
 def _mark_model(
     blocks: Sequence[Block], reasons: list[str | None], start: int, settings: CleanSettings
 ) -> None:
@@ -366,7 +380,7 @@ def _mark_model(
         return
     kept_words = sum(word_count(blocks[i].text) for i in judged if scores[i] >= threshold)
     if kept_words < _MODEL_MIN_WORDS:  # the model would empty the page: keep its best lines
-        threshold = min(threshold, 0.5 * max(float(scores[i]) for i in judged))
+        threshold = min(threshold, _fallback_threshold(blocks, judged, scores))
     for i in judged:
         if scores[i] < threshold:
             reasons[i] = f"model: page furniture (p={scores[i]:.2f} < {threshold:.2f})"
