@@ -487,7 +487,8 @@ def test_grid_docs_is_one_setting_from_study_to_api() -> None:
     from secnews.analysis.steps.topics import TopicsSettings
     from secnews.analysis.topics.selection import MAX_FIT_DOCS
 
-    assert TopicsSettings().grid_docs == SelectionSettings().max_fit_docs == MAX_FIT_DOCS
+    assert SelectionSettings().max_fit_docs == MAX_FIT_DOCS is None  # default: all documents
+    assert TopicsSettings().grid_docs == 0
     default = TopicsSettings.from_mapping({"k": "5,10"}).run_settings(seed=0)
     assert default.selection is not None and default.selection.max_fit_docs == MAX_FIT_DOCS
     every = TopicsSettings.from_mapping({"k": "5,10", "grid_docs": 0}).run_settings(seed=0)

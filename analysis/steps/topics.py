@@ -573,7 +573,7 @@ class TopicsSettings(StepSettings):
     jobs: int = setting(-1, "processes for the K x seed grid (-1: one per core)")
     heldout: float = setting(0.1, "held-out share of documents for perplexity")
     grid_docs: int = setting(
-        MAX_FIT_DOCS,
+        MAX_FIT_DOCS or 0,
         "most training documents each fit of the K x seed grid is trained on: with more, every "
         "fit of the grid uses the same seeded sample of this many (coherence and perplexity are "
         "scored as usual; the final model is fitted on all training documents); 0: all",
