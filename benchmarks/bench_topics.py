@@ -33,7 +33,8 @@ the convergence rule (``gibbs_tolerance`` per 50 sweeps) would stop for several 
 whether two two-thread runs of a seed are identical. The table is in ``benchmarks/topics.md``.
 
 Coherence: the fast implementation against gensim ``CoherenceModel`` on the same topics (value
-difference and time). Grid: the selection grid K in 10..50 x 3 seeds (``--grid``).
+difference and time). Grid: the selection grid K in 10..50 x 3 seeds (``--grid``), each fit on
+at most ``--grid-docs`` training documents (default: ``SelectionSettings.max_fit_docs``; 0: all).
 
 The shared preprocessing of the corpus is cached in ``--cache`` (default
 ``/tmp/secnews-bench-topics``). Run ``python -m benchmarks.bench_topics [--grid] [--gensim-coherence]``.
@@ -553,33 +554,50 @@ def task_coherence(cache: Path, k: int, with_gensim: bool) -> dict[str, Any]:
     return out
 
 
-def task_grid(cache: Path, passes: int | None) -> dict[str, Any]:
-    """The selection grid K in 10..50 x 3 seeds."""
+def task_grid(cache: Path, passes: int | None, max_fit_docs: int | None) -> dict[str, Any]:
+    """The selection grid K in 10..50 x 3 seeds, each fit on at most ``max_fit_docs`` training
+    documents (None: all; ``SelectionSettings.max_fit_docs``)."""
     from secnews.analysis.topics.model import TopicSettings
     from secnews.analysis.topics.selection import SelectionSettings, run_selection
 
     inputs, scorer, encode_s = _inputs(cache)
     settings = TopicSettings() if passes is None else TopicSettings(passes=passes)
     start, cpu_start = time.perf_counter(), _cpu()
+    load_start = os.getloadavg()
     result = run_selection(
         inputs.bow,
         inputs.vocabulary,
         scorer=scorer,
-        settings=SelectionSettings(ks=(10, 20, 30, 40, 50), seeds=(0, 1, 2)),
+        settings=SelectionSettings(
+            ks=(10, 20, 30, 40, 50), seeds=(0, 1, 2), max_fit_docs=max_fit_docs
+        ),
         model_settings=settings,
     )
     wall = time.perf_counter() - start
     return {
         "grid_s": round(wall, 1),
         "grid_cpu_s": round(_cpu() - cpu_start, 1),
+        "load_average_start": [round(x, 2) for x in load_start],
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "encode_texts_s": round(encode_s, 1),
         "peak_mb": round(_peak_mb(), 0),
+        "max_fit_docs": max_fit_docs,
+        "fit_docs": int(result.fit_index.size),
+        "train_docs": int(result.train_index.size),
         "passes": settings.passes,
         "recommended_k": result.recommended_k,
         "reason": result.reason,
         "table": result.table.round(4).to_dict(orient="records"),
     }
+
+
+def _grid_docs(value: int | None) -> int | None:
+    """``--grid-docs``: None -> SelectionSettings' default, 0 -> all training documents."""
+    from secnews.analysis.topics.selection import SelectionSettings
+
+    if value is None:
+        return SelectionSettings().max_fit_docs
+    return value or None
 
 
 def time_to_reach(curve: list[tuple[float, float]], value: float) -> float | None:
@@ -692,6 +710,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--grid", action="store_true", help="also run the K x seed selection grid")
     parser.add_argument("--grid-passes", type=int, default=None)
     parser.add_argument(
+        "--grid-docs",
+        type=int,
+        default=None,
+        help="grid: most training documents per fit (default: SelectionSettings' default; 0: all)",
+    )
+    parser.add_argument(
         "--gensim-coherence", action="store_true", help="also time gensim's CoherenceModel"
     )
     args = parser.parse_args(argv)
@@ -756,7 +780,7 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(task_coherence(args.cache, args.k, args.gensim_coherence)))
         return
     if args.task == "grid":
-        print(json.dumps(task_grid(args.cache, args.grid_passes)))
+        print(json.dumps(task_grid(args.cache, args.grid_passes, _grid_docs(args.grid_docs))))
         return
     start = time.perf_counter()
     _preprocessed(args.cache)
@@ -794,6 +818,8 @@ def main(argv: list[str] | None = None) -> None:
         grid = ["--task", "grid", "--cache", str(args.cache)] + (
             ["--grid-passes", str(args.grid_passes)] if args.grid_passes else []
         )
+        if args.grid_docs is not None:
+            grid += ["--grid-docs", str(args.grid_docs)]
         print(json.dumps(_child(grid)), flush=True)
 
 

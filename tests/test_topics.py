@@ -160,7 +160,12 @@ def test_run_writes_identical_bytes_for_the_same_seed(
         "perplexity",
         "diversity",
         "stability",
+        "fit_docs",
+        "sweeps",
     ]
+    # a small corpus: the grid's fits saw every training document (no sample)
+    n_train = len(inputs.doc_ids) - round(0.1 * len(inputs.doc_ids))
+    assert selection["fit_docs"].eq(n_train).all() and selection["sweeps"].isna().all()
     np.testing.assert_allclose(selection["quality"], selection["c_npmi"] * selection["diversity"])
     assert selection[["k", "seed"]].values.tolist() == [[3, 0], [3, 1], [4, 0], [4, 1]]
     assert selection["perplexity"].gt(1).all() and selection["diversity"].between(0, 1).all()
@@ -394,3 +399,101 @@ def test_a_failing_late_stage_leaves_results_and_manifest(
     assert manifest["stages"]["topic_map"].startswith("failed: RuntimeError: no map today")
     assert manifest["stages"]["prevalence_time"] == "done"
     assert (tmp_path / "prevalence_period.csv").is_file() and (tmp_path / "topics.csv").is_file()
+
+
+def test_grid_sample_is_seeded_of_the_stated_size_and_within_the_training_split() -> None:
+    from secnews.analysis.topics.selection import grid_fit_documents, split_heldout
+
+    train, test = split_heldout(500, fraction=0.1, random_state=3)
+    first = grid_fit_documents(train, max_docs=120, random_state=3)
+    assert first.size == 120 and np.unique(first).size == 120
+    assert np.all(np.diff(first) > 0) and np.isin(first, train).all()
+    assert not np.isin(first, test).any()
+    np.testing.assert_array_equal(first, grid_fit_documents(train, max_docs=120, random_state=3))
+    assert not np.array_equal(first, grid_fit_documents(train, max_docs=120, random_state=4))
+    # the draw itself: a sorted choice without replacement from the seed's own stream
+    rng = np.random.default_rng([3, 1])
+    np.testing.assert_array_equal(first, train[np.sort(rng.choice(450, 120, replace=False))])
+    # no sample when the training split is not larger than the cap, or without a cap
+    np.testing.assert_array_equal(grid_fit_documents(train, max_docs=450, random_state=3), train)
+    np.testing.assert_array_equal(grid_fit_documents(train, max_docs=None, random_state=3), train)
+    with pytest.raises(ValueError, match="max_fit_docs"):
+        SelectionSettings(max_fit_docs=0)
+
+
+def test_the_grid_fits_on_the_sample_and_says_so(inputs: TopicInputs) -> None:
+    from secnews.analysis.steps.topics import _scorer
+    from secnews.analysis.topics.selection import run_selection
+
+    settings = SelectionSettings(ks=(3,), seeds=(0, 1), random_state=2, max_fit_docs=40)
+    result = run_selection(
+        inputs.bow,
+        inputs.vocabulary,
+        scorer=_scorer(inputs),
+        settings=settings,
+        model_settings=FAST,
+        n_jobs=1,
+    )
+    assert result.fit_index.size == 40 < result.train_index.size
+    assert np.isin(result.fit_index, result.train_index).all()
+    assert result.table["fit_docs"].tolist() == [40, 40]
+    # each grid fit is the fit on exactly those documents (the perplexity split unchanged)
+    alone = TopicModel(FAST.replace(k=3, random_state=1, workers=1)).fit(
+        inputs.bow[result.fit_index], inputs.vocabulary
+    )
+    np.testing.assert_array_equal(result.topic_words[(3, 1)], alone.topic_word_)
+    full = run_selection(
+        inputs.bow,
+        inputs.vocabulary,
+        scorer=_scorer(inputs),
+        settings=SelectionSettings(ks=(3,), seeds=(0, 1), random_state=2, max_fit_docs=None),
+        model_settings=FAST,
+        n_jobs=1,
+    )
+    np.testing.assert_array_equal(full.train_index, result.train_index)
+    np.testing.assert_array_equal(full.fit_index, full.train_index)
+
+
+def test_manifest_says_the_grid_sampled_and_the_final_model_saw_all(
+    inputs: TopicInputs, docs: pd.DataFrame, tmp_path: Path
+) -> None:
+    grid = SelectionSettings(ks=(3, 4), seeds=(0, 1), random_state=0, max_fit_docs=40)
+    manifest = run_topics(
+        inputs, docs, tmp_path, settings=TopicRunSettings(model=FAST, selection=grid, n_boot=20)
+    )
+    n_train = len(inputs.doc_ids) - round(0.1 * len(inputs.doc_ids))
+    note = manifest["grid_fit_documents"]
+    assert note["n_documents"] == 40 and note["n_training_documents"] == n_train
+    assert note["max_fit_docs"] == manifest["settings"]["selection"]["max_fit_docs"] == 40
+    assert "sample of 40" in note["sample"] and "sample of 40" in manifest["final_model_rule"]
+    selection = pd.read_csv(tmp_path / "selection.csv")
+    assert selection["fit_docs"].eq(40).all()
+    # the final model: the recommended K and representative seed, fitted on all training docs
+    final = manifest["final_model"]
+    model = TopicModel(FAST.replace(k=final["k"], random_state=final["random_state"]))
+    from secnews.analysis.topics.selection import split_heldout
+
+    train, _ = split_heldout(len(inputs.doc_ids), fraction=0.1, random_state=0)
+    model.fit(inputs.bow[train], inputs.vocabulary)
+    assert train.size == n_train
+    from gensim.models import LdaModel
+
+    saved = LdaModel.load(str(tmp_path / "model" / "model.gensim"))
+    np.testing.assert_allclose(saved.get_topics(), model.native_.get_topics())
+
+
+def test_grid_docs_is_one_setting_from_study_to_api() -> None:
+    from secnews.analysis.steps._base import SettingsError
+    from secnews.analysis.steps.topics import TopicsSettings
+    from secnews.analysis.topics.selection import MAX_FIT_DOCS
+
+    assert SelectionSettings().max_fit_docs == MAX_FIT_DOCS is None  # default: all documents
+    assert TopicsSettings().grid_docs == 0
+    default = TopicsSettings.from_mapping({"k": "5,10"}).run_settings(seed=0)
+    assert default.selection is not None and default.selection.max_fit_docs == MAX_FIT_DOCS
+    every = TopicsSettings.from_mapping({"k": "5,10", "grid_docs": 0}).run_settings(seed=0)
+    assert every.selection is not None and every.selection.max_fit_docs is None
+    capped = TopicsSettings.from_mapping({"k": "5,10", "grid_docs": "300"}).run_settings(seed=0)
+    assert capped.selection is not None and capped.selection.max_fit_docs == 300
+    with pytest.raises(SettingsError, match="grid_docs"):
+        TopicsSettings.from_mapping({"k": "5,10", "grid_docs": -1})

@@ -3,6 +3,9 @@ topic diversity and seed stability, and a documented rule that recommends one K.
 
 * Coherence (c_npmi, c_v, u_mass) is gensim's, computed by :mod:`secnews.analysis.topics.coherence`
   on the full corpus with the counts cached across the whole grid.
+* The grid's fits are trained on the training documents, or on a seeded sample of at most
+  ``SelectionSettings.max_fit_docs`` of them (:func:`grid_fit_documents`), the same sample for
+  every K and seed; scoring is the same either way.
 * Held-out perplexity uses one fixed split of documents (``SelectionSettings.random_state``) for
   every K and seed; the models are trained on the rest. It is the document-completion estimate
   (Wallach et al. 2009): each held-out document's tokens are split at random in two halves, the
@@ -40,6 +43,7 @@ __all__ = [
     "SelectionResult",
     "SelectionSettings",
     "grid_edge",
+    "grid_fit_documents",
     "heldout_perplexity",
     "js_distance_matrix",
     "match_topics",
@@ -63,7 +67,13 @@ SELECTION_COLUMNS = [
     "perplexity",
     "diversity",
     "stability",
+    "fit_docs",
+    "sweeps",
 ]
+
+#: Default of :attr:`SelectionSettings.max_fit_docs`: None, every fit on all training documents
+#: (a sample of 4,000 UN speeches changed the recommended K: ``benchmarks/topics.md``).
+MAX_FIT_DOCS: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,16 @@ class SelectionSettings:
     se_multiplier : float
         Recommendation rule (:func:`recommend_k`): K values whose mean topic quality is within
         this many standard errors of the best are named in the reason as not separated from it.
+    measures : tuple of str
+        Coherence measures scored for every fit.
+    max_fit_docs : int or None
+        Most training documents a fit of the grid is trained on (default
+        :data:`MAX_FIT_DOCS`). With more training documents, every fit of the grid (each K and
+        seed) is trained on the same sample of this many, drawn without replacement with
+        ``random_state`` (:func:`grid_fit_documents`); coherence is still scored on the whole
+        corpus and perplexity on the held-out documents. It bounds the grid's cost, which grows
+        with the tokens sampled; the final model of the topics step is fitted on all training
+        documents whatever this is. None: every fit on all training documents.
     """
 
     ks: tuple[int, ...] = (10, 20, 30, 40, 50)
@@ -97,6 +117,7 @@ class SelectionSettings:
     random_state: int = 0
     se_multiplier: float = 1.0
     measures: tuple[str, ...] = field(default=("c_npmi", "c_v", "u_mass"))
+    max_fit_docs: int | None = MAX_FIT_DOCS
 
     def __post_init__(self) -> None:
         if not self.ks or min(self.ks) < 1:
@@ -105,6 +126,8 @@ class SelectionSettings:
             raise ValueError("at least one seed is needed")
         if not 0.0 <= self.heldout_fraction < 1.0:
             raise ValueError(f"heldout_fraction must be in [0, 1), got {self.heldout_fraction}")
+        if self.max_fit_docs is not None and self.max_fit_docs < 1:
+            raise ValueError(f"max_fit_docs must be >= 1 or None, got {self.max_fit_docs}")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for a JSON manifest."""
@@ -125,6 +148,18 @@ def split_heldout(
     mask = np.ones(n_docs, dtype=bool)
     mask[test] = False
     return np.flatnonzero(mask), test.astype(np.int64)
+
+
+def grid_fit_documents(train: np.ndarray, *, max_docs: int | None, random_state: int) -> np.ndarray:
+    """The training documents the grid's fits are trained on: all of ``train`` when there are at
+    most ``max_docs`` (or ``max_docs`` is None), else a sorted sample of ``max_docs`` of them
+    without replacement, drawn from ``numpy.random.default_rng([random_state, 1])`` (a stream
+    apart from the held-out split's, so the same seed gives the same sample)."""
+    train = np.asarray(train, dtype=np.int64)
+    if max_docs is None or train.size <= max_docs:
+        return train
+    rng = np.random.default_rng([random_state, 1])
+    return train[np.sort(rng.choice(train.size, size=max_docs, replace=False))]
 
 
 def _split_tokens(bow: sp.csr_matrix, random_state: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -254,6 +289,9 @@ class SelectionResult:
     topic_words: dict[tuple[int, int], np.ndarray]
     #: Positions of the training documents (the rest were held out for perplexity).
     train_index: np.ndarray
+    #: Positions of the documents the grid's fits were trained on (``train_index`` or a sample
+    #: of it: :attr:`SelectionSettings.max_fit_docs`).
+    fit_index: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -292,6 +330,8 @@ def _fit_point(job: _GridJob, k: int, seed: int) -> tuple[dict[str, Any], np.nda
         "seed": seed,
         "perplexity": perplexity,
         "diversity": topic_diversity(model.topic_word_, topn=job.settings.diversity_topn),
+        "fit_docs": job.train_bow.shape[0],
+        "sweeps": model.fit_trace_[-1][0] if model.fit_trace_ else np.nan,
     }
     return row, model.topic_word_
 
@@ -373,8 +413,19 @@ def run_selection(
     train, test = split_heldout(
         matrix.shape[0], fraction=settings.heldout_fraction, random_state=settings.random_state
     )
+    fit = grid_fit_documents(
+        train, max_docs=settings.max_fit_docs, random_state=settings.random_state
+    )
+    if fit.size < train.size:
+        logger.info(
+            "topic grid: every fit on a sample of %d of the %d training documents "
+            "(max_fit_docs, seed %d)",
+            fit.size,
+            train.size,
+            settings.random_state,
+        )
     grid = [(k, s) for k in settings.ks for s in settings.seeds]
-    job = _GridJob(matrix[train], matrix[test], list(vocabulary), model_settings, settings)
+    job = _GridJob(matrix[fit], matrix[test], list(vocabulary), model_settings, settings)
     fitted = {(row["k"], row["seed"]): (row, tw) for row, tw in _fit_grid(job, grid, n_jobs=n_jobs)}
     # Grid order from here on, whatever order the workers finished in.
     rows = [fitted[point][0] for point in grid]
@@ -403,7 +454,7 @@ def run_selection(
         table[SELECTION_COLUMNS].sort_values(["k", "seed"], kind="stable").reset_index(drop=True)
     )
     k_best, reason = recommend_k(table, se_multiplier=settings.se_multiplier)
-    return SelectionResult(table, topic_stability, k_best, reason, topic_words, train)
+    return SelectionResult(table, topic_stability, k_best, reason, topic_words, train, fit)
 
 
 def representative_seed(table: pd.DataFrame, k: int) -> tuple[int, str]:
