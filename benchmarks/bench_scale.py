@@ -83,7 +83,7 @@ def enlarge(files: list[Path], out: Path, *, size: float, seed: int = 0) -> list
 
 def main(argv: list[str] | None = None) -> int:
     """Write enlarged corpora for ``--sizes`` into a temporary folder and report their size."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks scale")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_scale")
     parser.add_argument("--sizes", default="0.25,0.5,1", help="multipliers; issue ladder: 1,2,4,8")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -94,3 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             gb = sum(p.stat().st_size for p in written) / 1e9
             print(f"size {size:g}: {len(written)} docs, {gb:.3f} GB of text")
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
