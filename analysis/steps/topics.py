@@ -44,6 +44,7 @@ from secnews.analysis.topics.selection import (
     SelectionResult,
     SelectionSettings,
     grid_edge,
+    grid_fit_note,
     representative_seed,
     run_selection,
 )
@@ -187,24 +188,6 @@ def _scorer(inputs: TopicInputs, *, counting: str = "gensim") -> CoherenceScorer
     return CoherenceScorer(
         stream=encode_texts(inputs.texts(), token2id), doc_term=inputs.bow, counting=counting
     )
-
-
-def _grid_fit_note(result: SelectionResult, selection: SelectionSettings) -> dict[str, Any]:
-    """What the grid's fits were trained on (for the manifest)."""
-    sampled = result.fit_index.size < result.train_index.size
-    return {
-        "n_documents": int(result.fit_index.size),
-        "n_training_documents": int(result.train_index.size),
-        "max_fit_docs": selection.max_fit_docs,
-        "sample": (
-            f"every fit of the grid on the same sample of {result.fit_index.size} of the "
-            f"{result.train_index.size} training documents (max_fit_docs, seed "
-            f"{selection.random_state})"
-            if sampled
-            else "every fit of the grid on all training documents"
-        ),
-        "gibbs_sweeps": sorted({int(x) for x in result.table["sweeps"].dropna()}),
-    }
 
 
 def _final_model_rule(result: SelectionResult, seed_reason: str, *, n_docs: int) -> str:
@@ -361,7 +344,7 @@ def run_topics(
                 "smallest" if edge == "lower" else "largest",
                 ", ".join(map(str, next_ks)),
             )
-        manifest["grid_fit_documents"] = _grid_fit_note(result, settings.selection)
+        manifest["grid_fit_documents"] = grid_fit_note(result, settings.selection)
         manifest["final_model_rule"] = _final_model_rule(
             result, seed_reason, n_docs=len(inputs.doc_ids)
         )

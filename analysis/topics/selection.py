@@ -44,6 +44,7 @@ __all__ = [
     "SelectionSettings",
     "grid_edge",
     "grid_fit_documents",
+    "grid_fit_note",
     "heldout_perplexity",
     "js_distance_matrix",
     "match_topics",
@@ -566,3 +567,21 @@ def recommend_k(table: pd.DataFrame, *, se_multiplier: float = 1.0) -> tuple[int
 def _k_list(ks: Sequence[int]) -> str:
     names = [f"K={x}" for x in ks]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def grid_fit_note(result: SelectionResult, selection: SelectionSettings) -> dict[str, Any]:
+    """What the grid's fits were trained on, for a step's manifest."""
+    sampled = result.fit_index.size < result.train_index.size
+    return {
+        "n_documents": int(result.fit_index.size),
+        "n_training_documents": int(result.train_index.size),
+        "max_fit_docs": selection.max_fit_docs,
+        "sample": (
+            f"every fit of the grid on the same sample of {result.fit_index.size} of the "
+            f"{result.train_index.size} training documents (max_fit_docs, seed "
+            f"{selection.random_state})"
+            if sampled
+            else "every fit of the grid on all training documents"
+        ),
+        "gibbs_sweeps": sorted({int(x) for x in result.table["sweeps"].dropna()}),
+    }
