@@ -32,7 +32,10 @@ def test_fraction_takes_a_sample(corpora_dir: Path, tmp_path: Path) -> None:
     assert len(enlarge(files, tmp_path, size=0.5, seed=1)) == 4
 
 
-def _build_two_copies(corpora_dir: Path, tmp_path: Path) -> pd.DataFrame:
+@pytest.fixture(scope="module")
+def two_copies(corpora_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    """The store built from two copies of three speeches (built once for the module)."""
+    tmp_path = tmp_path_factory.mktemp("scale")
     enlarge(speech_files(root=corpora_dir)[:3], tmp_path / "TXT", size=2, seed=0)
     command = [
         *("secnews", "build", "TXT", "--format", "folder", "--outlet", "UN General Debate"),
@@ -44,10 +47,9 @@ def _build_two_copies(corpora_dir: Path, tmp_path: Path) -> pd.DataFrame:
     return pd.read_parquet(tmp_path / "store" / "articles")
 
 
-def test_build_keeps_both_copies(corpora_dir: Path, tmp_path: Path) -> None:
-    frame = _build_two_copies(corpora_dir, tmp_path)
-    assert len(frame) == 6
-    assert frame["doc_id"].nunique() == 6
+def test_build_keeps_both_copies(two_copies: pd.DataFrame) -> None:
+    assert len(two_copies) == 6
+    assert two_copies["doc_id"].nunique() == 6
 
 
 @pytest.mark.xfail(
@@ -55,6 +57,5 @@ def test_build_keeps_both_copies(corpora_dir: Path, tmp_path: Path) -> None:
     reason="a sentence shuffle alone does not defeat near-duplicate detection: "
     "ARG/AUS/BEL 1946 x2 -> one copy flagged dup_of (left out of analyses)",
 )
-def test_build_flags_no_copy_as_duplicate(corpora_dir: Path, tmp_path: Path) -> None:
-    frame = _build_two_copies(corpora_dir, tmp_path)
-    assert frame["dup_of"].isna().all()
+def test_build_flags_no_copy_as_duplicate(two_copies: pd.DataFrame) -> None:
+    assert two_copies["dup_of"].isna().all()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 import pandas as pd
@@ -24,7 +25,7 @@ from secnews.analysis.lexicon import REGEX_PREFIX, python_pattern
 from secnews.analysis.preprocess.core import frame_text
 from secnews.analysis.preprocess.tokens import token_pattern
 
-__all__ = ["kwic", "sort_concordance"]
+__all__ = ["join_concordances", "kwic", "sort_concordance"]
 
 _SPACE = re.compile(r"\s+")
 #: A word hyphenated across a line break (as ``match_text_sql`` of trends joins it).
@@ -164,3 +165,23 @@ def sort_concordance(
         out = out.assign(_key=key).sort_values(["_key", "doc_id", "position"], kind="mergesort")
         out = out.drop(columns="_key")
     return out.reset_index(drop=True)
+
+
+def join_concordances(
+    frames: Sequence[pd.DataFrame], sort: Literal["left", "right", "none"]
+) -> pd.DataFrame:
+    """The concordances of batches (or parts) of a corpus, in corpus order, as one sorted
+    concordance (:func:`sort_concordance`): empty frames are left out, and the first is kept
+    when all are empty, so that the columns stay.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"doc_id": ["d1"], "position": [3], "left": ["x"], "right": ["y"]})
+    >>> join_concordances([a, a.iloc[:0], a], "none")["doc_id"].tolist()
+    ['d1', 'd1']
+    """
+    if not frames:
+        raise ValueError("no concordances to join")
+    kept = [f for f in frames if len(f)] or list(frames[:1])
+    return sort_concordance(pd.concat(kept, ignore_index=True), sort)

@@ -154,10 +154,9 @@ def count_part_words(
     -------
     (PartWords, pandas.DataFrame or None)
     """
-    import pandas as pd
-
     from secnews.analysis.distributed import part_batches
     from secnews.analysis.stats.descriptive import group_labels
+    from secnews.analysis.stats.kwic import join_concordances
     from secnews.analysis.stats.kwic import kwic as concordance
 
     wanted = list(running_word_columns(kwic=kwic is not None))
@@ -178,6 +177,5 @@ def count_part_words(
             hits.append(
                 concordance(batch[[*wanted, "full_text"]], kwic, window=kwic_window, sort="none")
             )
-    found = [h for h in hits if len(h)] or hits[:1]
-    lines = pd.concat(found, ignore_index=True) if found else None
+    lines = join_concordances(hits, "none") if hits else None
     return counter.part(doc_ids, labels), lines

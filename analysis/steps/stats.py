@@ -170,9 +170,7 @@ def _running_words(
     (:data:`~secnews.analysis.stats.descriptive.SUMMARY_SETTINGS`) of every document, read in
     batches, each counted in its summary group ``labels``; and the KWIC table when
     ``settings.kwic`` is set. ``doc_ids`` are the documents in corpus order (a check)."""
-    import pandas as pd
-
-    from secnews.analysis.stats.kwic import kwic, sort_concordance
+    from secnews.analysis.stats.kwic import join_concordances, kwic
     from secnews.analysis.stats.partwords import BATCH_DOCS, running_word_columns
     from secnews.analysis.stats.streamed import RunningWords, encode_summary_tokens
 
@@ -194,8 +192,7 @@ def _running_words(
         raise RuntimeError("the corpus changed while the statistics step read it")
     if not settings.kwic:
         return words, None
-    found = [h for h in hits if len(h)] or hits[:1]
-    return words, sort_concordance(pd.concat(found, ignore_index=True), settings.kwic_sort)
+    return words, join_concordances(hits, settings.kwic_sort)
 
 
 def _running_words_on(
@@ -209,9 +206,7 @@ def _running_words_on(
     (:func:`~secnews.analysis.stats.partwords.count_part_words`) and the parts' counts added
     in part order (:meth:`~secnews.analysis.stats.streamed.RunningWords.add_part`), so that
     the client holds integer counts, never the texts."""
-    import pandas as pd
-
-    from secnews.analysis.stats.kwic import sort_concordance
+    from secnews.analysis.stats.kwic import join_concordances
     from secnews.analysis.stats.partwords import count_part_words
     from secnews.analysis.stats.streamed import RunningWords
 
@@ -240,8 +235,7 @@ def _running_words_on(
         raise RuntimeError("the corpus changed while the statistics step read it")
     if not settings.kwic:
         return words, None
-    kept = [h for h in lines if len(h)] or lines[:1]
-    return words, sort_concordance(pd.concat(kept, ignore_index=True), settings.kwic_sort)
+    return words, join_concordances(lines, settings.kwic_sort)
 
 
 def _with_letters(colloc: pd.DataFrame) -> pd.DataFrame:

@@ -283,7 +283,7 @@ def load_furniture_lexicon(path: str | None = None) -> FurnitureLexicon:
         if line.startswith("[") and line.endswith("]"):
             section = line[1:-1].strip()
             continue
-        phrase = line.casefold()
+        phrase = _apostrophes(line.casefold())
         if section == "share":
             share.add(phrase)
         if phrase.endswith("**"):
@@ -301,15 +301,20 @@ def load_furniture_lexicon(path: str | None = None) -> FurnitureLexicon:
     )
 
 
+def _apostrophes(text: str) -> str:
+    """Curly apostrophes as straight ones, so that a lexicon phrase matches either spelling."""
+    return text.replace("\u2019", "'")
+
+
 def _lexicon_reason(text: str, lexicon: FurnitureLexicon, settings: CleanSettings) -> str | None:
-    folded = fold(text)
+    folded = _apostrophes(fold(text))
     section = lexicon.exact.get(folded)
     if section is not None:
         return f"{section}: lexicon phrase '{folded}'"
-    lowered = text.casefold().lstrip(_STRIP)
+    lowered = _apostrophes(text.casefold().lstrip(_STRIP))
     n_words = word_count(text)
     for prefix, section in lexicon.openers:
-        if lowered.replace("’", "'").startswith(prefix):
+        if lowered.startswith(prefix):
             return f"{section}: starts with lexicon phrase '{prefix.strip()}'"
     for prefix, section in lexicon.prefixes:
         if lowered.startswith(prefix) and (
